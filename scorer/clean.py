@@ -1,0 +1,205 @@
+"""Cleaning of extracted blocks: width normalisation, web chrome, the crawler header,
+and a body that appears twice.
+
+Everything here works on blocks before they are assembled into the located text, so
+spans computed afterwards are exact. Width normalisation maps one character to one
+character, so it never moves text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from scorer.formats import Block
+
+# Full-width digits, Latin letters and the ideographic space → half-width. Chinese
+# punctuation (，。（）) is kept: it is how the reports are written and quoted.
+_WIDTH = {0x3000: " ", 0xA0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0xFF0E: "."}
+_WIDTH.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF10, 0xFF1A)})  # ０-９
+_WIDTH.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_WIDTH.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_WIDTH.update({0x200B: "", 0x200C: "", 0x200D: "", 0xFEFF: ""})
+_TABLE = str.maketrans({k: v for k, v in _WIDTH.items() if v != ""})
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff]")
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits/letters/spaces to half-width; drop zero-width characters.
+
+    Idempotent: ``normalize_width(normalize_width(t)) == normalize_width(t)``.
+    """
+    return _ZERO_WIDTH.sub("", text.translate(_TABLE))
+
+
+# Lines that are page furniture, not report text (exact match after stripping).
+CHROME_LINES = frozenset(
+    """返回上一级 返回 返回顶部 字号 大 中 小 【大 中 小】 打印 打印本页 【打印】 【打印本页】 关闭 关闭窗口
+    【关闭】 【关闭窗口】 关注我们 分享 分享到 分享到： 分享到: 微信 微博 QQ空间 发送至邮箱 内容 收藏 首页
+    最近搜索 热门搜索 搜索 查看详情 查看详情》 相关推荐 附件: 附件： 附件下载 扫一扫 扫一扫在手机打开当前页
+    全真版 文字版 文件下载 正文 --> 招投标大数据 上一篇 下一篇 责任编辑 浏览次数""".split()
+) | {"【大 中 小】", "字号：大 中 小", "字号: 大 中 小"}
+_CHROME_PREFIX = re.compile(r"^(当前位置|您当前的位置|您的位置|信息来源|浏览次数|责任编辑)\s*[:：]")
+_RELATED = re.compile(r"^\s*相关链接\s*[:：]")
+# The 平潭 pages glue breadcrumb, source, time and share buttons before the body:
+# "当前位置： 首页… 来源：… 时间：2022-02-08 16:34 微信 微博 QQ空间 全真版 文字版 文件下载 相关链接： -->"
+_INLINE_CHROME = re.compile(r"^\s*当前位置[:：].*?相关链接[:：]\s*(-->\s*)?")
+_PAGE_TIME = re.compile(r"时间[:：]\s*(\d{4}-\d{1,2}-\d{1,2})")
+_TRAILING_CHROME = re.compile(r"\s*(附件下载|【打印本页】|【关闭窗口】|打印本页|关闭窗口)\s*$")
+_HEADER_LINE = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录)\s*:\s?(.*)$")
+_BODY_MARK = re.compile(r"^=+\s*正文\s*=+$")
+_LINKS_NOTE = re.compile(r"^页面链接与图片详见")
+
+
+@dataclass
+class Cleaned:
+    blocks: list[Block]
+    header: dict[str, str] = field(default_factory=dict)  # crawler header fields
+    page_time: str | None = None  # "时间：" of the page chrome
+    notes: list[str] = field(default_factory=list)
+
+
+def clean_blocks(blocks: list[Block]) -> Cleaned:
+    """Normalise width, lift the crawler header into metadata, drop chrome and a
+    repeated body. Returns the kept blocks and what was learnt."""
+    for b in blocks:
+        if b.rows is not None:
+            b.rows = [[normalize_width(c).strip() for c in row] for row in b.rows]
+        else:
+            b.text = normalize_width(b.text)
+    out = Cleaned(blocks=blocks)
+    _lift_crawler_header(out)
+    _drop_chrome(out)
+    _drop_repeated_body(out)
+    _cut_page_tail(out)
+    out.blocks = _trim_blank_runs(out.blocks)
+    return out
+
+
+def _lift_crawler_header(c: Cleaned) -> None:
+    """The crawler dumps start with ``标题: …`` lines and a ``==== 正文 ====`` mark."""
+    blocks = c.blocks
+    first = next((i for i, b in enumerate(blocks) if not b.is_table and b.text.strip()), None)
+    if first is None or not _HEADER_LINE.match(blocks[first].text.strip()):
+        return
+    end = None
+    for i in range(first, min(len(blocks), first + 40)):
+        t = blocks[i].text.strip() if not blocks[i].is_table else ""
+        if _BODY_MARK.match(t):
+            end = i
+            break
+        m = _HEADER_LINE.match(t)
+        if m:
+            c.header[m.group(1)] = m.group(2).strip()
+    if end is None:
+        c.header.clear()
+        return
+    del blocks[first : end + 1]
+    c.notes.append("已识别爬虫页头（标题、发布时间、原文链接等）并转为元数据")
+
+
+def _drop_chrome(c: Cleaned) -> None:
+    kept: list[Block] = []
+    dropped = 0
+    for b in c.blocks:
+        if b.is_table:
+            kept.append(b)
+            continue
+        t = b.text.strip()
+        if t in CHROME_LINES or _LINKS_NOTE.match(t) or (_CHROME_PREFIX.match(t) and len(t) < 80):
+            dropped += 1
+            continue
+        m = _INLINE_CHROME.match(b.text)
+        if m:
+            tm = _PAGE_TIME.search(m.group(0))
+            if tm and c.page_time is None:
+                c.page_time = tm.group(1)
+            b.text = b.text[m.end():]
+            dropped += 1
+        new = _TRAILING_CHROME.sub("", b.text)
+        if new != b.text:
+            b.text = new
+            dropped += 1
+        kept.append(b)
+    if dropped:
+        c.notes.append(f"已去除网页导航、打印、分享等页面元素{dropped}处")
+    c.blocks = kept
+
+
+def _key(b: Block) -> str:
+    if b.is_table:
+        return "\x00T" + "\x01".join("\x02".join(r) for r in b.rows or [])
+    return "".join(b.text.split())
+
+
+def _drop_repeated_body(c: Cleaned) -> None:
+    """Seeds 000 and 002 carry the whole body twice (page text + print version).
+
+    Find the longest run of consecutive blocks that occurs twice; when it holds most
+    of the text, drop the second occurrence (and the title lines just before it that
+    repeat the ones before the first).
+    """
+    # the page title is often printed twice in a row (title bar + heading)
+    c.blocks = blocks = [
+        b for i, b in enumerate(c.blocks)
+        if i == 0 or b.is_table or not b.text.strip() or _key(b) != _key(c.blocks[i - 1])
+    ]
+    keys = [_key(b) for b in blocks]
+    total = sum(len(k) for k in keys) or 1
+    where: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        if len(k) >= 8:
+            where.setdefault(k, []).append(i)
+    best = (0, -1, -1, 0)  # chars, i, j, length
+    for idx in where.values():
+        if len(idx) < 2:
+            continue
+        for a in range(len(idx)):
+            for b in range(a + 1, len(idx)):
+                i, j = idx[a], idx[b]
+                if i > 0 and j > 0 and keys[i - 1] == keys[j - 1] and len(keys[i - 1]) >= 8:
+                    continue  # not the start of a run
+                n = 0
+                chars = 0
+                while j + n < len(keys) and i + n < j and keys[i + n] == keys[j + n]:
+                    chars += len(keys[i + n])
+                    n += 1
+                if chars > best[0]:
+                    best = (chars, i, j, n)
+    chars, i, j, n = best
+    if chars < 0.3 * total or n < 3:
+        return
+    # extend backwards over repeated title lines (short, equal)
+    start = j
+    while start - 1 > i + n - 1 and i - (j - start) - 1 >= 0 and keys[start - 1] == keys[i - (j - start) - 1]:
+        start -= 1
+    del blocks[start : j + n]
+    c.notes.append(f"正文重复出现两次，已保留一份（删除重复的{j + n - start}段）")
+
+
+def _cut_page_tail(c: Cleaned) -> None:
+    """CMS pages end the article with "相关链接:"; what follows is recommendations,
+    search boxes and footer. Cut there when the rest holds no sentence."""
+    blocks = c.blocks
+    for i in range(len(blocks) - 1, -1, -1):
+        b = blocks[i]
+        if b.is_table or not _RELATED.match(b.text):
+            continue
+        rest = "".join(x.text for x in blocks[i + 1 :] if not x.is_table)
+        if "。" not in rest and len(rest) < 400 and not any(x.is_table for x in blocks[i + 1 :]):
+            del blocks[i:]
+            c.notes.append("已去除正文后的“相关链接”及页面尾部")
+        else:
+            del blocks[i]
+        return
+
+
+def _trim_blank_runs(blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    for b in blocks:
+        if not b.is_table and not b.text.strip():
+            if not out or (not out[-1].is_table and not out[-1].text.strip()):
+                continue
+        out.append(b)
+    while out and not out[-1].is_table and not out[-1].text.strip():
+        out.pop()
+    return out

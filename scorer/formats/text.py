@@ -1,0 +1,94 @@
+"""Plain text and Markdown: decoding with charset detection, one block per line."""
+from __future__ import annotations
+
+import codecs
+
+from scorer.errors import DecodeError, UnsupportedFormat
+from scorer.formats import Block, Extracted
+
+# Encodings Chinese government sites actually serve, tried in this order when the
+# bytes are not valid UTF-8 (GB18030 is a superset of GBK and GB2312).
+_FALLBACKS = ("gb18030", "big5")
+
+
+def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str, list[str]]:
+    """Decode bytes to str. Returns (text, encoding, notes).
+
+    UTF-8 (with or without BOM) and UTF-16 with BOM are taken as such; otherwise
+    GB18030 is tried, then charset-normalizer decides. Text that is mostly control
+    characters is binary, not a document.
+    """
+    notes: list[str] = []
+    if encoding:
+        try:
+            return data.decode(encoding), encoding, notes
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise DecodeError(f"cannot decode as {encoding}: {exc}", path=path) from None
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", notes
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16", notes
+    if b"\x00" in data[:4096]:
+        raise UnsupportedFormat("binary data, not a text document (NUL bytes)", path=path)
+    try:
+        return data.decode("utf-8"), "utf-8", notes
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    # Truncated UTF-8: valid except for a cut multi-byte sequence at the very end.
+    if len(data) - utf8_error.start <= 3 and utf8_error.start > len(data) * 0.9:
+        notes.append("文件末尾的UTF-8字符不完整（文件可能被截断），已忽略最后几个字节")
+        return data[: utf8_error.start].decode("utf-8"), "utf-8", notes
+    for enc in _FALLBACKS:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            notes.append(f"文本不是UTF-8编码，按{enc.upper()}解码")
+            return text, enc, notes
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or not _looks_like_text(str(best)):
+        raise DecodeError(
+            "cannot determine the text encoding (not UTF-8 or GBK); pass --encoding", path=path
+        )
+    notes.append(f"文本编码检测为{best.encoding}")
+    return str(best), best.encoding, notes
+
+
+def _looks_like_text(text: str) -> bool:
+    if not text:
+        return False
+    sample = text[:20000]
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or 0xE000 <= ord(ch) <= 0xF8FF)
+    return bad / len(sample) < 0.02
+
+
+def read_text(data: bytes, path: str, encoding: str | None, fmt: str) -> Extracted:
+    text, enc, notes = decode(data, path, encoding)
+    if not _looks_like_text(text):
+        raise UnsupportedFormat("binary data, not a text document", path=path)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if _hard_wrapped(lines):
+        # Markdown or text extracted from a PDF keeps the PDF's line breaks; join
+        # wrapped lines back into paragraphs as for a PDF.
+        from scorer.formats.pdf import _paragraphs
+
+        lines, _ = _paragraphs("\n".join(lines))
+        notes.append("文本按版面硬换行，已将折行合并为段落")
+    return Extracted(format=fmt, blocks=[Block(text=ln) for ln in lines], encoding=enc, notes=notes)
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """True when most long lines have the same length and end mid-sentence."""
+    long = [ln.strip() for ln in lines if len(ln.strip()) >= 15]
+    if len(long) < 8:
+        return False
+    from collections import Counter
+
+    # the layout's line width is the most common length (table rows vary widely)
+    counts = Counter(len(ln) for ln in long)
+    width = max(counts, key=lambda n: (counts[n] + counts.get(n - 1, 0) + counts.get(n + 1, 0), n))
+    near = [ln for ln in long if abs(len(ln) - width) <= 2 and not ln.endswith(tuple("。！？；：:;!?”）)"))]
+    return len(near) / len(long) > 0.3

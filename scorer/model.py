@@ -1,0 +1,382 @@
+"""Value objects passed between the pipeline stages.
+
+All are frozen dataclasses holding plain data (no frames, no callables), so batch
+workers can return them across processes and ``to_dict()`` gives the JSON contract
+of ``docs/architecture.md`` (design.md §4).
+
+Spans are ``(start, end)`` character offsets into :attr:`Document.text`, the cleaned
+text; every quote the engine shows can be located with them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Span = tuple[int, int]
+
+#: The six statutory sections (domain.md §2), in order.
+SECTION_KEYS: tuple[str, ...] = (
+    "overview",
+    "proactive",
+    "requests",
+    "review_litigation",
+    "problems",
+    "other",
+)
+
+SECTION_TITLES: dict[str, str] = {
+    "overview": "一、总体情况",
+    "proactive": "二、主动公开政府信息情况",
+    "requests": "三、收到和处理政府信息公开申请情况",
+    "review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
+
+DOCUMENT_KINDS: tuple[str, ...] = ("report", "yaodian", "plan", "other")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of the report: ``key`` is one of :data:`SECTION_KEYS`, or None for
+    an extra section an agency added (上海市科委 adds 工作机制保障 etc.)."""
+
+    key: str | None
+    heading: str
+    start: int  # start of the heading
+    body_start: int  # first character after the heading
+    end: int  # end of the section body (start of the next section or end of text)
+
+    @property
+    def span(self) -> Span:
+        return (self.start, self.end)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "heading": self.heading, "span": [self.start, self.end]}
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table the source format kept as a grid: an HTML ``<table>``, a DOCX table or
+    a pdfplumber table candidate. Its text rendering (cells joined by `` | ``, one row
+    per line) lies at ``span`` in :attr:`Document.text`."""
+
+    rows: tuple[tuple[str, ...], ...]
+    span: Span
+    origin: str  # "html", "docx" or "pdf"
+    page: int | None = None  # 1-based PDF page
+
+
+@dataclass(frozen=True)
+class MetaValue:
+    """A metadata value with where it came from (flag, manifest, title, header, url,
+    signature, text) and an optional note (e.g. why a candidate was rejected)."""
+
+    value: Any
+    source: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded document: cleaned text, sections, grid tables and metadata."""
+
+    path: str
+    format: str  # "txt", "md", "html", "docx", "pdf"
+    text: str
+    kind: str  # one of DOCUMENT_KINDS
+    title: str | None
+    agency: str | None
+    report_year: int | None
+    published_on: str | None  # ISO date "YYYY-MM-DD"
+    metadata_source: dict[str, str]
+    sections: tuple[Section, ...] = ()
+    tables: tuple[RawTable, ...] = ()
+    pages: tuple[Span, ...] = ()  # PDF: span of each page in text
+    url: str | None = None
+    encoding: str | None = None
+    notes: tuple[str, ...] = ()  # what the loader did or rejected, in Chinese
+    deadline: str | None = None  # ISO date, when given by a manifest or flag
+
+    def section(self, key: str) -> Section | None:
+        """The first section with this canonical key, or None."""
+        for s in self.sections:
+            if s.key == key:
+                return s
+        return None
+
+    def section_text(self, key: str) -> str:
+        s = self.section(key)
+        return self.text[s.body_start : s.end] if s else ""
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section that contains a character offset: one of the six when the
+        offset lies in one, else an extra section, else None."""
+        extra = None
+        for s in self.sections:
+            if s.start <= offset < s.end:
+                if s.key is not None:
+                    return s
+                extra = extra or s
+        return extra
+
+    def page_at(self, offset: int) -> int | None:
+        for i, (a, b) in enumerate(self.pages):
+            if a <= offset < b:
+                return i + 1
+        return None
+
+    def line_at(self, offset: int) -> int:
+        """1-based line number of an offset in the cleaned text."""
+        return self.text.count("\n", 0, offset) + 1
+
+    @property
+    def section_keys(self) -> list[str]:
+        return [s.key for s in self.sections if s.key]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``document`` object of the JSON result."""
+        return {
+            "path": self.path,
+            "format": self.format,
+            "kind": self.kind,
+            "title": self.title,
+            "agency": self.agency,
+            "report_year": self.report_year,
+            "published_on": self.published_on,
+            "url": self.url,
+            "sections": self.section_keys,
+            "metadata_source": dict(sorted(self.metadata_source.items())),
+            "notes": list(self.notes),
+        }
+
+
+# --------------------------------------------------------------------------- findings
+
+#: rule id -> (severity, category, Chinese title). domain.md §6 is the source.
+RULES: dict[str, tuple[str, str, str]] = {
+    "T3-identity": ("error", "table", "表三勾稽关系：新收+上年结转=办理总计+结转下年"),
+    "T3-results-sum": ("error", "table", "表三办理结果合计与总计不符"),
+    "T3-row-sum": ("error", "table", "表三各申请人类别之和与总计不符"),
+    "T4-sum": ("error", "table", "表四结果之和与总计不符"),
+    "T-cell": ("error", "table", "表格单元格无法读取或取值不当"),
+    "T2-in-force": ("warning", "table", "表二现行有效件数与上年不衔接"),
+    "T3-carry-chain": ("error", "table", "表三上年结转与上年度报告结转下年不符"),
+    "S-section-missing": ("error", "structure", "缺少法定章节"),
+    "S-table-missing": ("error", "structure", "缺少法定表格或表格不完整"),
+    "S-format-outdated": ("warning", "structure", "使用了过时的年报格式"),
+    "X-text-table": ("error", "consistency", "正文数字与表格不一致"),
+    "Y-year": ("warning", "consistency", "正文出现错误的报告年度"),
+    "P-late": ("error", "timeliness", "逾期发布"),
+    "Q-repeat": ("warning", "consistency", "内容与上年度报告高度雷同"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A defect found in a report. ``severity`` defaults from :data:`RULES` but a
+    ``T-cell`` about a blank/placeholder cell is a warning."""
+
+    id: str
+    severity: str  # "error" | "warning"
+    where: str  # e.g. "requests.new.total", "section:review_litigation"
+    message: str  # Chinese, with the numbers
+    span: Span | None = None
+    numbers: tuple[tuple[str, Any], ...] = ()  # ordered (name, value) pairs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "severity": self.severity,
+            "where": self.where,
+            "message": self.message,
+            "span": list(self.span) if self.span else None,
+            "numbers": {k: v for k, v in self.numbers},
+        }
+
+
+def make_finding(
+    rule: str,
+    where: str,
+    message: str,
+    span: Span | None = None,
+    numbers: dict[str, Any] | None = None,
+    severity: str | None = None,
+) -> Finding:
+    """Build a :class:`Finding`, taking the severity from :data:`RULES`."""
+    if rule not in RULES:
+        raise ValueError(f"unknown rule id {rule!r}; known: {', '.join(RULES)}")
+    return Finding(
+        id=rule,
+        severity=severity or RULES[rule][0],
+        where=where,
+        message=message,
+        span=span,
+        numbers=tuple((numbers or {}).items()),
+    )
+
+
+# --------------------------------------------------------------------------- criteria
+
+VERDICTS: tuple[str, ...] = ("met", "partial", "not_met", "not_assessable")
+
+#: How a criterion is scored (criteria files, field ``scoring``).
+SCORING_KINDS: tuple[str, ...] = ("presence", "count", "rule", "timeliness")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One scorable item of a criteria set (see ``criteria/README.md``)."""
+
+    id: str
+    title: str
+    weight: float
+    scoring: str = "presence"  # one of SCORING_KINDS
+    category: str = ""
+    clause: str = ""  # the 要点 clause it comes from, verbatim
+    keywords: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # words that disqualify a sentence
+    min_count: int | None = None
+    months: tuple[int, ...] = ()  # e.g. (8,) for "8月政府开放月"
+    within_days: int | None = None  # "10个工作日内"
+    sections: tuple[str, ...] = ()  # where evidence must be, empty = anywhere
+    classifier_label: str | None = None  # core criterion id the classifier predicts
+    rules: tuple[str, ...] = ()  # finding ids that cost points (scoring == "rule")
+    deduction: float = 0.5  # fraction of the weight lost per finding (rule)
+    checkable: bool = True  # False: cannot be judged from a report
+    partial_credit: float = 0.5  # credit when only partly met
+    source_line: int | None = None  # line in the criteria file, for messages
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "weight": self.weight,
+            "scoring": self.scoring,
+            "category": self.category,
+            "clause": self.clause,
+            "keywords": list(self.keywords),
+            "min_count": self.min_count,
+        }
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    id: str
+    title: str
+    criteria: tuple[Criterion, ...]
+    source: str | None = None
+    report_year: int | None = None
+    deadline: str | None = None  # ISO date, overrides the statutory default
+    path: str | None = None
+    extends: str | None = None
+
+    @property
+    def total_weight(self) -> float:
+        return sum(c.weight for c in self.criteria)
+
+    def get(self, criterion_id: str) -> Criterion | None:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        return None
+
+
+# --------------------------------------------------------------------------- evidence
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence used for a verdict, with why it counts or not."""
+
+    quote: str
+    span: Span
+    section: str | None
+    probability: float | None = None  # classifier probability for the criterion
+    modality: str = "done"  # "done" | "planned" | "denied" | "other"
+    counts: tuple[tuple[int, str], ...] = ()  # (number, unit) attached to it
+    months: tuple[int, ...] = ()
+    keywords: tuple[str, ...] = ()  # matched keywords
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "quote": self.quote,
+            "section": self.section,
+            "span": list(self.span),
+            "probability": None if self.probability is None else round(self.probability, 4),
+            "modality": self.modality,
+            "counts": [[n, u] for n, u in self.counts],
+            "keywords": list(self.keywords),
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the evidence layer concludes about one criterion in one document,
+    before weights: a verdict and its reason code."""
+
+    criterion_id: str
+    verdict: str  # one of VERDICTS
+    reason: str  # "matched", "planned_only", "denied", "below_min", "no_evidence", ...
+    evidence: tuple[Evidence, ...] = ()
+    confidence: float | None = None
+    count: int | None = None  # quantity found, for count criteria
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    id: str
+    title: str
+    weight: float
+    verdict: str
+    credit: float
+    points: float
+    reason: str
+    explanation: str  # Chinese
+    confidence: float | None = None
+    evidence: tuple[Evidence, ...] = ()
+    findings: tuple[str, ...] = ()  # ids of findings that cost points here
+    advice: str | None = None  # for not_met: what the report would need to say
+    category: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "category": self.category,
+            "weight": self.weight,
+            "verdict": self.verdict,
+            "credit": self.credit,
+            "points": self.points,
+            "reason": self.reason,
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "findings": list(self.findings),
+            "explanation": self.explanation,
+            "advice": self.advice,
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    """The scored document: exactly the JSON contract via :meth:`to_dict`."""
+
+    document: dict[str, Any]
+    tables: dict[str, Any]
+    findings: tuple[Finding, ...]
+    criteria: tuple[CriterionResult, ...]
+    score: dict[str, Any]
+    criteria_set: str = "core"
+    engine_version: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "tables": self.tables,
+            "findings": [f.to_dict() for f in self.findings],
+            "criteria": [c.to_dict() for c in self.criteria],
+            "score": self.score,
+            "criteria_set": self.criteria_set,
+            "engine_version": self.engine_version,
+        }

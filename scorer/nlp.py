@@ -1,0 +1,47 @@
+"""jieba with the project's domain dictionary, loaded once per process.
+
+The dictionary (``scorer/data/userdict.txt``, one ``word freq tag`` per line) keeps
+terms such as 政策解读, 三同步, 依申请公开 whole, so keyword matching, the criteria
+draft and the classifier all see the same words.
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["tokenizer", "cut", "domain_words"]
+
+
+@lru_cache(maxsize=1)
+def domain_words() -> tuple[str, ...]:
+    """The words of the shipped domain dictionary, in file order."""
+    text = resources.files("scorer.data").joinpath("userdict.txt").read_text(encoding="utf-8")
+    words = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.append(line.split()[0])
+    return tuple(words)
+
+
+@lru_cache(maxsize=1)
+def tokenizer():
+    """A private ``jieba.Tokenizer`` with the domain dictionary added.
+
+    A private instance (not the global ``jieba.dt``) so that a host application's own
+    jieba settings are left alone.
+    """
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    for word in domain_words():
+        tk.add_word(word, freq=20000)
+    return tk
+
+
+def cut(text: str) -> list[str]:
+    """Words of ``text`` (precise mode, no HMM, so results do not depend on rare
+    character sequences), whitespace dropped."""
+    return [w for w in tokenizer().lcut(text, HMM=False) if w.strip()]

@@ -1,0 +1,142 @@
+"""The six sections of domain.md §2, found by their wording rather than their numeral.
+
+Agencies renumber (上海市科委 puts 主动公开 under "一、" of a second part), add sections,
+use alternative headings (一、概述 / 六、需要说明的其他事项与附表), drop the numeral, or —
+in the 平潭 crawler dumps — glue the heading to the previous sentence and the next
+one ("…联系电话：0591-23157559。一、总体情况2023年，我局…"). A heading is therefore a
+numeral-led phrase from a per-section vocabulary, or that phrase alone on its line.
+Rows of 表三 ("一、本年新收…", "四、结转下年度继续办理") are numeral-led too; their
+wording is not in the vocabulary, so they never start a section.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from scorer.model import SECTION_KEYS, Section
+
+_NUM = r"(?:[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]{1,2}部分[、:：\s]*|#{1,4}\s*)"
+
+# (strong, weak) heading vocabularies per section. Strong = the national format's
+# wording; weak = alternatives seen in the corpus. Strong candidates win.
+_VOCAB: dict[str, tuple[str, str]] = {
+    "overview": (r"总体情况", r"概述|概况|基本情况|工作概况"),
+    "proactive": (r"主动公开政府信息(?:的)?情况", r"主动公开(?:工作)?情况"),
+    "requests": (
+        r"收到和处理政府信息公开申请(?:的)?情况",
+        r"(?:依申请公开|政府信息公开申请)(?:工作)?(?:的)?情况",
+    ),
+    "review_litigation": (
+        r"(?:因政府信息公开(?:工作)?)?(?:被申请)?(?:政府信息公开)?行政法?复议[、和及与]?(?:提起)?行政诉讼(?:的)?情况",
+        r"(?:政府信息公开)?(?:被申请)?行政法?复议[^。\n]{0,12}行政诉讼(?:的)?情况",
+    ),
+    "problems": (
+        r"(?:政府信息公开)?(?:工作)?存在的主要问题(?:及|和|与)(?:其)?改进(?:情况|措施)",
+        r"(?:政府信息公开|政务公开)?(?:工作)?(?:存在的(?:主要)?问题(?:及|和|与)?(?:改进)?(?:情况|措施)?|主要问题(?:及|和)改进(?:情况|措施))",
+    ),
+    "other": (
+        r"其他需要报告的事项",
+        r"需要说明的其他事项(?:与附表)?|其他需要说明的事项|其他事项",
+    ),
+}
+
+_COMPILED: dict[str, tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]] = {}
+for _k, (_strong, _weak) in _VOCAB.items():
+    _COMPILED[_k] = (
+        # numeral-led, anywhere (headings glued into one-line dumps)
+        re.compile(rf"{_NUM}\s*(?:{_strong})"),
+        re.compile(rf"{_NUM}\s*(?:{_weak})"),
+        # a line that is just the phrase (no numeral), optionally bracket-numbered
+        re.compile(rf"(?m)^[ \t]*(?:{_strong})[ \t]*$"),
+    )
+
+# Alternative heading for a missing section 五 seen in 上海市科委: "（一）主要问题".
+_PROBLEMS_SUB = re.compile(r"(?m)^[ \t]*[（(]一[)）]\s*(?:存在的)?主要问题")
+
+# Numbered lines at line start that are extra, agency-specific top-level sections.
+_EXTRA = re.compile(r"(?m)^[ \t]*(?:[一二三四五六七八九十]{1,2}\s*、)\s*([^\n]{2,24})$")
+_TABLE_ROWS = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度|行政复议|行政诉讼|予以公开")
+
+
+@dataclass(frozen=True)
+class _Cand:
+    key: str
+    start: int
+    end: int
+    strength: int  # 2 strong numeral-led or own line, 1 weak, 0 fallback
+
+
+def _candidates(text: str) -> list[_Cand]:
+    out: list[_Cand] = []
+    for key, (strong, weak, line) in _COMPILED.items():
+        for m in strong.finditer(text):
+            out.append(_Cand(key, m.start(), m.end(), 2))
+        for m in line.finditer(text):
+            out.append(_Cand(key, m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end(), 2))
+        for m in weak.finditer(text):
+            out.append(_Cand(key, m.start(), m.end(), 1))
+    for m in _PROBLEMS_SUB.finditer(text):
+        out.append(_Cand("problems", m.start(), m.end(), 0))
+    return out
+
+
+def find_sections(text: str) -> tuple[Section, ...]:
+    """Sections in text order, with spans.
+
+    For each key in the national order, the first strong candidate after the previous
+    section is taken; failing that a weak one, then a fallback. A key with no
+    candidate is simply absent (validation reports ``S-section-missing``).
+    """
+    cands = _candidates(text)
+    chosen: list[_Cand] = []
+    pos = 0
+    for key in SECTION_KEYS:
+        pick = None
+        for strength in (2, 1, 0):
+            pool = [c for c in cands if c.key == key and c.strength == strength and c.start >= pos]
+            if pool:
+                pick = min(pool, key=lambda c: (c.start, -c.end))
+                # a strong heading much later is preferable to a weak one inside the
+                # previous section only when no strong one exists: handled by order
+                break
+        if pick is None:
+            continue
+        # Do not let a weak/fallback match jump over a later key's strong heading.
+        later_strong = [
+            c.start
+            for c in cands
+            if c.strength == 2 and c.start >= pos and SECTION_KEYS.index(c.key) > SECTION_KEYS.index(key)
+        ]
+        if pick.strength < 2 and later_strong and pick.start > min(later_strong):
+            continue
+        chosen.append(pick)
+        pos = pick.end
+    extras = _extra_sections(text, chosen)
+    marks = sorted([(c.start, c.end, c.key) for c in chosen] + extras)
+    sections: list[Section] = []
+    canon = [(s, e, k) for s, e, k in marks if k is not None]
+    for idx, (s, e, k) in enumerate(marks):
+        if k is None:
+            nxt = next((m[0] for m in marks if m[0] > s), len(text))
+        else:
+            nxt = next((m[0] for m in canon if m[0] > s), len(text))
+        sections.append(Section(key=k, heading=text[s:e].strip(), start=s, body_start=e, end=nxt))
+    return tuple(sections)
+
+
+def _extra_sections(text: str, chosen: list[_Cand]) -> list[tuple[int, int, None]]:
+    """Numbered headings on their own line that are not one of the six (上海市科委's
+    二、工作机制保障 …). Only meaningful for documents with real line structure."""
+    if text.count("\n") < 10:
+        return []
+    taken = {c.start for c in chosen}
+    spans = [(c.start, c.end) for c in chosen]
+    out: list[tuple[int, int, None]] = []
+    for m in _EXTRA.finditer(text):
+        title = m.group(1)
+        if _TABLE_ROWS.search(title) or any(a <= m.start() < b for a, b in spans):
+            continue
+        if re.search(r"[。；;，,]$", title) or m.start() in taken:
+            continue
+        out.append((m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end(), None))
+    return out
