@@ -247,6 +247,7 @@ class Criterion:
     checkable: bool = True  # False: cannot be judged from a report
     partial_credit: float = 0.5  # credit when only partly met
     source_line: int | None = None  # line in the criteria file, for messages
+    frequency: str | None = None  # "monthly", "quarterly", …: how min_count was derived
 
     def to_dict(self) -> dict[str, Any]:
         return {

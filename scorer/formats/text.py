@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from scorer.errors import DecodeError, UnsupportedFormat
 from scorer.formats import Block, Extracted
@@ -82,7 +83,11 @@ def read_text(data: bytes, path: str, encoding: str | None, fmt: str) -> Extract
 
 def _hard_wrapped(lines: list[str]) -> bool:
     """True when most long lines have the same length and end mid-sentence."""
-    long = [ln.strip() for ln in lines if len(ln.strip()) >= 15]
+    # prose lines only: table rows (tabs, pipes, runs of numbers) have their own shape
+    long = [
+        ln.strip() for ln in lines
+        if len(ln.strip()) >= 15 and "\t" not in ln and "|" not in ln and not re.search(r"\d\s+\d\s+\d", ln)
+    ]
     if len(long) < 8:
         return False
     from collections import Counter

@@ -1,0 +1,123 @@
+"""YAML reading that remembers line numbers and refuses duplicate keys.
+
+PyYAML's safe loader silently keeps the last of two equal keys and forgets where a
+value came from. Criteria files are edited by hand by evaluators, so every error must
+point at a line: mappings and sequences are built as :class:`LineDict` and
+:class:`LineList`, which carry the line of the node and of each key / item.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+__all__ = ["LineDict", "LineList", "YamlProblem", "parse_yaml"]
+
+
+class YamlProblem(Exception):
+    """A YAML text that cannot be read; ``line`` is 1-based (None if unknown)."""
+
+    def __init__(self, message: str, line: int | None = None, key: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.key = key
+
+
+class LineDict(dict):
+    """A mapping with ``line`` (of the mapping) and ``key_lines`` (key -> line)."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+    #: For list values converted to tuples by the loader: key -> line of each item.
+    item_lines: dict[Any, list[int]]
+
+    def line_of(self, key: Any) -> int:
+        """The line of ``key`` when present, else the line of the mapping itself."""
+        return self.key_lines.get(key, self.line)
+
+    def item_line(self, key: Any, index: int) -> int:
+        """The line of item ``index`` of the list under ``key`` (else the key's line)."""
+        lines = getattr(self, "item_lines", {}).get(key, [])
+        return lines[index] if 0 <= index < len(lines) else self.line_of(key)
+
+
+class LineList(list):
+    """A sequence with ``line`` (of the sequence) and ``item_lines`` (one per item)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose mappings and sequences keep their line numbers."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)  # resolves YAML merge keys (<<) first
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise YamlProblem("a mapping key must be a plain value", key_node.start_mark.line + 1)
+        line = key_node.start_mark.line + 1
+        if key in result:
+            first = result.key_lines[key]
+            raise YamlProblem(f"duplicate key {key!r} (first at line {first})", line, key)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = line
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+# Dates stay text: the loader checks them itself, with the line, instead of PyYAML
+# raising a bare ValueError for 2023-02-30.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def parse_yaml(text: str) -> Any:
+    """Parse one YAML document into plain values, :class:`LineDict` and :class:`LineList`.
+
+    Parameters
+    ----------
+    text : str
+        The YAML text.
+
+    Returns
+    -------
+    Any
+        The document (None for an empty one).
+
+    Raises
+    ------
+    YamlProblem
+        On a syntax error or a duplicate key, with the 1-based line.
+    """
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except YamlProblem:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlProblem(f"invalid YAML: {problem}", mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"invalid YAML: {exc}") from None

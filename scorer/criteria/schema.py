@@ -1,0 +1,346 @@
+"""The shape of a criteria file, declared as data, and the pandera contract of the
+criteria table.
+
+Two layers, as in pandera itself (schema vs data): :data:`SET_FIELDS` and
+:data:`CRITERION_FIELDS` say which keys exist and what type each holds (checked while
+reading, in ``loader.py``); :class:`CriteriaTable` says what values a whole set must
+satisfy once ``extends`` is resolved (ids unique, weights in range and summing to 100,
+known scoring kinds and rule ids, …). Every failure becomes a :class:`Problem` with
+the file, line and field, worded with one template:
+``'weight' of 'open_day' must be a number in (0, 100]; got -3.``
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from scorer.model import RULES, SCORING_KINDS, SECTION_KEYS
+
+__all__ = [
+    "CORE_IDS",
+    "CLASSIFIER_LABELS",
+    "FREQUENCIES",
+    "SET_FIELDS",
+    "CRITERION_FIELDS",
+    "TOTAL_WEIGHT",
+    "CriteriaTable",
+    "Problem",
+    "table_problems",
+    "format_value",
+]
+
+#: The 16 core criteria of domain.md §7, in the order of that table (a contract).
+CORE_IDS: tuple[str, ...] = (
+    "policy_interpretation",
+    "interpretation_sync",
+    "interpretation_forms",
+    "open_day",
+    "public_attendance",
+    "decision_consultation",
+    "responding_concerns",
+    "training",
+    "leadership_review",
+    "request_to_proactive",
+    "press_conference",
+    "new_media",
+    "fee_statement",
+    "prior_rectification",
+    "yaodian_implementation",
+    "timely_publication",
+)
+
+#: What the evidence classifier can predict: every core criterion judged from text
+#: (timeliness is judged from the publication date, not from sentences).
+CLASSIFIER_LABELS: tuple[str, ...] = tuple(c for c in CORE_IDS if c != "timely_publication")
+
+#: ``frequency`` values and how many times a year each means (-> default min_count).
+FREQUENCIES: dict[str, int] = {
+    "weekly": 52,
+    "monthly": 12,
+    "quarterly": 4,
+    "half_yearly": 2,
+    "yearly": 1,
+}
+
+#: Every set must add up to this, like an evaluator's 分值 column.
+TOTAL_WEIGHT = 100.0
+_TOTAL_TOLERANCE = 0.01
+
+#: Top-level keys: name -> (kind, description). Kinds are checked in loader.py.
+SET_FIELDS: dict[str, tuple[str, str]] = {
+    "id": ("set_id", "set id, lower-case ASCII words joined by '-' (e.g. qingpu-lvrong-2022)"),
+    "title": ("text", "title of the set, usually the 要点's title"),
+    "source": ("text", "the document the set was drawn from (path or URL)"),
+    "extends": ("text", "parent set: a shipped name (core) or a path relative to this file"),
+    "parent_weight": ("number", "rescale the inherited weights to this total before overrides"),
+    "drop": ("id_list", "ids of inherited criteria to remove"),
+    "report_year": ("year", "the report year the set applies to"),
+    "deadline": ("date", "publication deadline YYYY-MM-DD (overrides the statutory default)"),
+    "note": ("text", "free text for people; not used for scoring"),
+    "criteria": ("list", "the criteria (new items, or overrides of inherited ones by id)"),
+}
+
+#: Criterion keys: name -> (kind, description). Each maps onto a field of
+#: scorer.model.Criterion of the same name, except ``frequency`` (sets the default
+#: ``min_count``) and ``note`` (for people only).
+CRITERION_FIELDS: dict[str, tuple[str, str]] = {
+    "id": ("criterion_id", "criterion id, lower-case ASCII words joined by '_'"),
+    "title": ("text", "short Chinese title shown in memos and score sheets"),
+    "clause": ("text", "the 要点 / plan wording it comes from, verbatim"),
+    "category": ("text", "group shown in score sheets (e.g. 公众参与)"),
+    "weight": ("number", "points of the criterion; a set sums to 100"),
+    "scoring": ("text", "presence | count | rule | timeliness"),
+    "keywords": ("str_list", "words the 要点 uses; a sentence must contain one to be evidence"),
+    "synonyms": ("str_list", "other phrasings reports use for the same thing"),
+    "exclude": ("str_list", "words that disqualify a sentence (e.g. 技能培训 for training)"),
+    "min_count": ("int", "minimum number of times (不少于N次); implies scoring count"),
+    "frequency": ("text", "weekly | monthly | quarterly | half_yearly | yearly (每月一次 …)"),
+    "months": ("month_list", "months the activity is due in (8 for 8月政府开放月)"),
+    "within_days": ("int", "deadline in working days (N个工作日内)"),
+    "sections": ("str_list", "report sections where evidence must be (domain.md §2 keys)"),
+    "classifier_label": ("text", "core criterion id the evidence classifier predicts for it"),
+    "rules": ("str_list", "finding ids (domain.md §6) that cost points (scoring rule)"),
+    "deduction": ("number", "fraction of the weight lost per finding (rule), in (0, 1]"),
+    "checkable": ("bool", "false: cannot be judged from a report (a website feature …)"),
+    "partial_credit": ("number", "credit when only partly met, in [0, 1]"),
+    "note": ("text", "free text for people (deadline wording, who it applies to …)"),
+}
+
+_TEXT_SCORING = ("presence", "count")
+
+#: What each column must be, for the message template.
+_REQUIREMENTS: dict[str, str] = {
+    "id": "lower-case ASCII words joined by '_' (e.g. open_day)",
+    "title": "a non-empty text",
+    "weight": "a number in (0, 100]",
+    "scoring": "one of " + ", ".join(SCORING_KINDS),
+    "min_count": "a positive integer",
+    "within_days": "a positive integer",
+    "months": "months between 1 and 12",
+    "sections": "section keys of domain.md §2 (" + ", ".join(SECTION_KEYS) + ")",
+    "rules": "rule ids of domain.md §6 (" + ", ".join(RULES) + ")",
+    "classifier_label": "a core criterion id (" + ", ".join(CLASSIFIER_LABELS) + ")",
+    "deduction": "a number in (0, 1]",
+    "partial_credit": "a number in [0, 1]",
+}
+
+
+class CriteriaTable(pa.DataFrameModel):
+    """One row per criterion of a resolved set (after ``extends``)."""
+
+    id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z][a-z0-9_]*$")
+    title: Series[str] = pa.Field(str_length={"min_value": 1})
+    weight: Series[float] = pa.Field(gt=0, le=100)
+    scoring: Series[str] = pa.Field(isin=list(SCORING_KINDS))
+    min_count: Series[pd.Int64Dtype] = pa.Field(ge=1, nullable=True)
+    within_days: Series[pd.Int64Dtype] = pa.Field(ge=1, nullable=True)
+    months: Series[object]
+    sections: Series[object]
+    rules: Series[object]
+    classifier_label: Series[object] = pa.Field(nullable=True)
+    deduction: Series[float] = pa.Field(gt=0, le=1)
+    partial_credit: Series[float] = pa.Field(ge=0, le=1)
+    n_keywords: Series[int] = pa.Field(ge=0)
+    checkable: Series[bool]
+
+    class Config:
+        strict = True
+        coerce = False
+
+    @pa.check("months", name="months", element_wise=True)
+    def _months_in_range(cls, months: tuple) -> bool:
+        """Months are 1–12."""
+        return all(1 <= m <= 12 for m in months)
+
+    @pa.check("sections", name="sections", element_wise=True)
+    def _known_sections(cls, sections: tuple) -> bool:
+        """Sections are canonical section keys."""
+        return all(s in SECTION_KEYS for s in sections)
+
+    @pa.check("rules", name="rules", element_wise=True)
+    def _known_rules(cls, rules: tuple) -> bool:
+        """Rule ids are those of domain.md §6."""
+        return all(r in RULES for r in rules)
+
+    @pa.check("classifier_label", name="classifier_label", element_wise=True)
+    def _known_label(cls, label: Any) -> bool:
+        """The classifier only knows the core criteria."""
+        return label is None or label in CLASSIFIER_LABELS
+
+    @pa.dataframe_check(name="keywords-required")
+    def _text_criteria_have_keywords(cls, df: pd.DataFrame) -> Series[bool]:
+        """A checkable presence/count criterion needs words to search for."""
+        return ~(df["scoring"].isin(_TEXT_SCORING) & df["checkable"]) | (df["n_keywords"] > 0)
+
+    @pa.dataframe_check(name="count-needs-min_count")
+    def _count_has_minimum(cls, df: pd.DataFrame) -> Series[bool]:
+        """Scoring ``count`` compares against ``min_count``."""
+        return (df["scoring"] != "count") | df["min_count"].notna()
+
+    @pa.dataframe_check(name="min_count-needs-count")
+    def _minimum_only_for_count(cls, df: pd.DataFrame) -> Series[bool]:
+        """``min_count`` means nothing to the other scoring kinds."""
+        return df["min_count"].isna() | (df["scoring"] == "count")
+
+    @pa.dataframe_check(name="rule-needs-rules")
+    def _rule_has_rules(cls, df: pd.DataFrame) -> Series[bool]:
+        """Scoring ``rule`` deducts for findings of the listed rules."""
+        return (df["scoring"] != "rule") | (df["rules"].map(len) > 0)
+
+    @pa.dataframe_check(name="rules-need-rule-scoring")
+    def _rules_only_for_rule(cls, df: pd.DataFrame) -> Series[bool]:
+        """Only rule and timeliness criteria are scored from findings."""
+        return df["scoring"].isin(["rule", "timeliness"]) | (df["rules"].map(len) == 0)
+
+    @pa.dataframe_check(name="weights-total")
+    def _weights_total(cls, df: pd.DataFrame) -> bool:
+        """Weights sum to 100, like the 分值 column of a score sheet."""
+        return abs(float(df["weight"].sum()) - TOTAL_WEIGHT) <= _TOTAL_TOLERANCE
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation failure, located. ``line`` is 1-based."""
+
+    path: str | None
+    line: int | None
+    field: str | None
+    message: str
+
+
+def format_value(value: Any) -> str:
+    """A value as the messages show it: numbers bare, text quoted, lists in brackets."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def _offending(column: str, value: Any) -> Any:
+    """For list columns, only the entries at fault."""
+    if column == "months":
+        return [m for m in value if not 1 <= m <= 12]
+    if column == "sections":
+        return [s for s in value if s not in SECTION_KEYS]
+    if column == "rules":
+        return [r for r in value if r not in RULES]
+    return value
+
+
+def table_problems(
+    table: pd.DataFrame,
+    rows: list[Any],
+    *,
+    set_id: str,
+    set_path: str | None,
+    set_line: int | None,
+) -> list[Problem]:
+    """Validate a criteria table and word each failure.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per criterion, columns of :class:`CriteriaTable`, default RangeIndex.
+    rows : list
+        The rows the table was built from, same order; each has ``where(field) ->
+        (path, line)``.
+    set_id, set_path, set_line : str, str or None, int or None
+        Where set-level problems (the weight total) are reported.
+
+    Returns
+    -------
+    list of Problem
+        Empty when the table satisfies the contract; else in file/line order.
+    """
+    try:
+        CriteriaTable.validate(table, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    problems: dict[tuple, Problem] = {}
+    for case in cases.itertuples(index=False):
+        check = str(case.check)
+        column = case.column
+        index = case.index
+        if check == "weights-total":
+            total = float(table["weight"].sum())
+            key = ("set", check)
+            problems[key] = Problem(
+                set_path,
+                set_line,
+                "weight",
+                f"weights of set '{set_id}' sum to {format_value(round(total, 4))}; they must "
+                f"sum to {format_value(TOTAL_WEIGHT)} (adjust weights, drop items, or set "
+                "parent_weight to rescale the inherited ones).",
+            )
+            continue
+        if index is None or pd.isna(index):
+            continue
+        i = int(index)
+        row = rows[i]
+        cid = table.at[i, "id"]
+        key = (i, check)
+        if key in problems:
+            continue  # a dataframe check reports every column of the row
+        if check == "field_uniqueness":
+            earlier = [j for j in range(i) if table.at[j, "id"] == cid]
+            if not earlier:
+                continue  # the first occurrence is fine; the repeat is the problem
+            first = earlier[0]
+            path, line = row.where("id")
+            problems[key] = Problem(
+                path,
+                line,
+                "id",
+                f"duplicate criterion id '{cid}' (first at line {rows[first].where('id')[1]}).",
+            )
+            continue
+        scoring = table.at[i, "scoring"]
+        if check == "keywords-required":
+            field, message = "keywords", (
+                f"'keywords' of '{cid}' must not be empty for a {scoring} criterion (the "
+                "evidence search needs words to look for); add keywords or set checkable: false."
+            )
+        elif check == "count-needs-min_count":
+            field, message = "min_count", (
+                f"'min_count' of '{cid}' is required when scoring is count."
+            )
+        elif check == "min_count-needs-count":
+            field, message = "min_count", (
+                f"'min_count' of '{cid}' is only used when scoring is count; got scoring "
+                f"'{scoring}'."
+            )
+        elif check == "rule-needs-rules":
+            field, message = "rules", (
+                f"'rules' of '{cid}' must list at least one rule id when scoring is rule."
+            )
+        elif check == "rules-need-rule-scoring":
+            field, message = "rules", (
+                f"'rules' of '{cid}' only apply when scoring is rule or timeliness; got "
+                f"scoring '{scoring}'."
+            )
+        else:
+            field = str(column)
+            value = _offending(field, table.at[i, field])
+            owner = "" if field == "id" else f" of '{cid}'"
+            message = (
+                f"'{field}'{owner} must be {_REQUIREMENTS.get(field, 'valid')}; "
+                f"got {format_value(value)}."
+            )
+        path, line = row.where(field)
+        problems[key] = Problem(path, line, field, message)
+    # Item problems first (a wrong total is often their consequence), then in file order.
+    return sorted(
+        problems.values(),
+        key=lambda p: (
+            p.field == "weight" and p.message.startswith("weights of set"),
+            p.path != set_path, p.path or "", p.line or 0, p.field or "",
+        ),
+    )
