@@ -1,0 +1,13 @@
+"""The evidence layer: per criterion, does the report say the thing was DONE in the
+report year?
+
+``assess(doc, criterion)`` / ``assess_all(doc, criteria_set)`` give an
+:class:`scorer.model.Assessment` (verdict, reason code, evidence sentences). Modules:
+:mod:`.keywords` (retrieval), :mod:`.modality` (done/planned/denied), :mod:`.quantities`
+(counts, months), :mod:`.classifier` (scikit-learn pipeline for training, numpy-only
+inference), :mod:`.assess` (verdicts), :mod:`.evaluate` (train/evaluate on the labels).
+Importing this package does not import scikit-learn.
+"""
+from scorer.evidence.assess import STRATEGIES, Prepared, assess, assess_all, prepare
+
+__all__ = ["assess", "assess_all", "prepare", "Prepared", "STRATEGIES"]

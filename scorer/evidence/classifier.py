@@ -1,0 +1,492 @@
+"""The evidence classifier: which core criteria does a sentence speak about?
+
+Training uses a scikit-learn :class:`~sklearn.pipeline.Pipeline` built by
+:func:`make_evidence_pipeline`: a ``FeatureUnion`` of word TF-IDF (jieba tokens via
+the module-level :func:`tokenize`, so the pipeline pickles) and character n-gram
+TF-IDF, then one calibrated logistic regression per criterion
+(``OneVsRestClassifier(CalibratedClassifierCV(LogisticRegression))``; multi-label,
+since one sentence can evidence several criteria).
+
+The shipped model is NOT a pickle. :func:`export_model` writes plain arrays
+(``model.npz``: idf vectors, coefficients, intercepts, sigmoid calibration) and
+``model.json`` (vocabularies, parameters, labels, sklearn/jieba versions, hashes of
+the training data and of the domain dictionary). :class:`EvidenceModel` applies
+them with numpy alone, so the CLI never imports scikit-learn at inference (it costs
+1-2 s of cold start); ``tests/test_evidence_classifier.py`` checks that its
+probabilities equal the pipeline's ``predict_proba``.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from scorer.errors import ModelError
+from scorer.nlp import cut
+
+__all__ = [
+    "FORMAT_VERSION",
+    "ModelWarning",
+    "tokenize",
+    "make_evidence_pipeline",
+    "fit_pipeline",
+    "export_model",
+    "EvidenceModel",
+    "load_model",
+    "default_model_dir",
+    "userdict_hash",
+]
+
+#: Version of the on-disk format written by :func:`export_model`.
+FORMAT_VERSION = 1
+MODEL_JSON = "model.json"
+MODEL_NPZ = "model.npz"
+_FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # zip entry timestamps, for byte-identical files
+
+
+class ModelWarning(UserWarning):
+    """The shipped model was built with another scikit-learn/jieba version, domain
+    dictionary or training data than the one at hand; retrain with ``xxgk train``."""
+
+
+def tokenize(text: str) -> list[str]:
+    """Word tokens for the word TF-IDF: jieba (domain dictionary) via
+    :func:`scorer.nlp.cut`. Module-level so that the pipeline pickles."""
+    return cut(text)
+
+
+def userdict_hash() -> str:
+    """sha256 of the shipped jieba domain dictionary (word tokens depend on it)."""
+    data = resources.files("scorer.data").joinpath("userdict.txt").read_bytes()
+    return hashlib.sha256(data).hexdigest()
+
+
+def make_evidence_pipeline(
+    *,
+    C: float = 4.0,
+    word_ngram_range: tuple[int, int] = (1, 2),
+    char_ngram_range: tuple[int, int] = (1, 3),
+    min_df: int = 2,
+    calibration_cv: int = 3,
+    class_weight: str | None = "balanced",
+    random_state: int = 0,
+):
+    """Build the (unfitted) evidence classifier pipeline.
+
+    Parameters
+    ----------
+    C : float
+        Inverse regularisation strength of the logistic regressions.
+    word_ngram_range, char_ngram_range : (int, int)
+        n-gram ranges of the word and character TF-IDF.
+    min_df : int
+        Minimum document frequency of a feature (keeps the shipped model small).
+    calibration_cv : int
+        Folds of the sigmoid calibration (``CalibratedClassifierCV(ensemble=False)``:
+        one linear model per label plus one calibrator, which the numpy scorer
+        reproduces exactly).
+    class_weight : str or None
+        Passed to ``LogisticRegression`` (positives are rare).
+    random_state : int
+        Fixed seed (lbfgs is deterministic; kept for solvers that shuffle).
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Steps ``features`` (FeatureUnion of ``word`` and ``char`` TfidfVectorizer)
+        and ``clf`` (OneVsRestClassifier).
+
+    Examples
+    --------
+    >>> pipe = make_evidence_pipeline(C=1.0)
+    >>> [name for name, _ in pipe.steps]
+    ['features', 'clf']
+    """
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    word = TfidfVectorizer(
+        tokenizer=tokenize,
+        token_pattern=None,
+        lowercase=True,
+        ngram_range=tuple(word_ngram_range),
+        min_df=min_df,
+        sublinear_tf=True,
+        dtype=np.float64,
+    )
+    char = TfidfVectorizer(
+        analyzer="char",
+        lowercase=True,
+        ngram_range=tuple(char_ngram_range),
+        min_df=min_df,
+        sublinear_tf=True,
+        dtype=np.float64,
+    )
+    lr = LogisticRegression(C=C, class_weight=class_weight, max_iter=2000, random_state=random_state)
+    clf = OneVsRestClassifier(
+        CalibratedClassifierCV(lr, method="sigmoid", cv=calibration_cv, ensemble=False)
+    )
+    return Pipeline([("features", FeatureUnion([("word", word), ("char", char)])), ("clf", clf)])
+
+
+def fit_pipeline(
+    texts: Sequence[str],
+    labels: Sequence[Sequence[str]],
+    *,
+    label_order: Sequence[str],
+    min_positive: int = 4,
+    **params: Any,
+):
+    """Fit :func:`make_evidence_pipeline` on labelled sentences.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Sentences.
+    labels : sequence of label lists
+        Criterion ids per sentence (empty for none).
+    label_order : sequence of str
+        All candidate labels, in output order.
+    min_positive : int
+        Labels with fewer positive sentences are left out (calibration needs a few
+        positives per fold); keyword retrieval alone covers them.
+    **params
+        Passed to :func:`make_evidence_pipeline`.
+
+    Returns
+    -------
+    (Pipeline, list of str)
+        The fitted pipeline and the labels it predicts (columns of predict_proba).
+    """
+    counts = {lab: sum(lab in ls for ls in labels) for lab in label_order}
+    kept = [lab for lab in label_order if min_positive <= counts[lab] <= len(texts) - min_positive]
+    if not kept:
+        raise ModelError(f"no criterion has {min_positive} or more labelled sentences; label more data")
+    y = np.array([[int(lab in ls) for lab in kept] for ls in labels], dtype=np.int64)
+    pipe = make_evidence_pipeline(**params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)  # tokenizer/token_pattern notices
+        pipe.fit(list(texts), y)
+    return pipe, kept
+
+
+# --------------------------------------------------------------------------- export
+
+def _vectorizer_state(vec) -> dict[str, Any]:
+    vocab = sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])
+    return {
+        "analyzer": "word" if vec.analyzer == "word" else "char",
+        "ngram_range": list(vec.ngram_range),
+        "lowercase": bool(vec.lowercase),
+        "sublinear_tf": bool(vec.sublinear_tf),
+        "norm": vec.norm,
+        "vocabulary": [t for t, _ in vocab],
+    }
+
+
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Like ``np.savez`` but byte-identical across runs (fixed zip timestamps)."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(arrays):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(name + ".npy", date_time=_FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, buf.getvalue())
+
+
+def export_model(
+    pipe,
+    labels: Sequence[str],
+    out_dir: str | Path,
+    *,
+    data_hash: str,
+    thresholds: dict[str, float] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Path:
+    """Write a fitted pipeline as plain arrays + JSON (no pickle).
+
+    Parameters
+    ----------
+    pipe : Pipeline
+        Fitted by :func:`fit_pipeline`.
+    labels : sequence of str
+        Its output labels.
+    out_dir : str or Path
+        Directory; ``model.json`` and ``model.npz`` are (over)written.
+    data_hash : str
+        sha256 of the training data (checked on load against the label file).
+    thresholds : dict, optional
+        Decision threshold per label (default 0.5).
+    extra : dict, optional
+        More metadata for ``model.json`` (training parameters, counts).
+
+    Returns
+    -------
+    Path
+        The output directory.
+    """
+    import jieba
+    import sklearn
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    union = pipe.named_steps["features"]
+    vecs = dict(union.transformer_list)
+    word, char = vecs["word"], vecs["char"]
+    ovr = pipe.named_steps["clf"]
+    coefs, intercepts, cal_a, cal_b = [], [], [], []
+    for est in ovr.estimators_:
+        if not hasattr(est, "calibrated_classifiers_") or len(est.calibrated_classifiers_) != 1:
+            raise ModelError("export needs CalibratedClassifierCV(ensemble=False) per label")
+        cc = est.calibrated_classifiers_[0]
+        lin = cc.estimator
+        (cal,) = cc.calibrators
+        coefs.append(np.asarray(lin.coef_, dtype=np.float64).ravel())
+        intercepts.append(float(np.ravel(lin.intercept_)[0]))
+        cal_a.append(float(cal.a_))
+        cal_b.append(float(cal.b_))
+    arrays = {
+        "word_idf": np.asarray(word.idf_, dtype=np.float64),
+        "char_idf": np.asarray(char.idf_, dtype=np.float64),
+        "coef": np.vstack(coefs).astype(np.float64),
+        "intercept": np.asarray(intercepts, dtype=np.float64),
+        "cal_a": np.asarray(cal_a, dtype=np.float64),
+        "cal_b": np.asarray(cal_b, dtype=np.float64),
+    }
+    meta = {
+        "format_version": FORMAT_VERSION,
+        "kind": "xxgk-evidence-classifier",
+        "labels": list(labels),
+        "thresholds": {lab: float((thresholds or {}).get(lab, 0.5)) for lab in labels},
+        "word": _vectorizer_state(word),
+        "char": _vectorizer_state(char),
+        "sklearn_version": sklearn.__version__,
+        "jieba_version": getattr(jieba, "__version__", "unknown"),
+        "userdict_sha256": userdict_hash(),
+        "data_sha256": data_hash,
+        "arrays_sha256": {k: hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest() for k, v in sorted(arrays.items())},
+        **(extra or {}),
+    }
+    _write_npz(out / MODEL_NPZ, arrays)
+    (out / MODEL_JSON).write_text(
+        json.dumps(meta, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8"
+    )
+    return out
+
+
+# --------------------------------------------------------------------------- inference
+
+_WS = re.compile(r"\s\s+")
+
+
+@dataclass
+class _Vec:
+    analyzer: str
+    ngram_range: tuple[int, int]
+    lowercase: bool
+    sublinear_tf: bool
+    vocab: dict[str, int]
+    idf: np.ndarray
+    offset: int  # column offset in the union
+
+    def features(self, text: str, tokens: Sequence[str] | None) -> dict[int, float]:
+        """Column -> tf-idf value (l2-normalised) for one text, as sklearn does."""
+        lo, hi = self.ngram_range
+        if self.analyzer == "word":
+            toks = list(tokens) if tokens is not None else tokenize(text)
+            if self.lowercase:
+                toks = [t.lower() for t in toks]
+            grams = toks if lo == 1 else []
+            for n in range(max(lo, 2), min(hi, len(toks)) + 1):
+                grams += [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
+        else:
+            doc = _WS.sub(" ", text.lower() if self.lowercase else text)
+            grams = list(doc) if lo == 1 else []
+            for n in range(max(lo, 2), min(hi, len(doc)) + 1):
+                grams += [doc[i : i + n] for i in range(len(doc) - n + 1)]
+        counts: dict[int, int] = {}
+        vocab = self.vocab
+        for g in grams:
+            j = vocab.get(g)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        if not counts:
+            return {}
+        idf = self.idf
+        vals = {
+            j: ((1.0 + math.log(c)) if self.sublinear_tf else float(c)) * float(idf[j]) for j, c in counts.items()
+        }
+        norm = math.sqrt(sum(v * v for v in vals.values()))
+        off = self.offset
+        return {off + j: v / norm for j, v in vals.items()} if norm > 0 else {}
+
+
+class EvidenceModel:
+    """The shipped classifier applied with numpy only.
+
+    Load with :func:`load_model`. :meth:`predict_proba` returns, per sentence, the
+    calibrated probability of each label in :attr:`labels`.
+    """
+
+    def __init__(self, meta: dict[str, Any], arrays: dict[str, np.ndarray], path: str | None = None) -> None:
+        self.meta = meta
+        self.path = path
+        self.labels: tuple[str, ...] = tuple(meta["labels"])
+        self.thresholds: dict[str, float] = dict(meta.get("thresholds", {}))
+        w, c = meta["word"], meta["char"]
+        nw = len(w["vocabulary"])
+        self._word = _Vec("word", tuple(w["ngram_range"]), w["lowercase"], w["sublinear_tf"],
+                          {t: i for i, t in enumerate(w["vocabulary"])}, arrays["word_idf"], 0)
+        self._char = _Vec("char", tuple(c["ngram_range"]), c["lowercase"], c["sublinear_tf"],
+                          {t: i for i, t in enumerate(c["vocabulary"])}, arrays["char_idf"], nw)
+        # features x labels, so a sentence's score is a gather + weighted sum
+        self._coef_t = np.ascontiguousarray(arrays["coef"].T)
+        self._intercept = arrays["intercept"]
+        self._a = arrays["cal_a"]
+        self._b = arrays["cal_b"]
+        n_feat = nw + len(c["vocabulary"])
+        if self._coef_t.shape != (n_feat, len(self.labels)):
+            raise ModelError(f"model arrays do not match its vocabularies ({self._coef_t.shape} vs {n_feat} features)")
+
+    def decision_function(self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None = None) -> np.ndarray:
+        """Linear scores, shape (n_texts, n_labels)."""
+        n = len(texts)
+        rows, cols, vals = [], [], []
+        for i, t in enumerate(texts):
+            toks = tokens[i] if tokens is not None else None
+            for part in (self._word.features(t, toks), self._char.features(t, None)):
+                for j, v in part.items():
+                    rows.append(i)
+                    cols.append(j)
+                    vals.append(v)
+        scores = np.tile(self._intercept, (n, 1))
+        if rows:
+            r = np.asarray(rows, dtype=np.intp)
+            contrib = self._coef_t[np.asarray(cols, dtype=np.intp)] * np.asarray(vals)[:, None]
+            np.add.at(scores, r, contrib)
+        return scores
+
+    def predict_proba(self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None = None) -> np.ndarray:
+        """Calibrated probabilities, shape (n_texts, n_labels), columns :attr:`labels`.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Sentences.
+        tokens : sequence of token lists, optional
+            ``scorer.nlp.cut`` of each text, if already computed (saves a jieba pass).
+        """
+        d = self.decision_function(texts, tokens)
+        # sklearn's _SigmoidCalibration: expit(-(a * d + b))
+        z = -(self._a * d + self._b)
+        with np.errstate(over="ignore"):
+            p = 1.0 / (1.0 + np.exp(-z))
+        p[(p > 1.0) & (p <= 1.0 + 1e-5)] = 1.0
+        return p
+
+    def threshold(self, label: str) -> float:
+        return float(self.thresholds.get(label, 0.5))
+
+
+def default_model_dir() -> Path:
+    """``scorer/data/model`` inside the installed package."""
+    return Path(str(resources.files("scorer.data").joinpath("model")))
+
+
+def _check_versions(meta: dict[str, Any], where: str, data_hash: str | None) -> None:
+    from importlib import metadata
+
+    try:  # package metadata only: importing sklearn itself would cost 1-2 s
+        sk = metadata.version("scikit-learn")
+    except metadata.PackageNotFoundError:
+        sk = None
+    if sk is not None and sk != meta.get("sklearn_version"):
+        warnings.warn(
+            f"{where}: model trained with scikit-learn {meta.get('sklearn_version')}, "
+            f"installed {sk}; retrain with `xxgk train` to keep results reproducible",
+            ModelWarning,
+            stacklevel=3,
+        )
+    if meta.get("userdict_sha256") != userdict_hash():
+        warnings.warn(
+            f"{where}: the jieba domain dictionary changed since the model was trained; "
+            "word features may drift — retrain with `xxgk train`",
+            ModelWarning,
+            stacklevel=3,
+        )
+    if data_hash is not None and meta.get("data_sha256") != data_hash:
+        warnings.warn(
+            f"{where}: the model was trained on other labelled data than the current "
+            "corpora/labels/sentences.csv — retrain with `xxgk train`",
+            ModelWarning,
+            stacklevel=3,
+        )
+
+
+def load_model(path: str | Path | None = None, *, data_hash: str | None = None) -> EvidenceModel:
+    """Load a model written by :func:`export_model` (numpy + JSON, no pickle).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Model directory; default the shipped ``scorer/data/model``.
+    data_hash : str, optional
+        sha256 of the labelled data at hand; a mismatch warns (:class:`ModelWarning`).
+
+    Returns
+    -------
+    EvidenceModel
+
+    Raises
+    ------
+    ModelError
+        Missing files, unreadable arrays, or an unknown format version.
+    """
+    if path is None and data_hash is None:
+        return _load_default()
+    return _load(Path(path) if path is not None else default_model_dir(), data_hash)
+
+
+@lru_cache(maxsize=1)
+def _load_default() -> EvidenceModel:
+    return _load(default_model_dir(), None)
+
+
+def _load(d: Path, data_hash: str | None) -> EvidenceModel:
+    jpath, npath = d / MODEL_JSON, d / MODEL_NPZ
+    if not jpath.is_file() or not npath.is_file():
+        raise ModelError(f"no evidence model in {d} (expected {MODEL_JSON} and {MODEL_NPZ}); run `xxgk train`")
+    try:
+        meta = json.loads(jpath.read_text(encoding="utf-8"))
+        with np.load(npath, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        raise ModelError(f"{d}: evidence model is unreadable ({exc}); run `xxgk train`") from exc
+    if meta.get("format_version") != FORMAT_VERSION or meta.get("kind") != "xxgk-evidence-classifier":
+        raise ModelError(
+            f"{d}: model format {meta.get('format_version')!r} is not {FORMAT_VERSION}; run `xxgk train`"
+        )
+    missing = {"word_idf", "char_idf", "coef", "intercept", "cal_a", "cal_b"} - set(arrays)
+    if missing:
+        raise ModelError(f"{d}: model arrays missing: {', '.join(sorted(missing))}; run `xxgk train`")
+    for k, h in meta.get("arrays_sha256", {}).items():
+        if k in arrays and hashlib.sha256(np.ascontiguousarray(arrays[k]).tobytes()).hexdigest() != h:
+            raise ModelError(f"{d}: model array {k!r} is corrupt (hash mismatch); run `xxgk train`")
+    _check_versions(meta, str(d), data_hash)
+    return EvidenceModel(meta, arrays, path=str(d))

@@ -1,0 +1,141 @@
+"""Keyword retrieval: candidate sentences for a criterion.
+
+A sentence is a candidate when it contains one of the criterion's ``keywords`` or
+``synonyms`` and none of its ``exclude`` words, and lies in one of its ``sections``
+(when the document has sections at all). Terms are matched as substrings, except
+one-character terms, which must be a whole jieba token (so 会 does not hit 会议).
+A term may hold ``…`` for "A then B within 12 characters" (``听取…汇报``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scorer.model import Criterion
+    from scorer.sentences import Sentence
+
+__all__ = ["KeywordHit", "match_terms", "find_candidates", "criterion_terms"]
+
+_GAP = 12  # characters allowed between the parts of an "A…B" term
+
+
+@dataclass(frozen=True)
+class KeywordHit:
+    """A candidate sentence: its index in the sentence list, the terms that matched
+    and their spans inside the sentence text."""
+
+    index: int
+    keywords: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+
+
+def criterion_terms(criterion: "Criterion") -> tuple[str, ...]:
+    """Keywords then synonyms of a criterion, de-duplicated, order kept."""
+    seen: dict[str, None] = {}
+    for t in (*criterion.keywords, *criterion.synonyms):
+        t = t.strip()
+        if t:
+            seen.setdefault(t, None)
+    return tuple(seen)
+
+
+@lru_cache(maxsize=4096)
+def _pattern(term: str) -> re.Pattern[str]:
+    parts = [re.escape(p) for p in re.split(r"…+|\.\.\.", term) if p]
+    return re.compile(f".{{0,{_GAP}}}?".join(parts))
+
+
+def match_terms(
+    text: str,
+    terms: Sequence[str],
+    tokens: Sequence[str] | None = None,
+) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """Terms of ``terms`` found in ``text`` and the span of each first match.
+
+    Parameters
+    ----------
+    text : str
+        One sentence.
+    terms : sequence of str
+        Keywords (``A…B`` allowed).
+    tokens : sequence of str, optional
+        jieba tokens of ``text``; needed for one-character terms.
+
+    Returns
+    -------
+    (tuple of str, tuple of (int, int))
+        Matched terms (in ``terms`` order) and their spans in ``text``.
+
+    Examples
+    --------
+    >>> match_terms("邀请相关利益第三方列席有关会议", ["列席", "公众代表"])
+    (('列席',), ((9, 11),))
+    """
+    found, spans = [], []
+    for term in terms:
+        if len(term) == 1:
+            if tokens is not None and term in tokens:
+                i = text.find(term)
+                found.append(term)
+                spans.append((i, i + 1))
+            continue
+        if "…" in term or "..." in term:
+            m = _pattern(term).search(text)
+            if m:
+                found.append(term)
+                spans.append(m.span())
+            continue
+        i = text.find(term)
+        if i >= 0:
+            found.append(term)
+            spans.append((i, i + len(term)))
+    return tuple(found), tuple(spans)
+
+
+def find_candidates(
+    sentences: Sequence["Sentence"],
+    criterion: "Criterion",
+    tokens: Sequence[Sequence[str]] | None = None,
+    *,
+    has_sections: bool = True,
+) -> list[KeywordHit]:
+    """Candidate sentences for ``criterion`` by keyword match.
+
+    Parameters
+    ----------
+    sentences : sequence of Sentence
+        From :func:`scorer.sentences.split_sentences`.
+    criterion : scorer.model.Criterion
+        Uses ``keywords``, ``synonyms``, ``exclude`` and ``sections``.
+    tokens : sequence of token lists, optional
+        jieba tokens per sentence (for one-character terms).
+    has_sections : bool
+        False when the document's sections could not be found: then
+        ``criterion.sections`` cannot be applied and is ignored.
+
+    Returns
+    -------
+    list of KeywordHit
+        In sentence order.
+    """
+    terms = criterion_terms(criterion)
+    if not terms:
+        return []
+    excl = tuple(e for e in criterion.exclude if e)
+    allowed = set(criterion.sections) if (criterion.sections and has_sections) else None
+    out = []
+    for i, s in enumerate(sentences):
+        if allowed is not None and s.section not in allowed:
+            continue
+        toks = tokens[i] if tokens is not None else None
+        text = s.flat  # line breaks of wrapped PDF text removed
+        kws, spans = match_terms(text, terms, toks)
+        if not kws:
+            continue
+        if excl and any((e in toks) if (len(e) == 1 and toks is not None) else (e in text) for e in excl):
+            continue
+        out.append(KeywordHit(index=i, keywords=kws, spans=spans))
+    return out
