@@ -1,0 +1,166 @@
+"""Speed and memory of the engine on the shipped corpus. Prints figures; never fails on time.
+
+    python benchmarks/bench.py                 # N = 20 copies of the corpus reports
+    python benchmarks/bench.py --n 2 --batch-docs 100   # quick (CI)
+
+Reports, for the 44 text-format reports we ship (corpus + seeds):
+- per-stage time in one process: load, sections, tables, validate, evidence, score, render;
+- engine time against the reference floor: one jieba pass over the same cleaned text
+  (ratio engine_time / jieba_time; target ≤ 3);
+- batch throughput with JSON output and 2 jobs (documents/s; target ≥ 50);
+- peak memory of that batch (target < 500 MB for 2,000 documents);
+- cold start of ``xxgk score`` on one text report (target < 2 s).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def text_reports() -> list[Path]:
+    files = sorted((ROOT / "corpora/reports").glob("*.txt")) + sorted((ROOT / "corpora/reports").glob("*.md"))
+    files += [p for p in sorted((ROOT / "corpora/seeds").glob("*.txt")) if p.name[:3] in ("000", "002", "003")]
+    return files
+
+
+def stage_times(files: list[Path], rounds: int) -> tuple[dict[str, float], float, int]:
+    """Seconds per stage summed over all documents (median of `rounds`), and the jieba floor."""
+    from scorer.criteria import load_criteria
+    from scorer.evidence import assess_all
+    from scorer.load import load
+    from scorer.nlp import tokenizer
+    from scorer.render import render
+    from scorer.score import score_assessed
+    from scorer.sections import find_sections
+    from scorer.tables import extract_tables
+    from scorer.validate import validate_document
+
+    cs = load_criteria("core")
+    tk = tokenizer()
+    # warm caches (jieba dictionary, classifier weights) outside the timings
+    d0 = load(files[0])
+    assess_all(d0, cs)
+    tk.lcut(d0.text)
+    runs: dict[str, list[float]] = defaultdict(list)
+    jieba_runs: list[float] = []
+    chars = 0
+    for _ in range(rounds):
+        acc: dict[str, float] = defaultdict(float)
+        jt = 0.0
+        chars = 0
+        for f in files:
+            t0 = time.perf_counter()
+            doc = load(f)
+            t1 = time.perf_counter()
+            find_sections(doc.text)  # already inside load; timed again on its own
+            t2 = time.perf_counter()
+            tables = extract_tables(doc)
+            t3 = time.perf_counter()
+            findings = list(tables.findings) + list(validate_document(doc, tables))
+            t4 = time.perf_counter()
+            assessments = assess_all(doc, cs)
+            t5 = time.perf_counter()
+            result = score_assessed(doc, cs, tables=tables.to_dict(), format_version=tables.format_version,
+                                    findings=findings, assessments=assessments)
+            t6 = time.perf_counter()
+            render(result, "json")
+            render(result, "md")
+            t7 = time.perf_counter()
+            tk.lcut(doc.text)
+            t8 = time.perf_counter()
+            sec = t2 - t1
+            acc["load"] += (t1 - t0) - sec
+            acc["sections"] += sec
+            acc["tables"] += t3 - t2
+            acc["validate"] += t4 - t3
+            acc["evidence"] += t5 - t4
+            acc["score"] += t6 - t5
+            acc["render"] += t7 - t6
+            jt += t8 - t7
+            chars += len(doc.text)
+        for k, v in acc.items():
+            runs[k].append(v)
+        jieba_runs.append(jt)
+    return {k: statistics.median(v) for k, v in runs.items()}, statistics.median(jieba_runs), chars
+
+
+def batch_run(files: list[Path], n_docs: int, jobs: int) -> tuple[float, float, int]:
+    """Score n_docs copies through `xxgk batch` (JSON only). Returns (seconds, peak MB, failures)."""
+    tmp = Path(tempfile.mkdtemp(prefix="xxgk-bench-"))
+    try:
+        src = tmp / "in"
+        src.mkdir()
+        for i in range(n_docs):
+            f = files[i % len(files)]
+            # distinct bytes per copy so the rerun cache never skips one
+            data = f.read_bytes() + f"\n<!-- copy {i} -->\n".encode() if f.suffix == ".md" else f.read_bytes() + f"\n附：副本{i}\n".encode()
+            (src / f"{i:05d}_{f.name}").write_bytes(data)
+        cmd = [sys.executable, "-m", "scorer", "batch", str(src), "--criteria", "core",
+               "--out", str(tmp / "out"), "--jobs", str(jobs), "--format", "json"]
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        elapsed = time.perf_counter() - t0
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        failures = proc.returncode
+        if proc.returncode not in (0, 1):
+            print(proc.stderr[-2000:], file=sys.stderr)
+        return elapsed, peak_kb / 1024, failures
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cold_start(file: Path, repeat: int = 3) -> float:
+    xxgk = shutil.which("xxgk", path=str(Path(sys.executable).parent)) or "xxgk"
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run([xxgk, "score", str(file), "--format", "json"], capture_output=True, check=False)
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=20, help="copies of the corpus for the stage timings' batch")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the in-process stage timing")
+    ap.add_argument("--batch-docs", type=int, default=None, help="documents in the batch run (default n × corpus)")
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+
+    files = text_reports()
+    print(f"corpus: {len(files)} text reports")
+    stages, jieba_t, chars = stage_times(files, args.rounds)
+    engine = sum(stages.values())
+    print(f"\nper-stage time for {len(files)} documents ({chars} characters), median of {args.rounds} rounds:")
+    for k in ("load", "sections", "tables", "validate", "evidence", "score", "render"):
+        v = stages.get(k, 0.0)
+        print(f"  {k:<9} {v * 1000:8.1f} ms  {v / len(files) * 1000:6.2f} ms/doc  {v / engine:6.1%}")
+    print(f"  {'engine':<9} {engine * 1000:8.1f} ms  {engine / len(files) * 1000:6.2f} ms/doc  (one process: {len(files) / engine:.1f} docs/s)")
+    print(f"  {'jieba':<9} {jieba_t * 1000:8.1f} ms  one pass of jieba over the same text (reference floor)")
+    print(f"  ratio engine_time / jieba_time = {engine / jieba_t:.2f}   (target ≤ 3)")
+
+    n_docs = args.batch_docs or args.n * len(files)
+    secs, peak_mb, rc = batch_run(files, n_docs, args.jobs)
+    print(f"\nbatch: {n_docs} documents, --jobs {args.jobs}, JSON output: {secs:.1f} s, "
+          f"{n_docs / secs:.1f} documents/s (target ≥ 50 with 2 jobs); exit code {rc}")
+    print(f"peak memory (largest process of the batch): {peak_mb:.0f} MB (target < 500 MB for 2,000 documents)")
+
+    cs = cold_start(files[0])
+    print(f"\ncold start: xxgk score {files[0].name} --format json: {cs:.2f} s (target < 2 s)")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()

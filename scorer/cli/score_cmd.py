@@ -1,0 +1,148 @@
+"""``xxgk score``, ``xxgk batch`` and ``xxgk check``: thin shells over score/render/batch."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from scorer.cli.group import EXIT_BAD_INPUT, EXIT_DEFECTS, cli, input_path_argument, metadata_options
+from scorer.errors import ScorerError
+
+DEFAULT_OUT = "reports_out"
+_STDOUT_FORMATS = ("json", "md", "html")
+_EXT = {"json": ".json", "md": ".md", "html": ".html", "docx": ".docx", "xlsx": ".xlsx"}
+
+criteria_option = click.option(
+    "--criteria", "criteria", default="core", show_default=True,
+    help="Criteria set: a shipped name (core, qingpu-lvrong-2022, …) or a YAML file.",
+)
+
+
+def _meta(encoding, kind, agency, report_year, published_on) -> dict:
+    return {"encoding": encoding, "kind": kind, "agency": agency, "report_year": report_year,
+            "published_on": published_on}
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=str))
+@criteria_option
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=str),
+              help=f"Write files here (default for several files or docx/xlsx: {DEFAULT_OUT}/).")
+@click.option("--format", "fmt", type=click.Choice(list(_EXT)), default="json", show_default=True,
+              help="json (the result contract), md/html/docx memo, or xlsx score sheet.")
+@click.option("--deadline", help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
+@metadata_options
+def score(files, criteria, out, fmt, deadline, encoding, kind, agency, report_year, published_on) -> None:
+    """Score annual reports against a criteria set.
+
+    One FILE without --out prints json/md/html to stdout; otherwise one file per
+    report is written to --out (xlsx: one workbook for all FILEs).
+
+    \b
+    Example:
+      xxgk score corpora/seeds/003_8030f6624176119d.txt --format md
+      xxgk score a.txt b.pdf --format docx --out memos/
+    """
+    from scorer.criteria import load_criteria
+    from scorer.render import render, render_xlsx, write_atomic
+    from scorer.score import score_document
+
+    cs = load_criteria(criteria)
+    meta = _meta(encoding, kind, agency, report_year, published_on)
+    to_stdout = out is None and len(files) == 1 and fmt in _STDOUT_FORMATS
+    results, errors = [], []
+    for f in files:
+        try:
+            results.append((f, score_document(f, cs, deadline=deadline, **meta)))
+        except ScorerError as exc:
+            if len(files) == 1:
+                raise
+            errors.append(str(exc))
+    if to_stdout:
+        click.echo(render(results[0][1], fmt).decode("utf-8"), nl=False)
+        return
+    target = Path(out or DEFAULT_OUT)
+    if fmt == "xlsx":
+        if results:
+            written = [write_atomic(target / "scores.xlsx", render_xlsx([r for _, r in results], criteria_set=cs))]
+        else:
+            written = []
+    else:
+        written = [write_atomic(target / (Path(f).stem + _EXT[fmt]), render(r, fmt)) for f, r in results]
+    for p in written:
+        click.echo(str(p))
+    for e in errors:
+        click.echo(f"Error: {e}", err=True)
+    if errors:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.command()
+@click.argument("input", type=click.Path(exists=True, path_type=str))
+@criteria_option
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=str), default=DEFAULT_OUT,
+              show_default=True, help="Output directory.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--force", is_flag=True, help="Redo documents that are unchanged since the last run.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["json", "md", "html", "docx"]),
+              help="Per-document outputs (repeatable; default json, md, html, docx).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
+              help="Seconds allowed per document.")
+def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
+    """Score every report in a directory, or the rows of a manifest CSV.
+
+    A manifest has columns file, agency, report_year, published_on (optional url,
+    deadline). Writes one memo per report, then scores.xlsx, scores.csv and
+    summary.html. Exits 1 when any document failed, listing every failure.
+
+    \b
+    Example:
+      xxgk batch corpora/reports --criteria pingtan-2022 --out reports_out/ --jobs 4
+    """
+    from scorer.batch import DEFAULT_FORMATS, run_batch
+
+    bars: list = []  # created on the first callback, when the total is known
+
+    def progress(done: int, total: int, outcome) -> None:
+        if not sys.stderr.isatty():
+            return  # quiet in logs and pipes
+        if not bars:
+            bars.append(click.progressbar(length=total, label="评分", file=sys.stderr, show_pos=True))
+            bars[0].__enter__()
+        bars[0].update(1)
+
+    try:
+        report = run_batch(input, criteria, out, jobs=jobs, force=force,
+                           formats=formats or DEFAULT_FORMATS, progress=progress, timeout=timeout)
+    finally:
+        if bars:
+            bars[0].__exit__(None, None, None)
+    for line in report.summary_lines():
+        click.echo(line)
+    if not report.ok:
+        sys.exit(EXIT_DEFECTS)
+
+
+@cli.command()
+@input_path_argument()
+@criteria_option
+@click.option("--deadline", help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
+@metadata_options
+def check(file, criteria, deadline, encoding, kind, agency, report_year, published_on) -> None:
+    """Self-assessment of a draft report: defects and missing items, most points first.
+
+    Exits 1 while any error-severity defect remains, 0 otherwise.
+
+    \b
+    Example:
+      xxgk check draft.docx --published-on 2025-01-20
+    """
+    from scorer.render import has_errors, render_check
+    from scorer.score import score_document
+
+    result = score_document(file, criteria, deadline=deadline,
+                            **_meta(encoding, kind, agency, report_year, published_on))
+    click.echo(render_check(result), nl=False)
+    if has_errors(result):
+        sys.exit(EXIT_DEFECTS)
