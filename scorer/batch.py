@@ -39,7 +39,7 @@ from pandera.typing import Series
 
 from scorer.errors import ManifestError, ScorerError
 from scorer.model import CriteriaSet
-from scorer.render import MEMO_FORMATS, render, render_csv, render_summary_html, render_xlsx, write_atomic
+from scorer.render import MEMO_EXTENSIONS, render, render_csv, render_summary_html, render_xlsx, write_atomic
 from scorer.score import criteria_fingerprint, engine_version, score_document
 
 __all__ = [
@@ -404,7 +404,7 @@ def _process(task: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, An
                 signal.setitimer(signal.ITIMER_REAL, 0)
         written = []
         for fmt in config["formats"]:
-            name = task["key"] + MEMO_FORMATS[fmt][1]
+            name = task["key"] + MEMO_EXTENSIONS[fmt]
             write_atomic(Path(config["out_dir"]) / name, payload[fmt])
             written.append(name)
         out.update(status="scored", result=result.to_dict(), outputs=written)
@@ -628,9 +628,9 @@ def run_batch(
     """
     t0 = time.monotonic()
     fmts = tuple(dict.fromkeys(["json", *formats]))
-    unknown = [f for f in fmts if f not in MEMO_FORMATS]
+    unknown = [f for f in fmts if f not in MEMO_EXTENSIONS]
     if unknown:
-        raise ValueError(f"unknown format(s) {', '.join(unknown)}; use: {', '.join(MEMO_FORMATS)}")
+        raise ValueError(f"unknown format(s) {', '.join(unknown)}; use: {', '.join(MEMO_EXTENSIONS)}")
     if isinstance(criteria_set, CriteriaSet):
         cs = criteria_set
     else:
@@ -682,8 +682,8 @@ def run_batch(
         if res["status"] == "scored":
             results[res["path"]] = res["result"]
         else:
-            for fmt in MEMO_FORMATS:  # no stale memo may contradict the failure
-                (out / f"{key}{MEMO_FORMATS[fmt][1]}").unlink(missing_ok=True)
+            for ext in MEMO_EXTENSIONS.values():  # no stale memo may contradict the failure
+                (out / f"{key}{ext}").unlink(missing_ok=True)
         state = {"fingerprint": prints[key], "path": res["path"], "status": res["status"],
                  "error": res["error"], "timeout": res.get("timeout", False), "total": total,
                  "outputs": res["outputs"]}

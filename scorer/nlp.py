@@ -25,6 +25,32 @@ def domain_words() -> tuple[str, ...]:
     return tuple(words)
 
 
+def _import_jieba():
+    """Import jieba without pkg_resources.
+
+    jieba 0.42 imports ``pkg_resources`` (≈0.15 s, deprecated) only to open its own
+    data files and falls back to plain ``open`` when it is missing; hiding it keeps
+    the CLI's cold start down.
+    """
+    import sys
+
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    saved = sys.modules.get("pkg_resources", _MISSING)
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` fail
+    try:
+        import jieba
+    finally:
+        if saved is _MISSING:
+            del sys.modules["pkg_resources"]
+        else:
+            sys.modules["pkg_resources"] = saved
+    return jieba
+
+
+_MISSING = object()
+
+
 @lru_cache(maxsize=1)
 def tokenizer():
     """A private ``jieba.Tokenizer`` with the domain dictionary added.
@@ -32,8 +58,7 @@ def tokenizer():
     A private instance (not the global ``jieba.dt``) so that a host application's own
     jieba settings are left alone.
     """
-    import jieba
-
+    jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     for word in domain_words():

@@ -618,7 +618,8 @@ def score_document(
     Raises
     ------
     scorer.errors.LoadError
-        The file cannot be read. Defects of a readable report are findings, not errors.
+        The file cannot be read, or it is not an annual report (``NotAReport``).
+        Defects of a readable report are findings, not errors.
     scorer.errors.CriteriaError
         The criteria set is unknown or invalid.
 
@@ -646,6 +647,15 @@ def score_document(
         from scorer.load import load
 
         doc = load(str(doc_or_path), **load_kw)
+    if doc.kind != "report":
+        # a 要点, plan or notice scored as a report would get a meaningless total
+        from scorer.errors import NotAReport
+
+        what = {"yaodian": "政务公开工作要点", "plan": "工作计划/实施方案"}.get(doc.kind, "其他文件")
+        raise NotAReport(
+            f"not an annual report (looks like {doc.kind}: {what}); pass --kind report to score it anyway",
+            path=doc.path,
+        )
     if deadline:
         doc = replace(doc, deadline=str(deadline))
     if url:

@@ -45,7 +45,7 @@ def score(files, criteria, out, fmt, deadline, encoding, kind, agency, report_ye
       xxgk score a.txt b.pdf --format docx --out memos/
     """
     from scorer.criteria import load_criteria
-    from scorer.render import render, render_xlsx, write_atomic
+    from scorer.render import render, write_atomic
     from scorer.score import score_document
 
     cs = load_criteria(criteria)
@@ -65,6 +65,8 @@ def score(files, criteria, out, fmt, deadline, encoding, kind, agency, report_ye
     target = Path(out or DEFAULT_OUT)
     if fmt == "xlsx":
         if results:
+            from scorer.render import render_xlsx  # openpyxl only when a workbook is asked for
+
             written = [write_atomic(target / "scores.xlsx", render_xlsx([r for _, r in results], criteria_set=cs))]
         else:
             written = []

@@ -19,6 +19,7 @@ _SPACE_DIGIT_CJK = re.compile(rf"(?<=\d)[ \t]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t]+(?
 _ENDS_SENTENCE = tuple("。！？；：:;!?」』”）)")
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.、．])")
 _NUMERIC_TAIL = re.compile(r"(\d[\d\s.,]*)$")
+_TABLE_ROW = re.compile(r"^\s*\||\|\s*$|\s\|\s")
 
 
 def read_pdf(data: bytes, path: str) -> Extracted:
@@ -83,6 +84,13 @@ def _paragraphs(raw: str) -> tuple[list[str], bool]:
     cur = ""
     wrapped = False
     for ln in lines:
+        if _TABLE_ROW.search(ln):  # Markdown/pipe table rows keep their own lines
+            if cur:
+                out.append(cur)
+                cur = ""
+            out.append(ln)
+            wrapped = False
+            continue
         if cur and _HEADING.match(ln):
             out.append(cur)
             cur = ""

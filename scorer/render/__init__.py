@@ -5,19 +5,14 @@ or bytes; nothing here touches the filesystem except :func:`write_atomic`.
 """
 from __future__ import annotations
 
-from typing import Callable
+import importlib
+from typing import Any, Callable
 
 from scorer.render.common import ResultLike, memo_context, write_atomic
-from scorer.render.check import check_items, has_errors, render_check
-from scorer.render.docx import render_docx
-from scorer.render.html import render_html
-from scorer.render.json import render_json
-from scorer.render.markdown import render_markdown
-from scorer.render.sheet import ScoreTable, render_csv, render_xlsx, score_table
-from scorer.render.summary import render_summary_html
 
 __all__ = [
     "MEMO_FORMATS",
+    "MEMO_EXTENSIONS",
     "render",
     "render_json",
     "render_markdown",
@@ -35,13 +30,34 @@ __all__ = [
     "write_atomic",
 ]
 
-#: Per-document formats: name -> (renderer, file extension).
-MEMO_FORMATS: dict[str, tuple[Callable[[ResultLike], str | bytes], str]] = {
-    "json": (render_json, ".json"),
-    "md": (render_markdown, ".md"),
-    "html": (render_html, ".html"),
-    "docx": (render_docx, ".docx"),
+# Renderers are imported on first use: python-docx, openpyxl, pandas and matplotlib
+# cost about a second together, and `xxgk score --format json` needs none of them.
+_LAZY: dict[str, str] = {
+    "render_json": "scorer.render.json",
+    "render_markdown": "scorer.render.markdown",
+    "render_html": "scorer.render.html",
+    "render_docx": "scorer.render.docx",
+    "render_xlsx": "scorer.render.sheet",
+    "render_csv": "scorer.render.sheet",
+    "score_table": "scorer.render.sheet",
+    "ScoreTable": "scorer.render.sheet",
+    "render_summary_html": "scorer.render.summary",
+    "render_check": "scorer.render.check",
+    "check_items": "scorer.render.check",
+    "has_errors": "scorer.render.check",
 }
+
+#: Per-document formats: name -> (renderer name, file extension).
+MEMO_EXTENSIONS: dict[str, str] = {"json": ".json", "md": ".md", "html": ".html", "docx": ".docx"}
+_MEMO_RENDERERS = {"json": "render_json", "md": "render_markdown", "html": "render_html", "docx": "render_docx"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    if name == "MEMO_FORMATS":
+        return {f: (__getattr__(fn), MEMO_EXTENSIONS[f]) for f, fn in _MEMO_RENDERERS.items()}
+    raise AttributeError(f"module 'scorer.render' has no attribute {name!r}")
 
 
 def render(result: ResultLike, fmt: str) -> bytes:
@@ -64,8 +80,8 @@ def render(result: ResultLike, fmt: str) -> bytes:
         Unknown format.
     """
     if fmt == "xlsx":
-        return render_xlsx([result])
-    if fmt not in MEMO_FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join([*MEMO_FORMATS, 'xlsx'])}")
-    out = MEMO_FORMATS[fmt][0](result)
+        return __getattr__("render_xlsx")([result])
+    if fmt not in _MEMO_RENDERERS:
+        raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join([*_MEMO_RENDERERS, 'xlsx'])}")
+    out = __getattr__(_MEMO_RENDERERS[fmt])(result)
     return out.encode("utf-8") if isinstance(out, str) else out

@@ -1,0 +1,401 @@
+"""``extract_tables(doc)``: the three statutory tables of a document in canonical keys,
+with the provenance of every cell and T-cell findings for what could not be read."""
+from __future__ import annotations
+
+import re
+from typing import Any, Sequence
+
+from scorer.model import Document, Finding, make_finding
+from scorer.tables import labels as L
+from scorer.tables.numbers import Piece, parse_value, splits
+from scorer.tables.parse import TableParse, find_proactive, find_requests, find_review, prepare
+from scorer.tables.result import Cell, TableResult
+from scorer.tables.solve import choose, requests_columns_ok, review_sums_ok, row_sum_ok
+
+_TABLE_CN = {"proactive": "表二", "requests": "表三", "review_litigation": "表四"}
+
+
+def extract_tables(doc: Document) -> TableResult:
+    """Read 表二, 表三 and 表四 from a loaded document.
+
+    Works on ``doc.text`` alone (grid tables from HTML/DOCX/PDF are rendered into it
+    as `` | `` rows by the loader), so it does not depend on the section detector.
+
+    Parameters
+    ----------
+    doc : Document
+        A loaded document (:func:`scorer.load`).
+
+    Returns
+    -------
+    TableResult
+        Canonical tables (None when absent), spans, per-cell provenance and
+        ``T-cell`` findings for blank, placeholder, ambiguous or unreadable cells.
+
+    Examples
+    --------
+    >>> from scorer.load import load  # doctest: +SKIP
+    >>> extract_tables(load("corpora/reports/029_pingtan_xingzhengshenpi_2024.txt")).value(
+    ...     "requests.new.total")  # doctest: +SKIP
+    28
+    """
+    return extract_from_text(doc.text)
+
+
+def extract_from_text(text: str) -> TableResult:
+    """:func:`extract_tables` on a bare text (the cleaned document text)."""
+    work = prepare(text)
+    b = _Builder(text)
+    req = find_requests(work)
+    review = find_review(work, req.span[1] if req else 0)
+    pro = find_proactive(work, req.span[0] if req else (review.span[0] if review else None))
+    requests = b.requests(req) if req else None
+    review_t = b.review(review) if review else None
+    proactive = b.proactive(pro) if pro else None
+    variants = {}
+    if pro:
+        variants["proactive"] = pro.variant
+    if req and req.variant:
+        variants["requests"] = req.variant
+    fmt = variants.get("proactive") or variants.get("requests")
+    spans = {p.name: p.span for p in (pro, req, review) if p}
+    layouts = {p.name: p.layout for p in (pro, req, review) if p}
+    notes = [n for p in (pro, req, review) if p for n in p.notes] + b.notes
+    return TableResult(
+        format_version=fmt,
+        proactive=proactive,
+        requests=requests,
+        review_litigation=review_t,
+        spans=spans,
+        cells=dict(sorted(b.cells.items())),
+        findings=tuple(sorted(b.findings, key=_finding_key)),
+        variants=variants,
+        layouts=layouts,
+        truncated=tuple(b.truncated),
+        missing_rows={k: tuple(v) for k, v in b.missing.items()},
+        notes=tuple(dict.fromkeys(notes)),
+    )
+
+
+def _read(
+    chunks: list, kinds: tuple[str, ...], span: tuple[int, int] | None, totals: dict[int, tuple[int, ...]] | None
+) -> list[tuple[Piece, ...]]:
+    """Readings of a row: all blank when it has no content; else the readings that
+    satisfy the row's own sums, or, when none does, every reading (none at all if
+    there are too many to list)."""
+    if not chunks:
+        a = span[0] if span else 0
+        return [tuple(Piece("", a, a, "blank") for _ in kinds)]
+    if totals:
+        fit = splits(chunks, kinds, totals=totals)
+        if fit:
+            return fit
+    every = splits(chunks, kinds, limit=2000)
+    return every or []
+
+
+def _finding_key(f: Finding) -> tuple:
+    return (f.span[0] if f.span else -1, f.id, f.where, f.message)
+
+
+def _fmt_reading(v: Sequence[Any]) -> str:
+    return "/".join("空" if x is None else _num(x) for x in v)
+
+
+def _num(x: Any) -> str:
+    if isinstance(x, float):
+        return f"{x:.6f}".rstrip("0").rstrip(".")
+    return str(x)
+
+
+class _Builder:
+    """Collects cells and findings while the three tables are built."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.cells: dict[str, Cell] = {}
+        self.findings: list[Finding] = []
+        self.truncated: list[str] = []
+        self.missing: dict[str, list[str]] = {}
+        self.notes: list[str] = []
+
+    # ------------------------------------------------------------------ helpers
+    def _raw(self, span: tuple[int, int] | None) -> str:
+        return self.text[span[0] : span[1]] if span else ""
+
+    def _readings(
+        self, pieces_list: list[tuple[Piece, ...]], kinds: Sequence[str], unit: str | None
+    ) -> list[tuple[Any, ...]]:
+        out = []
+        for pieces in pieces_list:
+            vals = []
+            for p, kind in zip(pieces, kinds):
+                vals.append(None if p.kind != "num" else parse_value(p.text, kind, unit)[0])
+            out.append(tuple(vals))
+        return out
+
+    def _row_cells(
+        self,
+        table: str,
+        row: str,
+        cols: Sequence[str],
+        kinds: Sequence[str],
+        pieces_list: list[tuple[Piece, ...]],
+        readings: list[tuple[Any, ...]],
+        keep: list[int],
+        content_span: tuple[int, int] | None,
+        unit: str | None,
+        row_label: str,
+        how: str | None = None,
+    ) -> dict[str, Any]:
+        """Cells of one row from its surviving readings; emits T-cell findings."""
+        values: dict[str, Any] = {}
+        blank: list[str] = []
+        placeholder: list[tuple[str, str]] = []
+        ambiguous: list[str] = []
+        content = self._raw(content_span).strip()
+        if not keep:
+            for col in cols:
+                key = f"{table}.{row}.{col}"
+                self.cells[key] = Cell(key, None, "unreadable", content, content_span)
+                values[col] = None
+            self.findings.append(
+                make_finding(
+                    "T-cell",
+                    f"{table}.{row}",
+                    f"{_TABLE_CN[table]}“{row_label}”行的内容“{_short(content)}”无法读成{len(cols)}个单元格",
+                    content_span,
+                    {"raw": content, "cells": len(cols)},
+                )
+            )
+            return values
+        for j, (col, kind) in enumerate(zip(cols, kinds)):
+            key = f"{table}.{row}.{col}"
+            vals = {readings[i][j] for i in keep}
+            if len(vals) == 1:
+                p = pieces_list[keep[0]][j]
+                v = readings[keep[0]][j]
+                note = None
+                if p.kind == "num" and kind == "amount":
+                    note = parse_value(p.text, kind, unit)[1]
+                    if note:
+                        self.notes.append(f"{key}: {note}")
+                status = {"num": "ok", "blank": "blank", "ph": "placeholder"}[p.kind]
+                if status == "blank":
+                    blank.append(col)
+                elif status == "placeholder":
+                    placeholder.append((col, p.text))
+                if len(keep) > 1 and status == "ok":
+                    note = (note + "；" if note else "") + "多种读法下该格取值相同"
+                self.cells[key] = Cell(key, v, status, p.text, (p.start, p.end), note=note)
+                values[col] = v
+            else:
+                cands = tuple(sorted((x for x in vals if x is not None), key=float))
+                self.cells[key] = Cell(key, None, "ambiguous", content, content_span, cands, how)
+                values[col] = None
+                ambiguous.append(col)
+        where = f"{table}.{row}"
+        if blank:
+            self.findings.append(
+                make_finding(
+                    "T-cell",
+                    where if len(blank) > 1 else f"{where}.{blank[0]}",
+                    f"{_TABLE_CN[table]}“{row_label}”行有{len(blank)}个空白单元格（{'、'.join(_col_cn(table, row, c) for c in blank)}）",
+                    content_span,
+                    {"blank": len(blank)},
+                    severity="warning",
+                )
+            )
+        if placeholder:
+            self.findings.append(
+                make_finding(
+                    "T-cell",
+                    where if len(placeholder) > 1 else f"{where}.{placeholder[0][0]}",
+                    f"{_TABLE_CN[table]}“{row_label}”行有单元格填写占位符（"
+                    + "、".join(f"{_col_cn(table, row, c)}“{t}”" for c, t in placeholder)
+                    + "），未填数字",
+                    content_span,
+                    {"placeholders": len(placeholder)},
+                    severity="warning",
+                )
+            )
+        if ambiguous:
+            shown = [_fmt_reading(readings[i]) for i in keep[:6]]
+            more = f" 等{len(keep)}种" if len(keep) > 6 else ""
+            self.findings.append(
+                make_finding(
+                    "T-cell",
+                    where if len(ambiguous) > 1 else f"{where}.{ambiguous[0]}",
+                    f"{_TABLE_CN[table]}“{row_label}”行的连写数字“{_short(content)}”有多种读法："
+                    + "；".join(shown)
+                    + more
+                    + f"，无法确定{'、'.join(_col_cn(table, row, c) for c in ambiguous)}",
+                    content_span,
+                    {"raw": content, "readings": len(keep)},
+                )
+            )
+        return values
+
+    # ------------------------------------------------------------------ 表三
+    def requests(self, p: TableParse) -> dict[str, dict[str, Any]]:
+        kinds = ("count",) * 7
+        cols = L.REQUEST_COLUMNS
+        pieces: dict[str, list[tuple[Piece, ...]]] = {}
+        readings: dict[str, list[tuple[Any, ...]]] = {}
+        for r in p.rows:
+            if not r.found and not r.chunks:
+                continue
+            ps = _read(r.chunks, kinds, r.content_span, {6: (0, 1, 2, 3, 4, 5)})
+            pieces[r.key] = ps
+            readings[r.key] = self._readings(ps, kinds, None)
+        keep, how = choose(readings, row_sum_ok, lambda rows: requests_columns_ok(rows, p.variant or "2021"))
+        if how:
+            self.notes.append(f"表三：{how}")
+        order = [r.key for r in p.rows]
+        last_found = max((i for i, r in enumerate(p.rows) if r.key in readings), default=-1)
+        missing = [r.key for r in p.rows if r.key not in readings]
+        if missing:
+            self.missing["requests"] = missing
+        if last_found < len(order) - 1:
+            self.truncated.append("requests")
+        out: dict[str, dict[str, Any]] = {}
+        for i, r in enumerate(p.rows):
+            label = L.REQUEST_ROW_LABELS[r.key]
+            if r.key not in readings:
+                out[r.key] = {c: None for c in cols}
+                for c in cols:
+                    k = f"requests.{r.key}.{c}"
+                    self.cells[k] = Cell(k, None, "missing")
+                if i <= last_found:
+                    self.findings.append(
+                        make_finding(
+                            "T-cell",
+                            f"requests.{r.key}",
+                            f"表三未找到“{label}”行",
+                            (p.span[0], p.span[0]),
+                            {},
+                        )
+                    )
+                continue
+            out[r.key] = self._row_cells(
+                "requests", r.key, cols, kinds, pieces[r.key], readings[r.key], keep[r.key],
+                r.content_span, None, label, how,
+            )
+        return out
+
+    # ------------------------------------------------------------------ 表四
+    def review(self, p: TableParse) -> dict[str, dict[str, Any]]:
+        r = p.rows[0]
+        kinds = ("count",) * 15
+        ps = _read(r.chunks, kinds, r.content_span, {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)})
+        readings = self._readings(ps, kinds, None)
+        keep, how = choose({"all": readings}, review_sums_ok)
+        if how:
+            self.notes.append(f"表四：{how}")
+        cols = [f"{g}.{c}" for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMNS]
+        flat = self._row_cells(
+            "review_litigation", "all", cols, kinds, ps, readings, keep["all"], r.content_span, None,
+            "行政复议、行政诉讼", how,
+        )
+        # re-key "review_litigation.all.review.upheld" → "review_litigation.review.upheld"
+        for col in cols:
+            old = f"review_litigation.all.{col}"
+            c = self.cells.pop(old)
+            new = f"review_litigation.{col}"
+            self.cells[new] = Cell(new, c.value, c.status, c.raw, c.span, c.candidates, c.note)
+        self.findings = [
+            _rekey(f) if f.where.startswith("review_litigation.all") else f for f in self.findings
+        ]
+        out: dict[str, dict[str, Any]] = {}
+        for g in L.REVIEW_GROUPS:
+            out[g] = {c: flat[f"{g}.{c}"] for c in L.REVIEW_COLUMNS}
+        return out
+
+    # ------------------------------------------------------------------ 表二
+    def proactive(self, p: TableParse) -> dict[str, dict[str, Any]]:
+        defs = L.PROACTIVE_ROWS_2019 if p.variant == "2019" else L.PROACTIVE_ROWS_2021
+        out: dict[str, dict[str, Any]] = {}
+        missing = []
+        for d, r in zip(defs, p.rows):
+            cols = [c[0] for c in d.columns]
+            kinds = tuple(c[2] for c in d.columns)
+            if not r.found:
+                missing.append(d.key)
+                out[d.key] = {c: None for c in cols}
+                for c in cols:
+                    k = f"proactive.{d.key}.{c}"
+                    self.cells[k] = Cell(k, None, "missing")
+                self.findings.append(
+                    make_finding(
+                        "T-cell",
+                        f"proactive.{d.key}",
+                        f"表二未找到“{d.label}”行",
+                        (p.span[0], p.span[0]),
+                        {},
+                        severity="warning",
+                    )
+                )
+                continue
+            ps = _read(r.chunks, kinds, r.content_span, None)
+            readings = self._readings(ps, kinds, r.unit)
+            # 表二 has no arithmetic: several readings stay ambiguous, unless the
+            # report's own narrative states the numbers ("制定规范性文件15件")
+            keep = list(range(len(readings)))
+            how = None
+            if len(keep) > 1 and d.key == "normative_docs" and p.variant == "2021":
+                stated = _stated_docs(self.text, p.span)
+                fit = [i for i in keep if all(readings[i][cols.index(c)] == v for c, v in stated.items())]
+                if stated and fit and len(fit) < len(keep):
+                    keep = fit
+                    how = "据正文所述件数（" + "、".join(f"{_col_cn('proactive', d.key, c)}{v}" for c, v in stated.items()) + "）确定读法"
+                    self.notes.append(f"表二“{d.label}”：{how}")
+            out[d.key] = self._row_cells(
+                "proactive", d.key, cols, kinds, ps, readings, keep, r.content_span, r.unit, d.label, how
+            )
+        if missing:
+            self.missing["proactive"] = missing
+        return out
+
+
+_STATED_DOCS = {
+    "issued": re.compile(r"(?:制定|制发|出台|印发)(?:了)?(?:行政)?规范性文件\s*(\d+)\s*(?:件|个|份)"),
+    "repealed": re.compile(r"废止(?:了)?(?:行政)?规范性文件\s*(\d+)\s*(?:件|个|份)"),
+    "in_force": re.compile(r"现行有效(?:的)?(?:行政)?规范性文件\s*(\d+)\s*(?:件|个|份)"),
+}
+
+
+def _stated_docs(text: str, table_span: tuple[int, int]) -> dict[str, int]:
+    """Counts of normative documents the narrative states, when each is stated once
+    (outside 表二)."""
+    out: dict[str, int] = {}
+    for col, pat in _STATED_DOCS.items():
+        vals = {int(m.group(1)) for m in pat.finditer(text) if not table_span[0] <= m.start() < table_span[1]}
+        if len(vals) == 1:
+            out[col] = vals.pop()
+    return out
+
+
+def _rekey(f: Finding) -> Finding:
+    where = f.where.replace("review_litigation.all.", "review_litigation.").replace("review_litigation.all", "review_litigation")
+    return Finding(f.id, f.severity, where, f.message, f.span, f.numbers)
+
+
+def _short(s: str, n: int = 40) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _col_cn(table: str, row: str, col: str) -> str:
+    if table == "requests":
+        return L.REQUEST_COLUMN_LABELS[col]
+    if table == "review_litigation":
+        if "." in col:
+            g, c = col.split(".")
+            return f"{L.REVIEW_GROUP_LABELS[g]}{L.REVIEW_COLUMN_LABELS[c]}"
+        return L.REVIEW_COLUMN_LABELS.get(col, col)
+    for d in L.PROACTIVE_ROWS_2021 + L.PROACTIVE_ROWS_2019:
+        if d.key == row:
+            for k, label, _ in d.columns:
+                if k == col:
+                    return label
+    return col

@@ -1,0 +1,372 @@
+"""``validate_document(doc, tables)``: the findings of domain.md §6 that one document
+can show on its own — table rules (through the pandera schemas), cells that could
+not be read, structure (sections and tables), narrative numbers against the tables,
+and wrong report years in the body.
+
+Findings are data, never exceptions; every finding has a ``where`` and a span into
+``doc.text`` and the list is sorted deterministically.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scorer.model import SECTION_KEYS, SECTION_TITLES, Document, Finding, make_finding
+from scorer.tables import TableResult
+from scorer.tables.schemas import validate_tables
+
+__all__ = ["validate_document", "finding_sort_key"]
+
+_TABLE_CN = {"proactive": "表二", "requests": "表三", "review_litigation": "表四"}
+_SECTION_OF_TABLE = {"proactive": "proactive", "requests": "requests", "review_litigation": "review_litigation"}
+# Headings the section detector may miss (renumbered or reworded sections).
+_FALLBACK_HEADINGS = {
+    "overview": re.compile(r"[一二三四五六七八九十]\s*[、.．]\s*(?:总体情况|概述|概况)"),
+    "problems": re.compile(r"[一二三四五六七八九十]\s*[、.．][^\n。]{0,12}(?:存在的主要问题|存在的问题|主要问题)"),
+    "other": re.compile(r"[一二三四五六七八九十]\s*[、.．]\s*(?:其他需要报告的事项|需要说明的其他事项|其他需要说明的事项)"),
+    "proactive": re.compile(r"主动公开政府信息情况"),
+    "requests": re.compile(r"收到和处理政府信息公开申请情况"),
+    "review_litigation": re.compile(r"政府信息公开(?:行政复议|工作被申请行政复议)"),
+}
+
+
+def finding_sort_key(f: Finding) -> tuple[Any, ...]:
+    """Order of findings in every output: by position, then rule, where, message."""
+    return (f.span[0] if f.span else -1, f.span[1] if f.span else -1, f.id, f.where, f.message)
+
+
+def validate_document(doc: Document, tables: TableResult) -> list[Finding]:
+    """All single-document findings for a loaded report.
+
+    Includes ``tables.findings`` (cells that could not be read), so callers need
+    only this list. Structure rules (S-*) apply to documents of kind ``report``.
+
+    Parameters
+    ----------
+    doc : Document
+        The loaded document.
+    tables : TableResult
+        ``extract_tables(doc)``.
+
+    Returns
+    -------
+    list of Finding
+        Sorted by span start, rule id, ``where`` and message.
+
+    Examples
+    --------
+    >>> from scorer.load import load  # doctest: +SKIP
+    >>> from scorer.tables import extract_tables  # doctest: +SKIP
+    >>> doc = load("corpora/reports/029_pingtan_xingzhengshenpi_2024.txt")  # doctest: +SKIP
+    >>> [f.id for f in validate_document(doc, extract_tables(doc)) if f.id == "T4-sum"]  # doctest: +SKIP
+    ['T4-sum']
+    """
+    findings: list[Finding] = list(tables.findings)
+    findings += validate_tables(tables)
+    if doc.kind == "report":
+        findings += _sections(doc, tables)
+        findings += _tables_present(doc, tables)
+        findings += _format(doc, tables)
+    findings += text_vs_tables(doc, tables)
+    findings += wrong_years(doc, tables)
+    unique = {(f.id, f.where, f.message, f.span): f for f in findings}
+    return sorted(unique.values(), key=finding_sort_key)
+
+
+# --------------------------------------------------------------------------- S-*
+
+
+def _section_present(doc: Document, tables: TableResult, key: str) -> bool:
+    if doc.section(key) is not None:
+        return True
+    if key in ("proactive", "requests", "review_litigation") and tables.table(key) is not None:
+        return True  # the detector missed the heading, but the table is there
+    return bool(_FALLBACK_HEADINGS[key].search(doc.text))
+
+
+def _expected_at(doc: Document, key: str) -> int:
+    """Where a missing section would start: the next present section, or the end."""
+    later = SECTION_KEYS[SECTION_KEYS.index(key) + 1 :]
+    for k in later:
+        s = doc.section(k)
+        if s is not None:
+            return s.start
+    return len(doc.text)
+
+
+def _sections(doc: Document, tables: TableResult) -> list[Finding]:
+    out = []
+    for key in SECTION_KEYS:
+        if _section_present(doc, tables, key):
+            continue
+        at = _expected_at(doc, key)
+        out.append(
+            make_finding(
+                "S-section-missing",
+                f"section:{key}",
+                f"缺少法定章节“{SECTION_TITLES[key]}”",
+                (at, at),
+                {"section": key},
+            )
+        )
+    return out
+
+
+def _tables_present(doc: Document, tables: TableResult) -> list[Finding]:
+    out = []
+    for name in ("proactive", "requests", "review_litigation"):
+        sec = doc.section(_SECTION_OF_TABLE[name])
+        if tables.table(name) is None:
+            at = sec.start if sec else _expected_at(doc, name)
+            where_sec = f"第{SECTION_TITLES[name][0]}部分有标题但" if sec else "相应章节也不存在，"
+            out.append(
+                make_finding(
+                    "S-table-missing",
+                    f"table:{name}",
+                    f"{where_sec}未找到{_TABLE_CN[name]}（{SECTION_TITLES[name][2:]}）",
+                    (at, sec.end if sec else at),
+                    {"table": name},
+                )
+            )
+        elif name in tables.truncated:
+            missing = tables.missing_rows.get(name, ())
+            span = tables.spans.get(name)
+            out.append(
+                make_finding(
+                    "S-table-missing",
+                    f"table:{name}",
+                    f"{_TABLE_CN[name]}不完整：表格在中途结束，缺少{len(missing)}行（自“{_row_cn(name, missing[0])}”起）"
+                    if missing
+                    else f"{_TABLE_CN[name]}不完整",
+                    span,
+                    {"table": name, "missing_rows": len(missing)},
+                )
+            )
+    return out
+
+
+def _row_cn(table: str, row: str) -> str:
+    from scorer.tables import labels as L
+
+    if table == "requests":
+        return L.REQUEST_ROW_LABELS.get(row, row)
+    return row
+
+
+def _format(doc: Document, tables: TableResult) -> list[Finding]:
+    if doc.report_year is None or doc.report_year < 2021:
+        return []
+    why = {
+        "proactive": "表二使用2019年试行格式的栏目（本年新制作数量/上一年项目数量等）",
+        "requests": "表三“（六）其他处理”只有一行，为2019年试行格式（2021年格式分3项）",
+    }
+    # One finding per report: the format is one choice, however many tables show it.
+    old = [name for name in ("proactive", "requests") if tables.variants.get(name) == "2019"]
+    if not old:
+        return []
+    spans = [tables.spans[n] for n in old if tables.spans.get(n)]
+    span = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
+    detail = "；".join(why[n] for n in old)
+    return [
+        make_finding(
+            "S-format-outdated",
+            "tables:" + ",".join(old),
+            f"{doc.report_year}年度报告仍使用2019年试行格式：{detail}。应使用国办公开办函〔2021〕30号格式",
+            span,
+            {"report_year": doc.report_year, "format": "2019", "tables": ",".join(old)},
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- X-text-table
+
+_NUM = r"(\d+)\s*(?:件|条|份|个|起|宗)"
+_APPLICATIONS = [
+    re.compile(r"(?:收到|受理|接收|新收|受[（(]办[)）]理)[^。；，,\d]{0,30}?(?:申请|申请公开政府信息的要求)\s*件?\s*(?:共计|共|合计)?\s*" + _NUM),
+    re.compile(r"(?:收到|受理|接收|新收|受[（(]办[)）]理)\s*" + r"(\d+)\s*(?:件|条|份|个)\s*(?:政府信息公开申请|依申请公开件|申请|信息公开申请)"),
+]
+_NO_APPLICATIONS = re.compile(r"(?:未|没有)(?:收到|受理|接到)(?:过)?(?:政府)?(?:信息公开|依申请公开)(?:的)?(?:申请|事宜)")
+_REVIEW = [
+    re.compile(r"行政复议(?:案件)?(?:数|共)?(?:为)?\s*" + _NUM),
+    re.compile(_NUM + r"[^。；，\d]{0,16}?行政复议"),
+]
+_LITIGATION = [
+    re.compile(r"行政诉讼(?:案件)?(?:数|共)?(?:为)?\s*" + _NUM),
+    re.compile(_NUM + r"[^。；，\d]{0,16}?行政诉讼"),
+]
+_NO_CASES = re.compile(r"(?:未发生|没有|未出现|未有|无)[^。；，\d]{0,24}?行政复议(?:[和及、与]|或)?(行政诉讼)?")
+_CONTEXT = re.compile(r"信息公开|依申请")
+_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    a = max(text.rfind(ch, 0, start) for ch in "。；;\n") + 1
+    ends = [i for i in (text.find(ch, end) for ch in "。；;\n") if i >= 0]
+    return a, (min(ends) if ends else len(text))
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    a = max(text.rfind(ch, 0, start) for ch in "。！？\n") + 1
+    ends = [i for i in (text.find(ch, end) for ch in "。！？\n") if i >= 0]
+    return a, (min(ends) if ends else len(text))
+
+
+def _in_tables(tables: TableResult, pos: int) -> bool:
+    return any(a <= pos < b for a, b in tables.spans.values())
+
+
+def _other_year(text: str, a: int, b: int, year: int | None) -> bool:
+    return year is not None and any(int(m.group(1)) != year for m in _YEAR.finditer(text, a, b))
+
+
+def text_vs_tables(doc: Document, tables: TableResult) -> list[Finding]:
+    """X-text-table: application, review and litigation counts stated in the
+    narrative against the tables.
+
+    Only counts with a verb of receiving (收到/受理/新收) count as applications:
+    "依申请公开信息1180条" is the number of items disclosed on request, not of
+    applications. A clause mentioning another year is a comparison and is skipped."""
+    text = doc.text
+    out: list[Finding] = []
+    req = tables.requests
+    new_total = req["new"]["total"] if req else None
+    carried = req["carried_over"]["total"] if req else None
+    seen: set[int] = set()
+
+    def emit(where: str, what: str, stated: int, table_value: int, span: tuple[int, int], table_key: str) -> None:
+        quote = " ".join(text[span[0] : span[1]].split())
+        out.append(
+            make_finding(
+                "X-text-table",
+                where,
+                f"正文称{what}{stated}件（“{quote}”），与表格{table_key}={table_value}不一致",
+                span,
+                {"text": stated, "table": table_value},
+            )
+        )
+
+    if new_total is not None:
+        for pat in _APPLICATIONS:
+            for m in pat.finditer(text):
+                if m.start() in seen or _in_tables(tables, m.start()):
+                    continue
+                a, b = _clause(text, m.start(), m.end())
+                sent = text[_sentence(text, m.start(), m.end())[0] : b]
+                if not (_CONTEXT.search(sent) or _in_section(doc, m.start(), ("requests", "overview"))):
+                    continue
+                if _other_year(text, a, m.start(), doc.report_year):
+                    continue
+                seen.add(m.start())
+                stated = int(m.group(1))
+                clause = text[a:b]
+                if stated == new_total:
+                    continue
+                # "共受理N件（含上年结转M件）" counts the carried-over ones too
+                if "结转" in clause and carried is not None and stated == new_total + carried:
+                    continue
+                emit("requests.new.total", "收到政府信息公开申请", stated, new_total, (m.start(), m.end()), "表三本年新收总计")
+        for m in _NO_APPLICATIONS.finditer(text):
+            if _in_tables(tables, m.start()) or new_total == 0:
+                continue
+            a, b = _clause(text, m.start(), m.end())
+            if _other_year(text, a, m.start(), doc.report_year):
+                continue
+            emit("requests.new.total", "未收到政府信息公开申请，即", 0, new_total, (m.start(), m.end()), "表三本年新收总计")
+    rl = tables.review_litigation
+    if rl:
+        review_total = rl["review"]["total"]
+        lit = [rl["litigation_direct"]["total"], rl["litigation_after_review"]["total"]]
+        lit_total = None if None in lit else sum(lit)
+        for pats, value, where, what, key in (
+            (_REVIEW, review_total, "review_litigation.review.total", "政府信息公开行政复议", "表四行政复议总计"),
+            (_LITIGATION, lit_total, "review_litigation.litigation.total", "政府信息公开行政诉讼", "表四行政诉讼总计"),
+        ):
+            if value is None:
+                continue
+            hits: set[int] = set()
+            for pat in pats:
+                for m in pat.finditer(text):
+                    if _in_tables(tables, m.start()) or m.start() in hits:
+                        continue
+                    a, b = _clause(text, m.start(), m.end())
+                    clause = text[a:b]
+                    sent = text[_sentence(text, m.start(), m.end())[0] : b]
+                    if not (_CONTEXT.search(sent) or _in_section(doc, m.start(), ("review_litigation",))):
+                        continue
+                    if _other_year(text, a, m.start(), doc.report_year) or re.search(r"结果维持|维持\s*\d", clause[: m.start() - a]):
+                        continue
+                    hits.add(m.start())
+                    stated = int(m.group(1))
+                    if stated != value:
+                        emit(where, what, stated, value, (m.start(), m.end()), key)
+        for m in _NO_CASES.finditer(text):
+            if _in_tables(tables, m.start()):
+                continue
+            sent_a, sent_b = _sentence(text, m.start(), m.end())
+            if not (_CONTEXT.search(text[sent_a:sent_b]) or _in_section(doc, m.start(), ("review_litigation",))):
+                continue
+            if review_total:
+                emit("review_litigation.review.total", "未发生政府信息公开行政复议，即", 0, review_total, (m.start(), m.end()), "表四行政复议总计")
+            if m.group(1) and lit_total:
+                emit("review_litigation.litigation.total", "未发生政府信息公开行政诉讼，即", 0, lit_total, (m.start(), m.end()), "表四行政诉讼总计")
+    return out
+
+
+def _in_section(doc: Document, pos: int, keys: tuple[str, ...]) -> bool:
+    s = doc.section_at(pos)
+    return s is not None and s.key in keys
+
+
+# --------------------------------------------------------------------------- Y-year
+
+_REPORT_OF_YEAR = re.compile(
+    r"(?:编制|形成|发布|完成)(?:完成|了)*\s*(20\d\d)\s*年\s*度?\s*(?:政府信息公开)?(?:工作)?(?:年度)?报告"
+)
+# a year that opens a clause: "2023年，在主动公开的61条…", "2023年我局共收到…"
+_CLAUSE_YEAR = re.compile(r"(?:^|(?<=[。；！？\n])|(?=[（(][一二三四五六七八九十]+[)）]))[ \t]*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)?[^。；\n\d]{0,20}?(?<!\d)(20\d\d)\s*年\s*度?(?!\s*\d+\s*月)\s*(?=[，,我本全共在])")
+_COMPARE = re.compile(r"上年|去年|上一年|同比|相比|较|比\s*20|结转|以来|决算|预算")
+_FUTURE = re.compile(r"将|拟|计划|继续|进一步|力争|下一步|持续|要|预计")
+
+
+def wrong_years(doc: Document, tables: TableResult) -> list[Finding]:
+    """Y-year: the body speaks of another report year.
+
+    Conservative on purpose: flags "编制完成2023年度报告" with the wrong year, and a
+    clause that opens with last year as if it were the report year ("2023年，在主动
+    公开的61条…" in a 2024 report) unless it compares (上年/较/同比/决算…); a clause
+    opening with next year is flagged only when it is not a plan (将/拟/继续…)."""
+    year = doc.report_year
+    if year is None:
+        return []
+    text = doc.text
+    out: list[Finding] = []
+    done: set[int] = set()
+    for m in _REPORT_OF_YEAR.finditer(text):
+        y = int(m.group(1))
+        if y != year:
+            done.add(m.start(1))
+            out.append(_year_finding(text, m.start(), m.end(), y, year, "称编制的是"))
+    for m in _CLAUSE_YEAR.finditer(text):
+        y = int(m.group(1))
+        if y == year or m.start(1) in done or _in_tables(tables, m.start(1)):
+            continue
+        a, b = _clause(text, m.start(1), m.end())
+        clause = text[m.start(1) : b]
+        if y == year - 1 and not _COMPARE.search(clause) and not _FUTURE.search(clause):
+            out.append(_year_finding(text, m.start(1), b, y, year, "以"))
+        elif y == year + 1 and not _FUTURE.search(text[m.start(1) : _sentence(text, m.start(1), m.end())[1]]):
+            out.append(_year_finding(text, m.start(1), b, y, year, "以"))
+    return out
+
+
+def _year_finding(text: str, a: int, b: int, y: int, year: int, how: str) -> Finding:
+    quote = " ".join(text[a:b].split())
+    if len(quote) > 60:
+        quote = quote[:59] + "…"
+    return make_finding(
+        "Y-year",
+        "text",
+        f"报告年度为{year}年，正文却{how}{y}年（“{quote}”）",
+        (a, b),
+        {"report_year": year, "stated_year": y},
+    )

@@ -1,0 +1,184 @@
+"""validate_document on real corpus documents: every rule it owns fires where the
+report has the defect (corpora/index.csv notes) and stays silent where it does not."""
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from scorer.load import load
+from scorer.tables import extract_tables
+from scorer.tables.schemas import failures_to_findings, frames, validate_tables
+from scorer.validate import finding_sort_key, validate_document
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT / "corpora"
+
+
+@lru_cache(maxsize=None)
+def loaded(name: str):
+    path = next(p for p in sorted(CORPORA.glob("*/*")) if p.name.startswith(name))
+    doc = load(str(path))
+    return doc, extract_tables(doc)
+
+
+@lru_cache(maxsize=None)
+def findings(name: str):
+    doc, t = loaded(name)
+    return tuple(validate_document(doc, t))
+
+
+def ids(name: str, rule: str) -> list:
+    return [f for f in findings(name) if f.id == rule]
+
+
+# (rule, document where it fires, document where it must not)
+CASES = [
+    ("T3-row-sum", "091", "029"),
+    ("T3-identity", "038", "029"),
+    ("T3-results-sum", "038", "011"),
+    ("T4-sum", "029", "003_huaian"),
+    ("T-cell", "021", "003_huaian"),
+    ("S-section-missing", "003_8030", "029"),
+    ("S-table-missing", "003_8030", "029"),
+    ("S-format-outdated", "000", "009"),
+    ("X-text-table", "090", "038"),
+    ("Y-year", "076", "029"),
+]
+
+
+@pytest.mark.parametrize("rule,fires,silent", CASES, ids=[c[0] for c in CASES])
+def test_rule_fires_and_stays_silent(rule: str, fires: str, silent: str) -> None:
+    assert ids(fires, rule), f"{rule} should fire on {fires}"
+    assert not ids(silent, rule), f"{rule} should not fire on {silent}: {ids(silent, rule)}"
+
+
+def test_every_finding_has_where_and_span() -> None:
+    for name in ("091", "003_8030", "000", "076", "021", "001_huaian"):
+        doc, _ = loaded(name)
+        for f in findings(name):
+            assert f.where and f.span is not None
+            assert 0 <= f.span[0] <= f.span[1] <= len(doc.text)
+
+
+def test_sorted_and_deterministic() -> None:
+    doc, t = loaded("038")
+    one, two = validate_document(doc, t), validate_document(doc, extract_tables(doc))
+    assert one == two
+    assert one == sorted(one, key=finding_sort_key)
+
+
+# --------------------------------------------------------------------------- defects of index.csv
+
+
+def test_091_column_shift_and_text() -> None:
+    rows = {f.where for f in ids("091", "T3-row-sum")}
+    assert rows == {"requests.new.total", "requests.carried_over.total"}
+    x = ids("091", "X-text-table")
+    assert len(x) == 1 and x[0].numbers == (("text", 7), ("table", 0))
+
+
+def test_090_text_says_zero_applications() -> None:
+    x = ids("090", "X-text-table")
+    assert [f.numbers for f in x] == [(("text", 0), ("table", 3))]
+    assert "收到政府信息公开申请0条" in x[0].message
+
+
+def test_038_total_row_all_zero() -> None:
+    f = {g.where: g for g in ids("038", "T3-identity")}
+    assert set(f) == {"requests.*.natural_person", "requests.*.total"}
+    assert f["requests.*.total"].message == "本年新收3 + 上年结转0 ≠ 办理总计0 + 结转下年0（总计列）"
+    assert {g.where for g in ids("038", "T3-results-sum")} == {"requests.total.natural_person", "requests.total.total"}
+
+
+@pytest.mark.parametrize("name", ["029", "001_huaian"])
+def test_review_upheld_but_total_zero(name: str) -> None:
+    f = ids(name, "T4-sum")
+    assert f and all(g.severity == "error" for g in f)
+    assert "review_litigation.review.total" in {g.where for g in f}
+
+
+def test_029_text_mentions_one_review() -> None:
+    x = ids("029", "X-text-table")
+    assert [f.where for f in x] == ["review_litigation.review.total"]
+
+
+@pytest.mark.parametrize("name", ["076", "022", "085"])
+def test_items_disclosed_on_request_are_not_applications(name: str) -> None:
+    # "依申请公开信息1180条" is not a count of applications
+    assert not ids(name, "X-text-table")
+
+
+@pytest.mark.parametrize("name", ["003_huaian", "004_shanghai", "029", "081", "086", "093"])
+def test_text_counts_that_agree_with_the_table(name: str) -> None:
+    assert not [f for f in ids(name, "X-text-table") if f.where == "requests.new.total"]
+
+
+def test_seed_003_truncated_and_no_table_four() -> None:
+    s = {f.where: f for f in ids("003_8030", "S-table-missing")}
+    assert set(s) == {"table:requests", "table:review_litigation"}
+    assert "缺少13行" in s["table:requests"].message
+    assert [f.where for f in ids("003_8030", "S-section-missing")] == ["section:review_litigation"]
+    # rows cut off by the truncation are reported once, as structure, not as cells
+    assert not [f for f in ids("003_8030", "T-cell") if f.where.startswith("requests")]
+
+
+def test_format_outdated_seed_000_and_mixed_073() -> None:
+    # one finding per report, naming every table in the old format
+    assert [f.where for f in ids("000", "S-format-outdated")] == ["tables:proactive,requests"]
+    assert "表二" in ids("000", "S-format-outdated")[0].message and "表三" in ids("000", "S-format-outdated")[0].message
+    assert [f.where for f in ids("073", "S-format-outdated")] == ["tables:proactive"]
+    assert all(f.severity == "warning" for f in ids("000", "S-format-outdated"))
+    assert not ids("099", "S-format-outdated")  # a 2020 report may use the 2019 format
+
+
+def test_year_slips() -> None:
+    assert "2023" in ids("076", "Y-year")[0].message
+    y = ids("083", "Y-year")
+    assert len(y) == 1 and "在主动公开的61条" in y[0].message
+    for name in ("085", "004_shanghai", "010", "079", "014"):  # plans, comparisons, 决算, signatures
+        assert not ids(name, "Y-year"), name
+
+
+def test_blank_cells_are_warnings_ambiguous_are_errors() -> None:
+    assert {f.severity for f in ids("021", "T-cell") if f.where.startswith("requests")} == {"warning"}
+    amb = [f for f in ids("037", "T-cell") if f.where == "requests.total"]
+    assert amb and amb[0].severity == "error"
+
+
+def test_non_reports_get_no_structure_findings() -> None:
+    assert not [f for f in findings("004_778e9eaa") if f.id.startswith("S-")]
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+def test_schema_reports_fraction_and_negative_as_t_cell() -> None:
+    _, t = loaded("029")
+    req = {r: dict(c) for r, c in t.requests.items()}
+    req["granted"]["business"] = 1.5
+    req["partial"]["research"] = -2
+    broken = dataclasses.replace(t, requests=req)
+    cells = {f.where: f for f in validate_tables(broken) if f.id == "T-cell"}
+    assert set(cells) == {"requests.granted.business", "requests.partial.research"}
+    assert "小数" in cells["requests.granted.business"].message
+    assert "负数" in cells["requests.partial.research"].message
+
+
+def test_failure_cases_become_one_finding_per_rule_and_place() -> None:
+    import pandera.pandas as pa
+
+    _, t = loaded("038")
+    name, schema, df = next(x for x in frames(t) if x[0] == "requests")
+    with pytest.raises(pa.errors.SchemaErrors) as exc:
+        schema.validate(df, lazy=True)
+    out = failures_to_findings(name, df, exc.value.failure_cases, t)
+    assert sorted((f.id, f.where) for f in out) == [
+        ("T3-identity", "requests.*.natural_person"),
+        ("T3-identity", "requests.*.total"),
+        ("T3-results-sum", "requests.total.natural_person"),
+        ("T3-results-sum", "requests.total.total"),
+    ]
+    assert all(f.severity == "error" and f.span for f in out)
