@@ -174,11 +174,13 @@ RULES: dict[str, tuple[str, str, str]] = {
 
 @dataclass(frozen=True)
 class Finding:
-    """A defect found in a report. ``severity`` defaults from :data:`RULES` but a
-    ``T-cell`` about a blank/placeholder cell is a warning."""
+    """A defect found in a report. ``severity`` defaults from :data:`RULES`; a
+    ``T-cell`` about a blank/placeholder cell is a warning, and one about digits the
+    engine could not split with certainty is ``info`` (for a person to check; it
+    costs no points)."""
 
     id: str
-    severity: str  # "error" | "warning"
+    severity: str  # "error" | "warning" | "info"
     where: str  # e.g. "requests.new.total", "section:review_litigation"
     message: str  # Chinese, with the numbers
     span: Span | None = None

@@ -64,7 +64,7 @@ VERDICT_LABELS: dict[str, str] = {
     "not_assessable": "无法判断",
 }
 
-SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "提醒"}
+SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "提醒", "info": "待核对"}
 
 #: Table prefixes of ``Finding.where`` in Chinese.
 TABLE_LABELS: dict[str, str] = {
@@ -430,7 +430,9 @@ def _score_rule(
         why = ("相关表格缺失" if absent else "需要上年度报告或发布日期才能核对") if rules else "未配置核对规则"
         return ("not_assessable", 0.0, 0.0, "not_assessable",
                 f"无法判断：{why}，不计入分母。", (), None)
-    hits = [f for f in findings if f.id in checked]
+    # "info" findings are the engine's own reading doubts (ambiguous digit runs): shown
+    # for checking, never deducted
+    hits = [f for f in findings if f.id in checked and f.severity != "info"]
     per = _dec(c.weight) * _dec(c.deduction)
     lost = min(_dec(c.weight), per * len(hits))
     points = _round(_dec(c.weight) - lost, 2)

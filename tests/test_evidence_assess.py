@@ -150,3 +150,61 @@ def test_section_restriction() -> None:
     doc = _load("reports/022_pingtan_shehuishiye_2022.txt")
     only_overview = Criterion(id="fee_statement", title="费", weight=1, keywords=("信息公开处理费",), sections=("overview",))
     assert assess(doc, only_overview, model=False).reason == "no_evidence"
+
+
+# --------------------------------------------------------------------------- the shipped "veto" combination
+
+RESPOND = Criterion(id="responding_concerns", title="回应关切", weight=4, keywords=("回应关切",))
+CAPACITY = "强化政策解读,回应关切能力"  # seed 000: a capacity claim, not a deed (doc_verdicts: not_met)
+
+
+def test_shipped_default_is_veto_with_one_vectorised_call() -> None:
+    doc = _load("seeds/000_08bff46af6e18331.txt")
+    prep = prepare(doc)
+    assert prep.p_done is not None and prep.p_done.shape == (len(prep.sentences),)
+    assert {"topic_threshold", "done_veto", "done_rescue"} <= set(prep.combination)
+    assert assess(doc, ATTEND, prepared=prep) == assess(doc, ATTEND, prepared=prep, strategy="veto")
+    with pytest.raises(ValueError, match="strategy"):
+        assess(doc, ATTEND, prepared=prep, strategy="nope")
+
+
+def test_veto_turns_a_capacity_claim_into_no_deed() -> None:
+    """Seed 000's only 回应关切 sentence is a capacity claim. Keywords + regexes call it
+    done; a veto threshold above its P(done) makes it ``other`` -> not_met, while the
+    real deed of the same report (列席, 年内共2次) survives the same veto."""
+    import dataclasses
+
+    doc = _load("seeds/000_08bff46af6e18331.txt")
+    kw = assess(doc, RESPOND, model=False)
+    assert kw.verdict == "met" and CAPACITY in kw.evidence[0].quote
+    prep = prepare(doc)
+    i = next(k for k, s in enumerate(prep.sentences) if CAPACITY in s.flat)
+    j = next(k for k, s in enumerate(prep.sentences) if "年内共2次" in s.flat)
+    p_claim, p_deed = float(prep.p_done[i]), float(prep.p_done[j])
+    assert p_deed > p_claim  # the head ranks the deed above the capacity claim
+    tau = (p_claim + p_deed) / 2
+    vetoing = dataclasses.replace(prep, combination={**prep.combination, "done_veto": tau})
+    a = assess(doc, RESPOND, prepared=vetoing, strategy="veto")
+    assert a.verdict == "not_met" and a.evidence[0].modality == "other"
+    assert assess(doc, ATTEND, prepared=vetoing, strategy="veto").verdict == "met"
+    # the shipped threshold (chosen by CV on the training documents) is what decides
+    shipped = assess(doc, RESPOND, prepared=prep, strategy="veto")
+    assert shipped.verdict == ("not_met" if p_claim < prep.combination["done_veto"] else "met")
+
+
+def test_rescue_counts_other_as_done_only_above_its_threshold() -> None:
+    import dataclasses
+
+    doc = _with_section_five("政策解读形式单一。2023年将丰富解读形式，多用图解、视频等方式。", 2022)
+    prep = prepare(doc)
+    base = {"topic_threshold": None, "done_veto": 0.0}
+    never = dataclasses.replace(prep, combination={**base, "done_rescue": None})
+    a = assess(doc, FORMS, prepared=never, strategy="veto")
+    assert a.verdict == "not_met" and {e.modality for e in a.evidence} == {"other", "planned"}
+    # a rescue threshold of 0 turns every "other" (here the shortcoming) into a deed,
+    # but never a plan: the promise stays planned
+    always = dataclasses.replace(prep, combination={**base, "done_rescue": 0.0})
+    b = assess(doc, FORMS, prepared=always, strategy="veto")
+    assert b.verdict == "met"
+    assert [e.modality for e in b.evidence if "形式单一" in e.quote] == ["done"]
+    assert [e.modality for e in b.evidence if "2023年将" in e.quote] == ["planned"]

@@ -142,10 +142,11 @@ def test_year_slips() -> None:
         assert not ids(name, "Y-year"), name
 
 
-def test_blank_cells_are_warnings_ambiguous_are_errors() -> None:
+def test_blank_cells_are_warnings_ambiguous_are_for_checking() -> None:
     assert {f.severity for f in ids("021", "T-cell") if f.where.startswith("requests")} == {"warning"}
     amb = [f for f in ids("037", "T-cell") if f.where == "requests.total"]
-    assert amb and amb[0].severity == "error"
+    # an ambiguous digit run is the engine's doubt, not the report's defect
+    assert amb and amb[0].severity == "info" and "请对照原件核对" in amb[0].message
 
 
 def test_non_reports_get_no_structure_findings() -> None:

@@ -20,21 +20,38 @@ def _default_out() -> str:
 @cli.command()
 @click.option("--labels", "labels", default=DEFAULT_LABELS, show_default=True,
               type=click.Path(exists=True, dir_okay=False, path_type=str), help="Labelled sentences (CSV).")
+@click.option("--verdicts", "verdicts", default=DEFAULT_VERDICTS, show_default=True,
+              type=click.Path(dir_okay=False, path_type=str),
+              help="Document verdicts (CSV) whose documents are kept out of threshold tuning.")
 @click.option("--out", "out", default=None, type=click.Path(file_okay=False, path_type=str),
               help="Model directory [default: the shipped scorer/data/model].")
-def train(labels: str, out: str | None) -> None:
+def train(labels: str, verdicts: str, out: str | None) -> None:
     """Rebuild the evidence classifier from labelled sentences.
 
     Deterministic: the same data gives byte-identical model files (model.json,
-    model.npz; plain arrays, no pickle).
+    model.npz; plain arrays, no pickle). Fits the topic classifier and the
+    modality head (done / planned) on all labelled sentences; the thresholds of the
+    shipped combination are chosen by cross-validation on the training split only
+    (the documents of --verdicts are held out, as in `xxgk evaluate`).
 
     Example: xxgk train --labels corpora/labels/sentences.csv
     """
+    from scorer.evidence.data import read_sentences
     from scorer.evidence.evaluate import train as train_model
+    from scorer.evidence.evaluate import training_split
 
-    s = train_model(labels, out or _default_out())
-    click.echo(f"trained on {s['sentences']} sentences from {s['documents']} documents in {s['seconds']} s")
+    rows = read_sentences(labels)
+    train_docs, _ = training_split(rows, verdicts)
+    tune = [r for r in rows if r.doc in set(train_docs)]
+    s = train_model(labels, out or _default_out(), rows=rows, tune_rows=tune)
+    click.echo(f"trained on {s['sentences']} sentences from {s['documents']} documents in {s['seconds']} s "
+               f"(modality head: {s['modality_sentences']} sentences)")
     click.echo(f"labels: {', '.join(s['labels'])}")
+    comb = s["combination"]
+    sel = comb["selection"]
+    click.echo(f"combination: topic_threshold={comb['topic_threshold']} done_veto={comb['done_veto']} "
+               f"done_rescue={comb['done_rescue']} (CV on {sel['documents']} training docs: done-evidence "
+               f"F1 {sel['cv_f1']} vs keywords+regex {sel['cv_f1_keywords_regex']})")
     click.echo(f"data sha256: {s['data_sha256']}")
     click.echo(f"written to {s['out']}")
 
@@ -48,16 +65,17 @@ def train(labels: str, out: str | None) -> None:
               help="Criteria set whose keywords are evaluated.")
 @click.option("--corpora", "corpora", default=None, type=click.Path(file_okay=False, path_type=str),
               help="Directory the label files' document paths are relative to [default: their grandparent].")
-@click.option("--strategy", type=click.Choice(["union", "gated"]), default="union", show_default=True,
-              help="How keywords and classifier combine.")
+@click.option("--strategy", type=click.Choice(["veto", "union", "gated"]), default="veto", show_default=True,
+              help="The combination reported as shipped (veto: keywords + CV-chosen modality veto).")
 @click.option("--errors", "show_errors", is_flag=True, help="List the documents/criteria judged wrongly.")
 def evaluate(labels: str, verdicts: str, criteria: str, corpora: str | None, strategy: str, show_errors: bool) -> None:
     """Print keyword / classifier / combined figures on held-out documents.
 
     (a) sentence-level precision, recall and F1 per criterion (split by document,
     fixed seed; every doc_verdicts.csv document is held out and the classifier is
-    retrained on the rest); (b) document-level verdict accuracy for keywords alone
-    and the shipped combination.
+    retrained on the rest), for the topic and for done evidence; (b) document-level
+    verdict accuracy for keywords alone, the previous union and the shipped
+    combination, whose thresholds are chosen by CV on the training documents.
 
     Example: xxgk evaluate --errors
     """

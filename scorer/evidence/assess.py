@@ -2,7 +2,9 @@
 
 For presence and count criteria: candidate sentences come from keyword retrieval
 and/or the classifier (probability >= threshold for ``criterion.classifier_label``
-or ``criterion.id``); each is judged done/planned/denied (:mod:`.modality`); counts
+or ``criterion.id``); each is judged done/planned/denied (:mod:`.modality`); with
+the shipped ``veto`` strategy the modality head of the classifier then overrules
+the regexes where they are weakest (see :data:`STRATEGIES`); counts
 (:mod:`.quantities`) are compared with ``min_count`` and months with ``months``.
 
 Reason codes: ``matched`` (met), ``below_min`` / ``wrong_month`` (partial: done,
@@ -36,9 +38,17 @@ __all__ = ["STRATEGIES", "Prepared", "prepare", "assess", "assess_all", "REASONS
 #: How keyword and classifier candidates combine.
 #: ``keywords``: keyword hits only (the baseline); ``classifier``: probability >=
 #: threshold only; ``union``: either; ``gated``: keyword hits the classifier does
-#: not reject (probability >= ``gate``) plus confident classifier hits.
-STRATEGIES: tuple[str, ...] = ("keywords", "classifier", "union", "gated")
-DEFAULT_STRATEGY = "union"
+#: not reject (probability >= ``gate``) plus confident classifier hits; ``veto``
+#: (the shipped one, needs a model with a modality head): keyword hits plus
+#: classifier hits at the model's ``combination["topic_threshold"]`` (None: none),
+#: then a sentence the regexes judge ``done`` counts only if P(done) >=
+#: ``combination["done_veto"]`` (capacity claims, goal headings and plans the
+#: regexes miss become ``other``), and, if ``combination["done_rescue"]`` is set, a
+#: sentence the regexes judge ``other`` counts as done when P(done) >= it. The
+#: thresholds are chosen by cross-validation on the training documents
+#: (:func:`scorer.evidence.evaluate.choose_combination`).
+STRATEGIES: tuple[str, ...] = ("keywords", "classifier", "union", "gated", "veto")
+DEFAULT_STRATEGY = "veto"
 DEFAULT_GATE = 0.05
 
 REASONS: dict[str, str] = {
@@ -72,6 +82,8 @@ class Prepared:
     labels: tuple[str, ...] = ()
     thresholds: dict[str, float] = field(default_factory=dict)
     has_sections: bool = True
+    p_done: np.ndarray | None = None  # (n_sentences,) P(done) of the modality head, or None
+    combination: dict = field(default_factory=dict)  # thresholds of the ``veto`` strategy
 
     def label_proba(self, label: str) -> np.ndarray | None:
         """Probabilities of one label for every sentence, or None if the model
@@ -109,11 +121,18 @@ def prepare(
         from scorer.evidence.classifier import load_model
 
         model = load_model()
-    proba, labels, thr = None, (), {}
+    proba, labels, thr, p_done, comb = None, (), {}, None, {}
     if model is not False and model is not None:
-        proba = model.predict_proba(texts, tokens) if sents else np.zeros((0, len(model.labels)))
+        if sents:
+            proba, mod = model.predict_all(texts, tokens)  # one vectorised call
+        else:
+            proba, mod = np.zeros((0, len(model.labels))), np.zeros((0, len(model.modality_labels)))
         labels, thr = model.labels, dict(model.thresholds)
-    return Prepared(doc, sents, tokens, proba, tuple(labels), thr, has_sections=bool(doc.sections))
+        if "done" in model.modality_labels and model.combination:
+            p_done = mod[:, model.modality_labels.index("done")]
+            comb = dict(model.combination)
+    return Prepared(doc, sents, tokens, proba, tuple(labels), thr, has_sections=bool(doc.sections),
+                    p_done=p_done, combination=comb)
 
 
 def _hit_clause_counts(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, str]]:
@@ -155,8 +174,9 @@ def assess(
     prepared : Prepared, optional
         From :func:`prepare`, to share work across criteria.
     strategy : str, optional
-        One of :data:`STRATEGIES`; default ``union`` with a model, ``keywords``
-        without.
+        One of :data:`STRATEGIES`; default ``veto`` with a model that has a
+        modality head and combination thresholds, ``union`` with an older model,
+        ``keywords`` without a model.
     gate : float
         For ``gated``: minimum probability for a keyword hit to count.
     threshold : float, optional
@@ -184,24 +204,34 @@ def assess(
         prepared = prepare(doc, sentences=sentences, model=model)
     label = criterion.classifier_label or criterion.id
     proba = prepared.label_proba(label)
+    veto_ok = prepared.p_done is not None
     if strategy is None:
-        strategy = DEFAULT_STRATEGY if proba is not None else "keywords"
+        strategy = DEFAULT_STRATEGY if veto_ok else ("union" if proba is not None else "keywords")
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}; got {strategy!r}")
-    if proba is None and strategy != "keywords":
+    if strategy == "veto" and not veto_ok:
+        strategy = "union" if proba is not None else "keywords"  # no modality head
+    if proba is None and strategy not in ("keywords", "veto"):
         strategy = "keywords"  # the model does not know this criterion: keywords alone
-    thr = float(threshold if threshold is not None else prepared.thresholds.get(label, 0.5))
+    comb = prepared.combination
+    if strategy == "veto":
+        topic_thr = comb.get("topic_threshold")
+        thr = float(threshold if threshold is not None else (topic_thr if topic_thr is not None else np.inf))
+        veto = float(comb.get("done_veto") or 0.0)
+        rescue = comb.get("done_rescue")
+    else:
+        thr = float(threshold if threshold is not None else prepared.thresholds.get(label, 0.5))
 
     sents = prepared.sentences
     kw_hits: dict[int, KeywordHit] = {
         h.index: h for h in find_candidates(sents, criterion, prepared.tokens, has_sections=prepared.has_sections)
     }
     chosen: dict[int, KeywordHit | None] = {}
-    if strategy in ("keywords", "union"):
+    if strategy in ("keywords", "union", "veto"):
         chosen.update(kw_hits)
     if strategy == "gated":
         chosen.update({i: h for i, h in kw_hits.items() if proba[i] >= gate})
-    if strategy in ("classifier", "union", "gated"):
+    if strategy in ("classifier", "union", "gated") or (strategy == "veto" and proba is not None):
         allowed = set(criterion.sections) if (criterion.sections and prepared.has_sections) else None
         excl = tuple(e for e in criterion.exclude if e)
         for i in np.flatnonzero(proba >= thr):
@@ -229,6 +259,12 @@ def assess(
         flat = s.flat
         j = judge_modality(flat, tuple(spans), report_year=year, section=s.section, improvement=s.improvement)
         modality = "planned" if plan_doc and j.modality == "done" else j.modality
+        if strategy == "veto":
+            p_done = float(prepared.p_done[i])
+            if modality == "done" and p_done < veto:
+                modality = "other"  # the regexes saw a deed, the modality head does not
+            elif modality == "other" and rescue is not None and p_done >= float(rescue):
+                modality = "done"
         months = tuple(sorted({mo for mm in extract_months(flat) for mo in mm.months}))
         evidence.append(
             Evidence(

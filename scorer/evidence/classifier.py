@@ -14,6 +14,15 @@ the training data and of the domain dictionary). :class:`EvidenceModel` applies
 them with numpy alone, so the CLI never imports scikit-learn at inference (it costs
 1-2 s of cold start); ``tests/test_evidence_classifier.py`` checks that its
 probabilities equal the pipeline's ``predict_proba``.
+
+The modality head (:func:`fit_modality`) answers the other question: is the
+sentence reported as DONE (vs planned / denied / other)? It is a second set of
+calibrated logistic regressions (labels :data:`MODALITY_LABELS`, one-vs-rest) over
+the SAME fitted TF-IDF features as the topic classifier, trained on the sentences
+whose modality was judged by hand (every topic-labelled sentence, plus the
+``none`` sentences marked planned/denied). Sharing the features keeps the model
+files small and lets :meth:`EvidenceModel.predict_all` score topic and modality
+from one feature pass. Its arrays (``mod_*``) are optional in the files.
 """
 from __future__ import annotations
 
@@ -38,7 +47,9 @@ from scorer.nlp import cut
 __all__ = [
     "FORMAT_VERSION",
     "ModelWarning",
+    "MODALITY_LABELS",
     "tokenize",
+    "fit_modality",
     "make_evidence_pipeline",
     "fit_pipeline",
     "export_model",
@@ -49,7 +60,9 @@ __all__ = [
 ]
 
 #: Version of the on-disk format written by :func:`export_model`.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Outputs of the modality head (one-vs-rest; "denied" is left to the regexes).
+MODALITY_LABELS: tuple[str, ...] = ("done", "planned")
 MODEL_JSON = "model.json"
 MODEL_NPZ = "model.npz"
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # zip entry timestamps, for byte-identical files
@@ -178,10 +191,67 @@ def fit_pipeline(
         raise ModelError(f"no criterion has {min_positive} or more labelled sentences; label more data")
     y = np.array([[int(lab in ls) for lab in kept] for ls in labels], dtype=np.int64)
     pipe = make_evidence_pipeline(**params)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _one_blas_thread():
         warnings.simplefilter("ignore", category=UserWarning)  # tokenizer/token_pattern notices
         pipe.fit(list(texts), y)
     return pipe, kept
+
+
+def _one_blas_thread():
+    """Fit with one BLAS thread: on a busy machine threaded BLAS made the lbfgs fits
+    20x slower, and one thread keeps the float sums in a fixed order."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
+def fit_modality(
+    pipe,
+    texts: Sequence[str],
+    modalities: Sequence[str],
+    *,
+    label_order: Sequence[str] = MODALITY_LABELS,
+    **params: Any,
+):
+    """Fit the modality head on the fitted features of a topic pipeline.
+
+    Parameters
+    ----------
+    pipe : Pipeline
+        A topic pipeline fitted by :func:`fit_pipeline`; its ``features`` step is
+        reused as is (not refitted).
+    texts : sequence of str
+        Sentences whose modality was judged.
+    modalities : sequence of str
+        Their modality (``done`` / ``planned`` / ``denied`` / ``other``).
+    label_order : sequence of str
+        Modalities to predict, one-vs-rest.
+    **params
+        Passed to :func:`make_evidence_pipeline` (only its ``clf`` step is used).
+
+    Returns
+    -------
+    Pipeline
+        ``features`` (the topic pipeline's, fitted) and ``clf`` (fitted on them);
+        ``predict_proba`` gives P(modality) per label in ``label_order``.
+
+    Raises
+    ------
+    ModelError
+        A modality has fewer than 4 examples or all of them.
+    """
+    from sklearn.pipeline import Pipeline
+
+    y = np.array([[int(m == lab) for lab in label_order] for m in modalities], dtype=np.int64)
+    pos = y.sum(axis=0)
+    if len(texts) == 0 or (pos < 4).any() or (pos > len(texts) - 4).any():
+        raise ModelError(f"modality head needs 4+ examples of each of {', '.join(label_order)} and of the rest")
+    features = pipe.named_steps["features"]
+    clf = make_evidence_pipeline(**params).named_steps["clf"]
+    X = features.transform(list(texts))
+    with _one_blas_thread():
+        clf.fit(X, y)
+    return Pipeline([("features", features), ("clf", clf)])
 
 
 # --------------------------------------------------------------------------- export
@@ -210,6 +280,23 @@ def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
             zf.writestr(info, buf.getvalue())
 
 
+def _ovr_arrays(ovr) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(coef, intercept, cal_a, cal_b) of a fitted OvR of calibrated linear models."""
+    coefs, intercepts, cal_a, cal_b = [], [], [], []
+    for est in ovr.estimators_:
+        if not hasattr(est, "calibrated_classifiers_") or len(est.calibrated_classifiers_) != 1:
+            raise ModelError("export needs CalibratedClassifierCV(ensemble=False) per label")
+        cc = est.calibrated_classifiers_[0]
+        lin = cc.estimator
+        (cal,) = cc.calibrators
+        coefs.append(np.asarray(lin.coef_, dtype=np.float64).ravel())
+        intercepts.append(float(np.ravel(lin.intercept_)[0]))
+        cal_a.append(float(cal.a_))
+        cal_b.append(float(cal.b_))
+    return (np.vstack(coefs).astype(np.float64), np.asarray(intercepts, dtype=np.float64),
+            np.asarray(cal_a, dtype=np.float64), np.asarray(cal_b, dtype=np.float64))
+
+
 def export_model(
     pipe,
     labels: Sequence[str],
@@ -218,6 +305,8 @@ def export_model(
     data_hash: str,
     thresholds: dict[str, float] | None = None,
     extra: dict[str, Any] | None = None,
+    modality: tuple[Any, Sequence[str]] | None = None,
+    combination: dict[str, Any] | None = None,
 ) -> Path:
     """Write a fitted pipeline as plain arrays + JSON (no pickle).
 
@@ -235,6 +324,12 @@ def export_model(
         Decision threshold per label (default 0.5).
     extra : dict, optional
         More metadata for ``model.json`` (training parameters, counts).
+    modality : (Pipeline, sequence of str), optional
+        The modality head from :func:`fit_modality` (sharing ``pipe``'s features)
+        and its labels; stored as the ``mod_*`` arrays.
+    combination : dict, optional
+        Thresholds of the shipped keyword/classifier combination and how they were
+        chosen (``model.json`` key ``combination``).
 
     Returns
     -------
@@ -249,26 +344,25 @@ def export_model(
     union = pipe.named_steps["features"]
     vecs = dict(union.transformer_list)
     word, char = vecs["word"], vecs["char"]
-    ovr = pipe.named_steps["clf"]
-    coefs, intercepts, cal_a, cal_b = [], [], [], []
-    for est in ovr.estimators_:
-        if not hasattr(est, "calibrated_classifiers_") or len(est.calibrated_classifiers_) != 1:
-            raise ModelError("export needs CalibratedClassifierCV(ensemble=False) per label")
-        cc = est.calibrated_classifiers_[0]
-        lin = cc.estimator
-        (cal,) = cc.calibrators
-        coefs.append(np.asarray(lin.coef_, dtype=np.float64).ravel())
-        intercepts.append(float(np.ravel(lin.intercept_)[0]))
-        cal_a.append(float(cal.a_))
-        cal_b.append(float(cal.b_))
+    coef, intercept, cal_a, cal_b = _ovr_arrays(pipe.named_steps["clf"])
     arrays = {
         "word_idf": np.asarray(word.idf_, dtype=np.float64),
         "char_idf": np.asarray(char.idf_, dtype=np.float64),
-        "coef": np.vstack(coefs).astype(np.float64),
-        "intercept": np.asarray(intercepts, dtype=np.float64),
-        "cal_a": np.asarray(cal_a, dtype=np.float64),
-        "cal_b": np.asarray(cal_b, dtype=np.float64),
+        "coef": coef,
+        "intercept": intercept,
+        "cal_a": cal_a,
+        "cal_b": cal_b,
     }
+    mod_meta: dict[str, Any] = {}
+    if modality is not None:
+        mpipe, mlabels = modality
+        if mpipe.named_steps["features"] is not union:
+            raise ModelError("the modality head must use the topic pipeline's fitted features")
+        mc, mi, ma, mb = _ovr_arrays(mpipe.named_steps["clf"])
+        if mc.shape[0] != len(mlabels):
+            raise ModelError(f"modality head has {mc.shape[0]} outputs for {len(mlabels)} labels")
+        arrays.update({"mod_coef": mc, "mod_intercept": mi, "mod_cal_a": ma, "mod_cal_b": mb})
+        mod_meta = {"modality_labels": list(mlabels)}
     meta = {
         "format_version": FORMAT_VERSION,
         "kind": "xxgk-evidence-classifier",
@@ -281,6 +375,8 @@ def export_model(
         "userdict_sha256": userdict_hash(),
         "data_sha256": data_hash,
         "arrays_sha256": {k: hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest() for k, v in sorted(arrays.items())},
+        **mod_meta,
+        **({"combination": combination} if combination is not None else {}),
         **(extra or {}),
     }
     _write_npz(out / MODEL_NPZ, arrays)
@@ -341,7 +437,11 @@ class EvidenceModel:
     """The shipped classifier applied with numpy only.
 
     Load with :func:`load_model`. :meth:`predict_proba` returns, per sentence, the
-    calibrated probability of each label in :attr:`labels`.
+    calibrated probability of each topic label in :attr:`labels`;
+    :meth:`predict_modality` the probability of each modality in
+    :attr:`modality_labels` (empty when the model has no modality head);
+    :meth:`predict_all` both from one feature pass. :attr:`combination` holds the
+    thresholds of the shipped keyword/classifier combination (empty if none).
     """
 
     def __init__(self, meta: dict[str, Any], arrays: dict[str, np.ndarray], path: str | None = None) -> None:
@@ -349,24 +449,38 @@ class EvidenceModel:
         self.path = path
         self.labels: tuple[str, ...] = tuple(meta["labels"])
         self.thresholds: dict[str, float] = dict(meta.get("thresholds", {}))
+        self.combination: dict[str, Any] = dict(meta.get("combination") or {})
         w, c = meta["word"], meta["char"]
         nw = len(w["vocabulary"])
         self._word = _Vec("word", tuple(w["ngram_range"]), w["lowercase"], w["sublinear_tf"],
                           {t: i for i, t in enumerate(w["vocabulary"])}, arrays["word_idf"], 0)
         self._char = _Vec("char", tuple(c["ngram_range"]), c["lowercase"], c["sublinear_tf"],
                           {t: i for i, t in enumerate(c["vocabulary"])}, arrays["char_idf"], nw)
+        n_feat = nw + len(c["vocabulary"])
         # features x labels, so a sentence's score is a gather + weighted sum
         self._coef_t = np.ascontiguousarray(arrays["coef"].T)
         self._intercept = arrays["intercept"]
         self._a = arrays["cal_a"]
         self._b = arrays["cal_b"]
-        n_feat = nw + len(c["vocabulary"])
         if self._coef_t.shape != (n_feat, len(self.labels)):
             raise ModelError(f"model arrays do not match its vocabularies ({self._coef_t.shape} vs {n_feat} features)")
+        self.modality_labels: tuple[str, ...] = tuple(meta.get("modality_labels") or ())
+        self._mod: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        if self.modality_labels:
+            mc = np.ascontiguousarray(arrays["mod_coef"].T)
+            if mc.shape != (n_feat, len(self.modality_labels)):
+                raise ModelError(f"modality arrays do not match the vocabularies ({mc.shape} vs {n_feat} features)")
+            self._mod = (mc, arrays["mod_intercept"], arrays["mod_cal_a"], arrays["mod_cal_b"])
 
-    def decision_function(self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None = None) -> np.ndarray:
-        """Linear scores, shape (n_texts, n_labels)."""
-        n = len(texts)
+    @property
+    def has_modality(self) -> bool:
+        """True when the model carries a modality head."""
+        return self._mod is not None
+
+    def _features(
+        self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sparse tf-idf rows of ``texts`` as (row, column, value) arrays."""
         rows, cols, vals = [], [], []
         for i, t in enumerate(texts):
             toks = tokens[i] if tokens is not None else None
@@ -375,12 +489,30 @@ class EvidenceModel:
                     rows.append(i)
                     cols.append(j)
                     vals.append(v)
-        scores = np.tile(self._intercept, (n, 1))
-        if rows:
-            r = np.asarray(rows, dtype=np.intp)
-            contrib = self._coef_t[np.asarray(cols, dtype=np.intp)] * np.asarray(vals)[:, None]
-            np.add.at(scores, r, contrib)
+        return (np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp),
+                np.asarray(vals, dtype=np.float64))
+
+    @staticmethod
+    def _linear(feats: tuple[np.ndarray, np.ndarray, np.ndarray], n: int, coef_t: np.ndarray,
+                intercept: np.ndarray) -> np.ndarray:
+        r, cidx, v = feats
+        scores = np.tile(intercept, (n, 1))
+        if len(r):
+            np.add.at(scores, r, coef_t[cidx] * v[:, None])
         return scores
+
+    @staticmethod
+    def _calibrate(d: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        # sklearn's _SigmoidCalibration: expit(-(a * d + b))
+        z = -(a * d + b)
+        with np.errstate(over="ignore"):
+            p = 1.0 / (1.0 + np.exp(-z))
+        p[(p > 1.0) & (p <= 1.0 + 1e-5)] = 1.0
+        return p
+
+    def decision_function(self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None = None) -> np.ndarray:
+        """Linear scores of the topic labels, shape (n_texts, n_labels)."""
+        return self._linear(self._features(texts, tokens), len(texts), self._coef_t, self._intercept)
 
     def predict_proba(self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None = None) -> np.ndarray:
         """Calibrated probabilities, shape (n_texts, n_labels), columns :attr:`labels`.
@@ -391,14 +523,56 @@ class EvidenceModel:
             Sentences.
         tokens : sequence of token lists, optional
             ``scorer.nlp.cut`` of each text, if already computed (saves a jieba pass).
+
+        Returns
+        -------
+        numpy.ndarray
+            Equal to the sklearn pipeline's ``predict_proba``.
         """
-        d = self.decision_function(texts, tokens)
-        # sklearn's _SigmoidCalibration: expit(-(a * d + b))
-        z = -(self._a * d + self._b)
-        with np.errstate(over="ignore"):
-            p = 1.0 / (1.0 + np.exp(-z))
-        p[(p > 1.0) & (p <= 1.0 + 1e-5)] = 1.0
-        return p
+        return self._calibrate(self.decision_function(texts, tokens), self._a, self._b)
+
+    def predict_modality(self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None = None) -> np.ndarray:
+        """Calibrated modality probabilities, shape (n_texts, len(:attr:`modality_labels`)).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Sentences.
+        tokens : sequence of token lists, optional
+            ``scorer.nlp.cut`` of each text.
+
+        Returns
+        -------
+        numpy.ndarray
+            Equal to the modality pipeline's ``predict_proba``; zero columns without
+            a modality head.
+        """
+        return self.predict_all(texts, tokens)[1]
+
+    def predict_all(
+        self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Topic and modality probabilities from one feature pass.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Sentences (all of a document: one vectorised call).
+        tokens : sequence of token lists, optional
+            ``scorer.nlp.cut`` of each text.
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray)
+            Shapes (n, len(labels)) and (n, len(modality_labels)).
+        """
+        n = len(texts)
+        feats = self._features(texts, tokens)
+        topic = self._calibrate(self._linear(feats, n, self._coef_t, self._intercept), self._a, self._b)
+        if self._mod is None:
+            return topic, np.zeros((n, 0))
+        mc, mi, ma, mb = self._mod
+        return topic, self._calibrate(self._linear(feats, n, mc, mi), ma, mb)
 
     def threshold(self, label: str) -> float:
         return float(self.thresholds.get(label, 0.5))
@@ -482,7 +656,10 @@ def _load(d: Path, data_hash: str | None) -> EvidenceModel:
         raise ModelError(
             f"{d}: model format {meta.get('format_version')!r} is not {FORMAT_VERSION}; run `xxgk train`"
         )
-    missing = {"word_idf", "char_idf", "coef", "intercept", "cal_a", "cal_b"} - set(arrays)
+    need = {"word_idf", "char_idf", "coef", "intercept", "cal_a", "cal_b"}
+    if meta.get("modality_labels"):
+        need |= {"mod_coef", "mod_intercept", "mod_cal_a", "mod_cal_b"}
+    missing = need - set(arrays)
     if missing:
         raise ModelError(f"{d}: model arrays missing: {', '.join(sorted(missing))}; run `xxgk train`")
     for k, h in meta.get("arrays_sha256", {}).items():

@@ -6,14 +6,27 @@ deterministically (same data -> byte-identical files). :func:`evaluate` measures
 (a) sentence level: per-criterion precision / recall / F1 on a held-out part of
     the labelled sentences (split by document, fixed seed; every document of
     ``doc_verdicts.csv`` is held out), for keywords alone, the classifier alone and
-    the shipped combination — the classifier trained on the training part only;
+    the combination — the classifier trained on the training part only. Two
+    tables: the TOPIC (is the sentence about the criterion?) and DONE evidence (is
+    it about the criterion AND reported as done? gold: the label and modality
+    ``done``), the latter for keywords + regex modality, the two classifiers alone
+    and the shipped ``veto`` combination;
 (b) document level: verdict accuracy against ``doc_verdicts.csv`` for keywords
-    alone and the shipped combination. ``partial`` counts as ``met`` (the act was
-    done); ``not_assessable`` rows and criteria not judged by this layer
-    (``timely_publication``) are excluded.
+    alone, the previous ``union`` and the shipped ``veto`` combination. ``partial``
+    counts as ``met`` (the act was done); ``not_assessable`` rows and criteria not
+    judged by this layer (``timely_publication``) are excluded.
+
+The thresholds of the shipped combination are chosen by :func:`choose_combination`:
+grouped (by document) cross-validation on the TRAINING documents only, maximising
+the micro F1 of sentence-level done evidence; the doc-level dev set is never looked
+at. ``xxgk train`` tunes on the same training split that ``xxgk evaluate`` uses
+(all labelled documents except the held-out ones), then refits the models on all
+labelled sentences.
 """
 from __future__ import annotations
 
+import random
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +35,14 @@ from typing import Any, Sequence
 import numpy as np
 
 from scorer.evidence.assess import assess_all
-from scorer.evidence.classifier import EvidenceModel, export_model, fit_pipeline, load_model
+from scorer.evidence.classifier import (
+    MODALITY_LABELS,
+    EvidenceModel,
+    export_model,
+    fit_modality,
+    fit_pipeline,
+    load_model,
+)
 from scorer.evidence.data import (
     CORE_LABELS,
     LabelledSentence,
@@ -32,9 +52,20 @@ from scorer.evidence.data import (
     split_documents,
 )
 from scorer.evidence.keywords import criterion_terms, match_terms
+from scorer.evidence.modality import judge_modality
 from scorer.nlp import cut
 
-__all__ = ["TRAIN_PARAMS", "train", "evaluate", "EvalReport", "sentence_scores"]
+__all__ = [
+    "TRAIN_PARAMS",
+    "train",
+    "evaluate",
+    "EvalReport",
+    "sentence_scores",
+    "done_scores",
+    "choose_combination",
+    "modality_rows",
+    "training_split",
+]
 
 #: Parameters of the shipped model (passed to make_evidence_pipeline).
 TRAIN_PARAMS: dict[str, Any] = {"C": 4.0, "min_df": 2, "word_ngram_range": (1, 2), "char_ngram_range": (1, 3)}
@@ -44,6 +75,260 @@ TRAIN_PARAMS: dict[str, Any] = {"C": 4.0, "min_df": 2, "word_ngram_range": (1, 2
 #: (keywords alone 94.1 %); lower thresholds let through off-topic sentences.
 SHIPPED_THRESHOLD = 0.95
 MIN_POSITIVE = 4
+#: Seed of the document split (evaluation) and of the CV folds.
+SPLIT_SEED = 20240131
+#: Folds of the grouped cross-validation that chooses the combination thresholds.
+CV_FOLDS = 4
+#: The grid of :func:`choose_combination`, least intervention first (ties keep the
+#: earlier setting). topic_threshold None: no classifier-only sentences;
+#: done_rescue None: the regexes' "other" is never overruled.
+GRID_TOPIC: tuple[float | None, ...] = (None, 0.99, 0.95, 0.9, 0.8, 0.7, 0.5)
+GRID_VETO: tuple[float, ...] = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
+GRID_RESCUE: tuple[float | None, ...] = (None, 0.95, 0.9, 0.8)
+#: Criteria for which the regexes' "denied" is the required statement (assess.py).
+_DENIAL_SATISFIES = frozenset({"fee_statement"})
+_PLAN_KINDS = ("plan", "yaodian")
+
+
+def modality_rows(rows: Sequence[LabelledSentence]) -> list[LabelledSentence]:
+    """Rows whose modality was judged by hand: every topic-labelled row and the
+    ``none`` rows marked planned/denied (the other ``none`` rows carry ``other`` by
+    default, not by judgement, so they do not train the modality head)."""
+    return [r for r in rows if r.labels or r.modality in ("planned", "denied")]
+
+
+def training_split(
+    rows: Sequence[LabelledSentence], verdicts_path: str | Path | None, *, seed: int = SPLIT_SEED
+) -> tuple[list[str], list[str]]:
+    """The (train, held-out) document split of :func:`evaluate`.
+
+    Parameters
+    ----------
+    rows : sequence of LabelledSentence
+        All labelled sentences.
+    verdicts_path : str, Path or None
+        ``doc_verdicts.csv``; its documents are always held out. None or a missing
+        file: only the seeded draw.
+    seed : int
+        Seed of the draw.
+
+    Returns
+    -------
+    (list of str, list of str)
+        Training and held-out documents.
+    """
+    dev: set[str] = set()
+    if verdicts_path is not None and Path(verdicts_path).is_file():
+        dev = {v.doc for v in read_doc_verdicts(verdicts_path)}
+    return split_documents({r.doc for r in rows} | dev, held_out=dev, seed=seed)
+
+
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def _doc_contexts(docs: Sequence[str], corpora_root: str | Path | None) -> dict[str, tuple[int | None, str]]:
+    """(report_year, kind) per document, from the loader (fallback: the year in the
+    file name, kind ``report``), as :func:`scorer.evidence.assess.assess` sees them."""
+    out: dict[str, tuple[int | None, str]] = {}
+    for d in sorted(set(docs)):
+        m = _YEAR_IN_NAME.search(Path(d).name)
+        ctx: tuple[int | None, str] = (int(m.group(1)) if m else None, "report")
+        if corpora_root is not None and (Path(corpora_root) / d).is_file():
+            from scorer.load import load
+
+            try:
+                doc = load(str(Path(corpora_root) / d))
+                ctx = (doc.report_year, doc.kind)
+            except Exception:  # noqa: BLE001 - an unreadable file keeps the fallback
+                pass
+        out[d] = ctx
+    return out
+
+
+@dataclass
+class _Table:
+    """Per criterion and labelled sentence: what the engine would see."""
+
+    cid: str
+    label: str
+    kw: np.ndarray  # keyword hit (terms, exclude words, sections)
+    eligible: np.ndarray  # may enter as classifier-only evidence (exclude words, sections)
+    modality: np.ndarray  # regex judgement (object array of str), plan documents -> planned
+    gold: np.ndarray  # label present and modality done
+
+
+def _tables(
+    rows: Sequence[LabelledSentence],
+    criteria: Sequence,
+    contexts: dict[str, tuple[int | None, str]],
+    tokens: Sequence[Sequence[str]],
+) -> list[_Table]:
+    out = []
+    for c in criteria:
+        label = c.classifier_label or c.id
+        if label not in CORE_LABELS or c.scoring not in ("presence", "count") or not c.checkable:
+            continue
+        terms = criterion_terms(c)
+        excl = tuple(e for e in c.exclude if e)
+        kw, elig, mod, gold = [], [], [], []
+        for i, r in enumerate(rows):
+            year, kind = contexts.get(r.doc, (None, "report"))
+            kws, spans = match_terms(r.text, terms, tokens[i])
+            ok = not (c.sections and r.section and r.section not in c.sections)
+            ok = ok and not any(e in r.text for e in excl)
+            kw.append(bool(kws) and ok)
+            elig.append(ok)
+            m = judge_modality(r.text, tuple(spans), report_year=year, section=r.section).modality
+            if kind in _PLAN_KINDS and m == "done":
+                m = "planned"
+            mod.append(m)
+            gold.append(label in r.labels and r.modality == "done")
+        out.append(_Table(c.id, label, np.array(kw, dtype=bool), np.array(elig, dtype=bool),
+                          np.array(mod, dtype=object), np.array(gold, dtype=bool)))
+    return out
+
+
+def _done_pred(
+    t: _Table,
+    p_topic: np.ndarray | None,
+    p_done: np.ndarray | None,
+    topic_threshold: float | None,
+    veto: float,
+    rescue: float | None,
+) -> np.ndarray:
+    """Done evidence as :func:`scorer.evidence.assess.assess` decides it (``veto``
+    strategy; ``p_done`` None gives keywords + regexes)."""
+    cand = t.kw.copy()
+    if p_topic is not None and topic_threshold is not None:
+        cand |= t.eligible & (p_topic >= topic_threshold)
+    done = t.modality == "done"
+    if p_done is not None:
+        done = done & (p_done >= veto)
+        if rescue is not None:
+            done = done | ((t.modality == "other") & (p_done >= rescue))
+    if t.cid in _DENIAL_SATISFIES or t.label in _DENIAL_SATISFIES:
+        done = done | (t.modality == "denied")
+    return cand & done
+
+
+def _micro(tables: Sequence[_Table], preds: Sequence[np.ndarray]) -> "PRF":
+    m = PRF()
+    for t, p in zip(tables, preds):
+        m.tp += int((p & t.gold).sum())
+        m.fp += int((p & ~t.gold).sum())
+        m.fn += int((~p & t.gold).sum())
+    return m
+
+
+def _fit_models(rows: Sequence[LabelledSentence], params: dict[str, Any]):
+    """Topic pipeline, its labels and the modality head on its features."""
+    pipe, labels = fit_pipeline([r.text for r in rows], [r.labels for r in rows],
+                                label_order=CORE_LABELS, min_positive=MIN_POSITIVE, **params)
+    mrows = modality_rows(rows)
+    mpipe = fit_modality(pipe, [r.text for r in mrows], [r.modality for r in mrows], **params)
+    return pipe, labels, mpipe
+
+
+def choose_combination(
+    rows: Sequence[LabelledSentence],
+    criteria: Sequence,
+    *,
+    corpora_root: str | Path | None,
+    params: dict[str, Any] | None = None,
+    folds: int = CV_FOLDS,
+    seed: int = SPLIT_SEED,
+) -> dict[str, Any]:
+    """Choose the thresholds of the ``veto`` combination by grouped cross-validation.
+
+    The documents of ``rows`` are dealt into ``folds`` folds (seeded shuffle); for
+    each fold the topic classifier and the modality head are fitted on the other
+    folds and predict the fold's sentences. On these out-of-fold probabilities
+    every setting of :data:`GRID_TOPIC` x :data:`GRID_VETO` x :data:`GRID_RESCUE` is
+    scored by the micro F1 of sentence-level done evidence (criterion label present
+    and modality ``done``) over the criteria; the best wins, ties going to the
+    setting that changes the keyword baseline least.
+
+    Parameters
+    ----------
+    rows : sequence of LabelledSentence
+        Training sentences only (never the held-out documents).
+    criteria : sequence of Criterion
+        Whose keywords/sections/exclude words define the keyword candidates.
+    corpora_root : str, Path or None
+        Where the documents are (report year and kind for the regexes).
+    params : dict, optional
+        Model parameters (default :data:`TRAIN_PARAMS`).
+    folds : int
+        Number of folds.
+    seed : int
+        Seed of the fold assignment.
+
+    Returns
+    -------
+    dict
+        ``topic_threshold``, ``done_veto``, ``done_rescue`` and a ``selection``
+        record (method, folds, documents, sentences, CV F1 of the choice and of
+        keywords + regexes).
+    """
+    p = {**TRAIN_PARAMS, **(params or {})}
+    rows = sorted(rows, key=lambda r: (r.doc, r.text, r.labels))
+    docs = sorted({r.doc for r in rows})
+    rng = random.Random(seed)
+    shuffled = docs[:]
+    rng.shuffle(shuffled)
+    fold_of = {d: i % folds for i, d in enumerate(shuffled)}
+    texts = [r.text for r in rows]
+    tokens = [cut(t) for t in texts]
+    p_topic = np.zeros((len(rows), len(CORE_LABELS)))
+    p_done = np.zeros(len(rows))
+    for k in range(folds):
+        tr = [r for r in rows if fold_of[r.doc] != k]
+        idx = np.array([i for i, r in enumerate(rows) if fold_of[r.doc] == k], dtype=np.intp)
+        if not len(idx):
+            continue
+        pipe, labels, mpipe = _fit_models(tr, p)
+        te_texts = [texts[i] for i in idx]
+        pt = pipe.predict_proba(te_texts)
+        for j, lab in enumerate(labels):
+            p_topic[idx, CORE_LABELS.index(lab)] = pt[:, j]
+        p_done[idx] = mpipe.predict_proba(te_texts)[:, list(MODALITY_LABELS).index("done")]
+    tables = _tables(rows, criteria, _doc_contexts(docs, corpora_root), tokens)
+    cols = [p_topic[:, CORE_LABELS.index(t.label)] for t in tables]
+    base = _micro(tables, [_done_pred(t, None, None, None, 0.0, None) for t in tables])
+    best: tuple[float, float | None, float, float | None] | None = None
+    for rescue in GRID_RESCUE:
+        for topic in GRID_TOPIC:
+            for veto in GRID_VETO:
+                f1 = _micro(tables, [_done_pred(t, c, p_done, topic, veto, rescue)
+                                     for t, c in zip(tables, cols)]).f1
+                if best is None or f1 > best[0] + 1e-12:
+                    best = (f1, topic, veto, rescue)
+    assert best is not None
+    f1, topic, veto, rescue = best
+    chosen = _micro(tables, [_done_pred(t, c, p_done, topic, veto, rescue) for t, c in zip(tables, cols)])
+    return {
+        "topic_threshold": topic,
+        "done_veto": veto,
+        "done_rescue": rescue,
+        "selection": {
+            "method": (f"grouped {folds}-fold cross-validation by document on the training split "
+                       "(held-out doc_verdicts documents excluded); objective: micro F1 of sentence-level "
+                       "done evidence (label present and modality done) over the criteria; grid "
+                       "topic_threshold x done_veto x done_rescue, ties to the least intervention"),
+            "folds": folds,
+            "seed": seed,
+            "documents": len(docs),
+            "sentences": len(rows),
+            "grid": {"topic_threshold": list(GRID_TOPIC), "done_veto": list(GRID_VETO),
+                     "done_rescue": list(GRID_RESCUE)},
+            "cv_f1": round(chosen.f1, 4),
+            "cv_precision": round(chosen.precision, 4),
+            "cv_recall": round(chosen.recall, 4),
+            "cv_f1_keywords_regex": round(base.f1, 4),
+            "cv_precision_keywords_regex": round(base.precision, 4),
+            "cv_recall_keywords_regex": round(base.recall, 4),
+        },
+    }
 
 
 def train(
@@ -52,8 +337,12 @@ def train(
     *,
     rows: Sequence[LabelledSentence] | None = None,
     params: dict[str, Any] | None = None,
+    tune_rows: Sequence[LabelledSentence] | None = None,
+    criteria: Sequence | None = None,
+    corpora_root: str | Path | None = None,
+    combination: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Fit the classifier on labelled sentences and export it (numpy + JSON).
+    """Fit the topic classifier and the modality head and export them (numpy + JSON).
 
     Parameters
     ----------
@@ -62,22 +351,41 @@ def train(
     out_dir : str or Path
         Model directory (``scorer/data/model`` for the shipped one).
     rows : sequence of LabelledSentence, optional
-        Use these rows instead of the whole file (tests train on a subset).
+        Fit on these rows instead of the whole file.
     params : dict, optional
         Overrides of :data:`TRAIN_PARAMS`.
+    tune_rows : sequence of LabelledSentence, optional
+        Rows on which :func:`choose_combination` picks the thresholds by
+        cross-validation (default: ``rows``). ``xxgk train`` passes the training
+        split of :func:`training_split`, so the shipped thresholds are the evaluated
+        ones and the held-out documents never influence them.
+    criteria : sequence of Criterion, optional
+        Keyword criteria for the tuning (default the ``core`` set).
+    corpora_root : str or Path, optional
+        Where the labelled documents are (default: the label file's grandparent).
+    combination : dict, optional
+        Use these thresholds instead of tuning (tests).
 
     Returns
     -------
     dict
-        Summary: labels, sentence and document counts, data hash, seconds.
+        Summary: labels, sentence and document counts, data hash, combination, seconds.
     """
     t0 = time.perf_counter()
     rows = list(rows) if rows is not None else read_sentences(labels_path)
     # deterministic order whatever the file order
     rows = sorted(rows, key=lambda r: (r.doc, r.text, r.labels))
     p = {**TRAIN_PARAMS, **(params or {})}
-    pipe, labels = fit_pipeline([r.text for r in rows], [r.labels for r in rows],
-                                label_order=CORE_LABELS, min_positive=MIN_POSITIVE, **p)
+    if combination is None:
+        if criteria is None:
+            from scorer.criteria import load_criteria
+
+            criteria = list(load_criteria("core").criteria)
+        root = corpora_root if corpora_root is not None else Path(labels_path).resolve().parent.parent
+        combination = choose_combination(tune_rows if tune_rows is not None else rows, criteria,
+                                         corpora_root=root, params=p)
+    pipe, labels, mpipe = _fit_models(rows, p)
+    mrows = modality_rows(rows)
     h = data_hash(rows)
     extra = {
         "training": {
@@ -85,12 +393,24 @@ def train(
             "sentences": len(rows),
             "documents": len({r.doc for r in rows}),
             "positives": {lab: sum(lab in r.labels for r in rows) for lab in labels},
+            "modality_sentences": len(mrows),
+            "modality_counts": {m: sum(r.modality == m for r in mrows) for m in ("done", "planned", "denied", "other")},
+            "modality_data_sha256": _modality_hash(mrows),
         }
     }
     export_model(pipe, labels, out_dir, data_hash=h, extra=extra,
-                 thresholds={lab: SHIPPED_THRESHOLD for lab in labels})
+                 thresholds={lab: SHIPPED_THRESHOLD for lab in labels},
+                 modality=(mpipe, MODALITY_LABELS), combination=combination)
     return {"labels": labels, "sentences": len(rows), "documents": len({r.doc for r in rows}),
+            "modality_sentences": len(mrows), "combination": combination,
             "data_sha256": h, "seconds": round(time.perf_counter() - t0, 1), "out": str(out_dir)}
+
+
+def _modality_hash(rows: Sequence[LabelledSentence]) -> str:
+    import hashlib
+
+    lines = sorted(f"{r.doc}\t{r.text}\t{r.modality}" for r in rows)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -118,6 +438,32 @@ class PRF:
         self.fn += gold and not pred
 
 
+def _prf_rows(table: dict[str, dict[str, PRF]], title: str) -> list[str]:
+    out = [title]
+    variants = list(table)
+    out.append(f"{'criterion':<24}" + "".join(f"{v:>22}" for v in variants) + f"{'gold':>6}")
+    crits = list(next(iter(table.values())).keys()) if table else []
+    for c in crits + ["micro"]:
+        row = f"{c:<24}"
+        for v in variants:
+            if c == "micro":
+                m = PRF(sum(x.tp for x in table[v].values()), sum(x.fp for x in table[v].values()),
+                        sum(x.fn for x in table[v].values()))
+            else:
+                m = table[v][c]
+            row += f"{m.precision:>8.2f}{m.recall:>7.2f}{m.f1:>7.2f}"
+        g = (sum(x.tp + x.fn for x in table[variants[0]].values()) if c == "micro"
+             else table[variants[0]][c].tp + table[variants[0]][c].fn)
+        out.append(row + f"{g:>6}")
+    return out
+
+
+def micro(table: dict[str, PRF]) -> PRF:
+    """Micro-averaged counts of a criterion -> PRF table."""
+    return PRF(sum(x.tp for x in table.values()), sum(x.fp for x in table.values()),
+               sum(x.fn for x in table.values()))
+
+
 @dataclass
 class EvalReport:
     """Figures of :func:`evaluate`."""
@@ -126,15 +472,21 @@ class EvalReport:
     test_docs: list[str]
     n_train: int
     n_test: int
-    sentence: dict[str, dict[str, PRF]] = field(default_factory=dict)  # variant -> criterion -> PRF
+    sentence: dict[str, dict[str, PRF]] = field(default_factory=dict)  # variant -> criterion -> PRF (topic)
+    done: dict[str, dict[str, PRF]] = field(default_factory=dict)  # variant -> criterion -> PRF (done evidence)
     doc: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # variant -> criterion -> (ok, n)
     confusions: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)
-    strategy: str = "union"
+    strategy: str = "veto"
+    combination: dict[str, Any] = field(default_factory=dict)
 
     def doc_accuracy(self, variant: str) -> float:
         ok = sum(v[0] for v in self.doc[variant].values())
         n = sum(v[1] for v in self.doc[variant].values())
         return ok / n if n else 0.0
+
+    def doc_counts(self, variant: str) -> tuple[int, int]:
+        """(correct, judged) verdicts of a variant."""
+        return (sum(v[0] for v in self.doc[variant].values()), sum(v[1] for v in self.doc[variant].values()))
 
     def to_text(self) -> str:
         """The printed report of ``xxgk evaluate``."""
@@ -142,24 +494,25 @@ class EvalReport:
             f"split by document (fixed seed): {len(self.train_docs)} train docs / {self.n_train} sentences, "
             f"{len(self.test_docs)} held-out docs / {self.n_test} sentences "
             "(all doc_verdicts.csv documents held out)",
-            "",
-            "(a) sentence level, held-out sentences: precision / recall / F1",
         ]
-        variants = list(self.sentence)
-        out.append(f"{'criterion':<24}" + "".join(f"{v:>22}" for v in variants) + f"{'gold':>6}")
-        crits = list(next(iter(self.sentence.values())).keys()) if self.sentence else []
-        for c in crits + ["micro"]:
-            row = f"{c:<24}"
-            for v in variants:
-                if c == "micro":
-                    m = PRF(sum(x.tp for x in self.sentence[v].values()), sum(x.fp for x in self.sentence[v].values()),
-                            sum(x.fn for x in self.sentence[v].values()))
-                else:
-                    m = self.sentence[v][c]
-                row += f"{m.precision:>8.2f}{m.recall:>7.2f}{m.f1:>7.2f}"
-            g = (sum(x.tp + x.fn for x in self.sentence[variants[0]].values()) if c == "micro"
-                 else self.sentence[variants[0]][c].tp + self.sentence[variants[0]][c].fn)
-            out.append(row + f"{g:>6}")
+        if self.combination:
+            sel = self.combination.get("selection", {})
+            out += [
+                "",
+                "shipped combination 'veto' (thresholds chosen WITHOUT the held-out documents):",
+                f"  topic_threshold={self.combination.get('topic_threshold')}  "
+                f"done_veto={self.combination.get('done_veto')}  done_rescue={self.combination.get('done_rescue')}",
+                f"  how: {sel.get('method', '?')}",
+                f"  CV on {sel.get('documents')} training docs / {sel.get('sentences')} sentences: "
+                f"done-evidence micro F1 {sel.get('cv_f1')} (P {sel.get('cv_precision')}, R {sel.get('cv_recall')}) "
+                f"vs keywords+regex {sel.get('cv_f1_keywords_regex')} "
+                f"(P {sel.get('cv_precision_keywords_regex')}, R {sel.get('cv_recall_keywords_regex')})",
+            ]
+        out += [""] + _prf_rows(self.sentence, "(a1) sentence level, held-out sentences, TOPIC "
+                                "(labelled with the criterion): precision / recall / F1")
+        if self.done:
+            out += [""] + _prf_rows(self.done, "(a2) sentence level, held-out sentences, DONE evidence "
+                                    "(labelled with the criterion AND modality done): precision / recall / F1")
         out += ["", "(b) document level, verdict accuracy vs doc_verdicts.csv "
                 "(partial counted as met; not_assessable rows and timely_publication excluded)"]
         dv = list(self.doc)
@@ -168,7 +521,13 @@ class EvalReport:
         for c in crits:
             out.append(f"{c:<24}" + "".join(
                 f"{self.doc[v].get(c, (0, 0))[0]:>10}/{self.doc[v].get(c, (0, 0))[1]:<5}" for v in dv))
-        out.append(f"{'overall':<24}" + "".join(f"{self.doc_accuracy(v):>15.1%} " for v in dv))
+        out.append(f"{'overall':<24}" + "".join(
+            f"{'%d/%d' % self.doc_counts(v):>9}{self.doc_accuracy(v):>6.1%} " for v in dv))
+        if "keywords" in self.doc and self.strategy in self.doc:
+            k, s_ = self.doc_accuracy("keywords"), self.doc_accuracy(self.strategy)
+            verdict = ("BETTER than" if s_ > k else "NOT better than")
+            out.append(f"shipped '{self.strategy}' {s_:.1%} is {verdict} keywords alone {k:.1%} "
+                       f"({'%d/%d' % self.doc_counts(self.strategy)} vs {'%d/%d' % self.doc_counts('keywords')})")
         return "\n".join(out)
 
 
@@ -180,7 +539,9 @@ def sentence_scores(
     strategy: str = "union",
 ) -> dict[str, dict[str, PRF]]:
     """Per-criterion P/R/F1 of keyword retrieval, the classifier and their
-    combination on labelled sentences (topic labels; modality is judged later)."""
+    combination on labelled sentences (topic labels; modality is judged later).
+    For ``veto`` the combination's candidates are keyword hits plus sentences with
+    topic probability >= ``model.combination["topic_threshold"]``."""
     texts = [r.text for r in rows]
     tokens = [cut(t) for t in texts]
     proba = model.predict_proba(texts, tokens) if model is not None else None
@@ -191,7 +552,10 @@ def sentence_scores(
             continue
         terms = criterion_terms(c)
         col = model.labels.index(label) if (model is not None and label in model.labels) else None
-        thr = model.threshold(label) if col is not None else 0.5  # the shipped combination
+        thr = model.threshold(label) if col is not None else 0.5  # the union combination
+        if strategy == "veto":  # candidates of veto: keywords + topic >= its CV-chosen threshold
+            tt = model.combination.get("topic_threshold") if model is not None else None
+            thr = float(tt) if tt is not None else np.inf
         for v in res:
             res[v][c.id] = PRF()
         for i, r in enumerate(rows):
@@ -218,17 +582,55 @@ def sentence_scores(
     return res
 
 
+def done_scores(
+    rows: Sequence[LabelledSentence],
+    criteria: Sequence,
+    model: EvidenceModel,
+    contexts: dict[str, tuple[int | None, str]],
+    *,
+    strategy: str = "veto",
+) -> dict[str, dict[str, PRF]]:
+    """Per-criterion P/R/F1 of DONE evidence (label present and modality ``done``).
+
+    Variants: ``keywords+regex`` (the baseline: keyword hit judged done by the
+    regexes), ``classifiers`` (topic >= 0.5 and P(done) >= 0.5, no keywords, no
+    regexes) and the shipped combination (the model's ``combination`` thresholds),
+    decided exactly as :func:`scorer.evidence.assess.assess` does.
+    """
+    texts = [r.text for r in rows]
+    tokens = [cut(t) for t in texts]
+    pt, pm = model.predict_all(texts, tokens)
+    p_done = pm[:, model.modality_labels.index("done")] if "done" in model.modality_labels else None
+    comb = model.combination
+    res: dict[str, dict[str, PRF]] = {"keywords+regex": {}, "classifiers": {}, strategy: {}}
+    for t in _tables(rows, criteria, contexts, tokens):
+        col = pt[:, model.labels.index(t.label)] if t.label in model.labels else None
+        preds = {
+            "keywords+regex": _done_pred(t, None, None, None, 0.0, None),
+            "classifiers": (t.eligible & (col >= 0.5) & (p_done >= 0.5)
+                            if col is not None and p_done is not None else np.zeros(len(rows), dtype=bool)),
+            strategy: (_done_pred(t, col, p_done, comb.get("topic_threshold"), float(comb.get("done_veto") or 0.0),
+                                  comb.get("done_rescue"))
+                       if p_done is not None and comb else _done_pred(t, None, None, None, 0.0, None)),
+        }
+        for v, pred in preds.items():
+            m = PRF()
+            m.tp, m.fp, m.fn = int((pred & t.gold).sum()), int((pred & ~t.gold).sum()), int((~pred & t.gold).sum())
+            res[v][t.cid] = m
+    return res
+
+
 def evaluate(
     criteria: Sequence,
     *,
     labels_path: str | Path,
     verdicts_path: str | Path,
     corpora_root: str | Path,
-    strategy: str = "union",
-    seed: int = 20240131,
+    strategy: str = "veto",
+    seed: int = SPLIT_SEED,
     model_dir: str | Path | None = None,
 ) -> EvalReport:
-    """Evaluate keywords, classifier and the combination (see module docstring).
+    """Evaluate keywords, classifiers and the combinations (see module docstring).
 
     Parameters
     ----------
@@ -239,7 +641,8 @@ def evaluate(
     corpora_root : str or Path
         Directory the document paths of the label files are relative to.
     strategy : str
-        The combination to report (the shipped one).
+        The combination to report as shipped (``veto``; ``union``/``gated`` for
+        comparison).
     seed : int
         Seed of the document split.
     model_dir : str or Path, optional
@@ -255,27 +658,35 @@ def evaluate(
 
     rows = read_sentences(labels_path)
     verdicts = read_doc_verdicts(verdicts_path)
-    dev_docs = {v.doc for v in verdicts}
-    train_docs, test_docs = split_documents({r.doc for r in rows} | dev_docs, held_out=dev_docs, seed=seed)
+    train_docs, test_docs = training_split(rows, verdicts_path, seed=seed)
     tr = [r for r in rows if r.doc in set(train_docs)]
     te = [r for r in rows if r.doc in set(test_docs)]
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(model_dir) if model_dir else Path(tmp)
-        train(labels_path, d, rows=tr)
+        # the thresholds are tuned by CV inside the training documents only
+        train(labels_path, d, rows=tr, tune_rows=tr, criteria=criteria, corpora_root=corpora_root)
         model = load_model(d)
-    report = EvalReport(train_docs, test_docs, len(tr), len(te), strategy=strategy)
+    report = EvalReport(train_docs, test_docs, len(tr), len(te), strategy=strategy,
+                        combination=dict(model.combination))
     report.sentence = sentence_scores(te, criteria, model, strategy=strategy)
+    if model.has_modality:
+        contexts = _doc_contexts(sorted({r.doc for r in te}), corpora_root)
+        report.done = done_scores(te, criteria, model, contexts, strategy="veto")
 
     by_doc: dict[str, dict[str, str]] = {}
     for v in verdicts:
         if v.verdict in ("met", "not_met"):
             by_doc.setdefault(v.doc, {})[v.criterion] = v.verdict
-    report.doc = {"keywords": {}, strategy: {}}
-    report.confusions = {"keywords": [], strategy: []}
+    variants: list[tuple[str, EvidenceModel | bool, str]] = [("keywords", False, "keywords")]
+    if strategy == "veto":
+        variants.append(("union", model, "union"))
+    variants.append((strategy, model, strategy))
+    report.doc = {name: {} for name, _, _ in variants}
+    report.confusions = {name: [] for name, _, _ in variants}
     root = Path(corpora_root)
     for doc_path in sorted(by_doc):
         doc = load(str(root / doc_path))
-        for variant, m, strat in (("keywords", False, "keywords"), (strategy, model, strategy)):
+        for variant, m, strat in variants:
             res = assess_all(doc, criteria, model=m, strategy=strat)
             for cid, gold in by_doc[doc_path].items():
                 if cid not in res:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from scorer.render.common import ResultLike, as_dict, memo_context
-from scorer.score import RULE_ADVICE
+from scorer.score import RULE_ADVICE, SEVERITY_LABELS
 
 __all__ = ["check_items", "render_check", "has_errors"]
 
@@ -59,14 +59,14 @@ def render_check(result: ResultLike) -> str:
     s = ctx["score"]
     items = check_items(result)
     out = [ctx["title"].replace("评估意见", "自查结果"),
-           f"预计得分：{s['total_text']} / 100（错误{ctx['n_errors']}处，提醒{ctx['n_warnings']}处）", ""]
+           f"预计得分：{s['total_text']} / 100（错误{ctx['n_errors']}处，提醒{ctx['n_warnings']}处，待核对{ctx['n_info']}处）", ""]
     if not items:
         out.append("未发现需要修改的问题。")
     for i, it in enumerate(items, 1):
         if it["kind"] == "criterion":
             head = f"{i}. {it['title']}：失{_num(it['lost'])}分"
         else:
-            head = f"{i}. 【{'错误' if it['severity'] == 'error' else '提醒'}】{it['title']}（{it['id']}）"
+            head = f"{i}. 【{SEVERITY_LABELS.get(it['severity'], '提醒')}】{it['title']}（{it['id']}）"
         out.append(head)
         out.append(f"   情况：{it['what']}")
         if it["fix"]:

@@ -80,7 +80,7 @@ def _finding_rows(result: ResultLike, d: Mapping[str, Any]) -> list[dict[str, An
             }
         )
     # errors first, then warnings; stable within a severity (the validator's order)
-    rows.sort(key=lambda r: 0 if r["severity"] == "error" else 1)
+    rows.sort(key=lambda r: {"error": 0, "warning": 1}.get(r["severity"], 2))
     return rows
 
 
@@ -167,7 +167,8 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
         "rows": rows,
         "findings": _finding_rows(result, d),
         "n_errors": sum(1 for f in d.get("findings", []) if f["severity"] == "error"),
-        "n_warnings": sum(1 for f in d.get("findings", []) if f["severity"] != "error"),
+        "n_warnings": sum(1 for f in d.get("findings", []) if f["severity"] == "warning"),
+        "n_info": sum(1 for f in d.get("findings", []) if f["severity"] == "info"),
         "not_assessable": [titles.get(i, i) for i in score.get("not_assessable", [])],
         "lost": lost,
         "method": METHOD_TEXT,

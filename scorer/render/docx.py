@@ -117,7 +117,7 @@ def render_docx(result: ResultLike) -> bytes:
     _run(p, "总分：", bold=True)
     _run(p, f"{s['total_text']} / 100", bold=True, size=16)
     _run(p, f"（实得{s['earned_text']}分，可评分值{s['weight_text']}分；"
-            f"发现错误{c['n_errors']}处、提醒{c['n_warnings']}处）")
+            f"发现错误{c['n_errors']}处、提醒{c['n_warnings']}处、待核对{c['n_info']}处）")
 
     _heading(doc, "基本信息", 1)
     meta = doc.add_table(rows=0, cols=2)

@@ -35,7 +35,7 @@ def render_markdown(result: ResultLike) -> str:
     out: list[str] = [f"# {md_escape(ctx['title'])}", ""]
     out.append(
         f"**总分：{s['total_text']} / 100**（实得{s['earned_text']}分，可评分值{s['weight_text']}分；"
-        f"发现错误{ctx['n_errors']}处、提醒{ctx['n_warnings']}处）"
+        f"发现错误{ctx['n_errors']}处、提醒{ctx['n_warnings']}处、待核对{ctx['n_info']}处）"
     )
     out += ["", "## 基本信息", ""]
     out += [f"- {label}：{md_escape(value)}" for label, value in ctx["meta"]]
