@@ -224,8 +224,9 @@ def _where_words(where: str) -> str:
     """``requests.new.total`` → ``表三 requests.new.total``; ``section:x`` / ``table:x`` → names."""
     if where.startswith("section:"):
         return SECTION_TITLES.get(where.split(":", 1)[1], where)
-    if where.startswith("table:"):
-        return TABLE_LABELS.get(where.split(":", 1)[1], where)
+    if where.startswith(("table:", "tables:")):
+        names = where.split(":", 1)[1].split(",")
+        return "、".join(TABLE_LABELS.get(n, n) for n in names)
     if where.startswith("document."):
         return {"document.published_on": "发布日期", "document.report_year": "报告年度"}.get(where, where)
     head = where.split(".", 1)[0]

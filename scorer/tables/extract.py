@@ -108,6 +108,10 @@ def _num(x: Any) -> str:
     return str(x)
 
 
+# A Latin letter touching a digit inside a table row ("O2", "2l", "1O0").
+_LETTER_IN_NUMBER = re.compile(r"\d*[A-Za-z]+\d+[A-Za-z\d]*|\d+[A-Za-z]+[A-Za-z\d]*")
+
+
 class _Builder:
     """Collects cells and findings while the three tables are built."""
 
@@ -154,6 +158,25 @@ class _Builder:
         placeholder: list[tuple[str, str]] = []
         ambiguous: list[str] = []
         content = self._raw(content_span).strip()
+        letters = _LETTER_IN_NUMBER.search(content)
+        if letters and keep:
+            # "O2", "1l": a letter typed where a digit belongs. Reading around it would
+            # present a guess as fact, so the row's cells are left unread.
+            for col in cols:
+                key = f"{table}.{row}.{col}"
+                self.cells[key] = Cell(key, None, "unreadable", content, content_span)
+                values[col] = None
+            self.findings.append(
+                make_finding(
+                    "T-cell",
+                    f"{table}.{row}",
+                    f"{_TABLE_CN[table]}“{row_label}”行的数字中混有字母“{letters.group()}”"
+                    f"（内容“{_short(content)}”），无法确定数值，请更正为数字",
+                    content_span,
+                    {"raw": content, "letters": letters.group()},
+                )
+            )
+            return values
         if not keep:
             for col in cols:
                 key = f"{table}.{row}.{col}"
