@@ -25,7 +25,9 @@ def _default_out() -> str:
               help="Document verdicts (CSV) whose documents are kept out of threshold tuning.")
 @click.option("--out", "out", default=None, type=click.Path(file_okay=False, path_type=str),
               help="Model directory [default: the shipped scorer/data/model].")
-def train(labels: str, verdicts: str, out: str | None) -> None:
+@click.option("--veto/--no-veto", default=False, show_default=True,
+              help="Let the done/planned head overrule the regexes (tuned by CV; off for the shipped model).")
+def train(labels: str, verdicts: str, out: str | None, veto: bool) -> None:
     """Rebuild the evidence classifier from labelled sentences.
 
     Deterministic: the same data gives byte-identical model files (model.json,
@@ -43,7 +45,7 @@ def train(labels: str, verdicts: str, out: str | None) -> None:
     rows = read_sentences(labels)
     train_docs, _ = training_split(rows, verdicts)
     tune = [r for r in rows if r.doc in set(train_docs)]
-    s = train_model(labels, out or _default_out(), rows=rows, tune_rows=tune)
+    s = train_model(labels, out or _default_out(), rows=rows, tune_rows=tune, veto=veto)
     click.echo(f"trained on {s['sentences']} sentences from {s['documents']} documents in {s['seconds']} s "
                f"(modality head: {s['modality_sentences']} sentences)")
     click.echo(f"labels: {', '.join(s['labels'])}")
