@@ -13,7 +13,7 @@ from typing import Any
 
 from scorer.model import SECTION_KEYS, SECTION_TITLES, Document, Finding, make_finding
 from scorer.tables import TableResult
-from scorer.tables.schemas import validate_tables
+from scorer.tables.quick import check_tables
 
 __all__ = ["validate_document", "finding_sort_key"]
 
@@ -62,7 +62,7 @@ def validate_document(doc: Document, tables: TableResult) -> list[Finding]:
     ['T4-sum']
     """
     findings: list[Finding] = list(tables.findings)
-    findings += validate_tables(tables)
+    findings += check_tables(tables)
     if doc.kind == "report":
         findings += _sections(doc, tables)
         findings += _tables_present(doc, tables)

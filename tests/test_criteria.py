@@ -299,3 +299,42 @@ def test_cli_list_shows_every_shipped_set():
     assert lines[0].split() == ["name", "title", "items", "weight", "extends", "year"]
     for name in shipped_names():
         assert any(line.startswith(name + " ") for line in lines)
+
+
+def test_quick_pass_agrees_with_pandera_on_every_set_and_fixture():
+    """The plain pre-check passes a criteria table exactly when pandera does."""
+    import pandera.pandas as pa
+
+    from scorer.criteria import loader
+    from scorer.criteria.fields import quick_pass
+    from scorer.criteria.schema import CriteriaTable
+
+    captured = []
+    real = loader.quick_pass
+
+    def spy(rows):
+        captured.append(rows)
+        return real(rows)
+
+    root = Path(__file__).resolve().parent.parent
+    paths = sorted((root / "scorer/data/criteria").glob("*.yaml")) + sorted((root / "tests/fixtures/criteria").glob("*.yaml"))
+    outcomes = set()
+    for p in paths:
+        captured.clear()
+        loader.quick_pass = spy
+        try:
+            load_criteria(str(p))
+        except CriteriaError:
+            pass
+        finally:
+            loader.quick_pass = real
+        for values in captured:
+            rows = [type("R", (), {"values": v})() for v in values]
+            try:
+                CriteriaTable.validate(loader._table(rows), lazy=True)
+                ok = True
+            except pa.errors.SchemaErrors:
+                ok = False
+            assert quick_pass(values) == ok, p
+            outcomes.add(ok)
+    assert outcomes == {True, False}

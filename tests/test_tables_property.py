@@ -149,7 +149,7 @@ def test_glued_tables_are_mostly_resolved_by_arithmetic(data) -> None:
 
 def test_perturbed_cell_is_reported_by_the_right_rule() -> None:
     """A valid 表三 with one leaf changed: T3-row-sum, T3-results-sum fire; nothing else."""
-    from scorer.tables.schemas import validate_tables
+    from scorer.tables.schemas import validate_frames as validate_tables
 
     req = {r: [0] * 7 for r in L.REQUEST_ROWS_2021}
     for r in ("new", "granted", "total"):

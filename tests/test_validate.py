@@ -10,7 +10,7 @@ import pytest
 
 from scorer.load import load
 from scorer.tables import extract_tables
-from scorer.tables.schemas import failures_to_findings, frames, validate_tables
+from scorer.tables.schemas import failures_to_findings, frames, validate_frames
 from scorer.validate import finding_sort_key, validate_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,7 +162,7 @@ def test_schema_reports_fraction_and_negative_as_t_cell() -> None:
     req["granted"]["business"] = 1.5
     req["partial"]["research"] = -2
     broken = dataclasses.replace(t, requests=req)
-    cells = {f.where: f for f in validate_tables(broken) if f.id == "T-cell"}
+    cells = {f.where: f for f in validate_frames(broken) if f.id == "T-cell"}
     assert set(cells) == {"requests.granted.business", "requests.partial.research"}
     assert "小数" in cells["requests.granted.business"].message
     assert "负数" in cells["requests.partial.research"].message
@@ -183,3 +183,69 @@ def test_failure_cases_become_one_finding_per_rule_and_place() -> None:
         ("T3-results-sum", "requests.total.total"),
     ]
     assert all(f.severity == "error" and f.span for f in out)
+
+
+# --------------------------------------------------------------------------- fast path
+
+def test_quick_pass_agrees_with_pandera_on_the_corpus() -> None:
+    """The plain-Python pre-check passes a table exactly when pandera does."""
+    import pandera.pandas as pa
+
+    from scorer.tables.quick import quick_pass, table_specs
+    from scorer.tables.schemas import _frame, schema_for
+
+    from .conftest import CORPORA
+
+    seen = {True: 0, False: 0}
+    for path in sorted((CORPORA / "reports").glob("*.*")) + sorted((CORPORA / "seeds").glob("*.txt")):
+        tables = extract_tables(load(path))
+        for sp in table_specs(tables):
+            try:
+                schema_for(sp.name, tables.variants.get(sp.name)).validate(
+                    _frame(sp.table, sp.rows, sp.cols, sp.index_name), lazy=True)
+                ok = True
+            except pa.errors.SchemaErrors:
+                ok = False
+            assert quick_pass(sp.name, sp.table, sp.rows, sp.cols) == ok, (path.name, sp.name)
+            seen[ok] += 1
+    assert seen[True] > 20 and seen[False] >= 5  # both outcomes exercised
+
+
+def test_quick_pass_agrees_with_pandera_on_generated_tables() -> None:
+    import pandera.pandas as pa
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from scorer.tables import labels as L
+    from scorer.tables.quick import quick_pass
+    from scorer.tables.schemas import RequestsSchema, ReviewLitigationSchema, _frame
+
+    cell = st.one_of(st.none(), st.integers(0, 3), st.sampled_from([-1, 1.5]))
+    rows21 = list(L.REQUEST_ROWS_2021)
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.data())
+    def check(data):
+        consistent = data.draw(st.booleans())
+        req = {r: {c: data.draw(cell) for c in L.REQUEST_COLUMNS} for r in rows21}
+        if consistent:  # make most rules hold so the pass branch is exercised too
+            for r in rows21:
+                req[r] = {c: 0 for c in L.REQUEST_COLUMNS}
+            req["new"] = {**{c: 0 for c in L.REQUEST_COLUMNS}, "natural_person": 1, "total": 1}
+            req["granted"] = dict(req["new"])
+            req["total"] = dict(req["new"])
+            if data.draw(st.booleans()):
+                req["total"]["business"] = data.draw(cell)
+        rev = {g: {c: data.draw(cell) for c in L.REVIEW_COLUMNS} for g in L.REVIEW_GROUPS}
+        for name, schema, table, rows, cols, idx in (
+            ("requests", RequestsSchema, req, rows21, list(L.REQUEST_COLUMNS), "row"),
+            ("review_litigation", ReviewLitigationSchema, rev, list(L.REVIEW_GROUPS), list(L.REVIEW_COLUMNS), "group"),
+        ):
+            try:
+                schema.validate(_frame(table, rows, cols, idx), lazy=True)
+                ok = True
+            except pa.errors.SchemaErrors:
+                ok = False
+            assert quick_pass(name, table, rows, cols) == ok
+
+    check()

@@ -9,9 +9,6 @@ import click
 
 from scorer.cli.group import EXIT_BAD_INPUT, cli, format_option, input_path_argument, metadata_options
 from scorer.load import load
-from scorer.tables import extract_tables
-from scorer.tables.render import render_text
-from scorer.validate import validate_document
 
 
 @cli.command()
@@ -31,6 +28,10 @@ def tables(file: str, fmt: str, encoding, kind, agency, report_year, published_o
       xxgk tables corpora/reports/091_pingtan_nongyenongcun_2023.txt
       xxgk tables report.pdf --format json
     """
+    from scorer.tables import extract_tables
+    from scorer.tables.render import render_text
+    from scorer.validate import validate_document
+
     doc = load(
         file, encoding=encoding, kind=kind, agency=agency, report_year=report_year, published_on=published_on
     )

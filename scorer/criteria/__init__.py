@@ -14,7 +14,7 @@ from scorer.criteria.loader import (
     shipped_dir,
     shipped_names,
 )
-from scorer.criteria.schema import CLASSIFIER_LABELS, CORE_IDS
+from scorer.criteria.fields import CLASSIFIER_LABELS, CORE_IDS
 
 __all__ = [
     "load_criteria",

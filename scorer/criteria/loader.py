@@ -24,17 +24,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from scorer.criteria._yaml import LineDict, LineList, YamlProblem, parse_yaml
-from scorer.criteria.schema import (
+from scorer.criteria.fields import (
     CLASSIFIER_LABELS,
     CRITERION_FIELDS,
     FREQUENCIES,
     SET_FIELDS,
     Problem,
     format_value,
-    table_problems,
+    quick_pass,
 )
 from scorer.errors import CriteriaError
 from scorer.model import CriteriaSet, Criterion
@@ -458,11 +456,15 @@ def _load(path: Path, stack: tuple[Path, ...], cache: dict[str, list[_Row]]) -> 
 
     for row in rows:
         _finish(row)
-    table = _table(rows)
-    set_line = doc.line_of("criteria") if "criteria" in doc else 1
-    problems = table_problems(
-        table, rows, set_id=set_id, set_path=display, set_line=set_line
-    ) or _rule_reuse(rows)
+    if quick_pass([r.values for r in rows]):
+        problems = _rule_reuse(rows)
+    else:  # pandera words what is wrong (imported only for a bad set)
+        from scorer.criteria.schema import table_problems
+
+        set_line = doc.line_of("criteria") if "criteria" in doc else 1
+        problems = table_problems(
+            _table(rows), rows, set_id=set_id, set_path=display, set_line=set_line
+        ) or _rule_reuse(rows)
     if problems:
         raise _error(problems)
 
@@ -501,8 +503,10 @@ def _finish(row: _Row) -> None:
             v[name] = default
 
 
-def _table(rows: list[_Row]) -> pd.DataFrame:
-    def ints(name: str) -> pd.array:
+def _table(rows: list[_Row]) -> Any:
+    import pandas as pd
+
+    def ints(name: str) -> Any:
         return pd.array([r.values.get(name) for r in rows], dtype="Int64")
 
     return pd.DataFrame(

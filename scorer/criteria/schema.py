@@ -11,13 +11,24 @@ the file, line and field, worded with one template:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from scorer.criteria.fields import (  # noqa: F401  (re-exported)
+    _TEXT_SCORING,
+    _TOTAL_TOLERANCE,
+    CLASSIFIER_LABELS,
+    CORE_IDS,
+    CRITERION_FIELDS,
+    FREQUENCIES,
+    SET_FIELDS,
+    TOTAL_WEIGHT,
+    Problem,
+    format_value,
+)
 from scorer.model import RULES, SCORING_KINDS, SECTION_KEYS
 
 __all__ = [
@@ -34,84 +45,6 @@ __all__ = [
 ]
 
 #: The 16 core criteria of domain.md §7, in the order of that table (a contract).
-CORE_IDS: tuple[str, ...] = (
-    "policy_interpretation",
-    "interpretation_sync",
-    "interpretation_forms",
-    "open_day",
-    "public_attendance",
-    "decision_consultation",
-    "responding_concerns",
-    "training",
-    "leadership_review",
-    "request_to_proactive",
-    "press_conference",
-    "new_media",
-    "fee_statement",
-    "prior_rectification",
-    "yaodian_implementation",
-    "timely_publication",
-)
-
-#: What the evidence classifier can predict: every core criterion judged from text
-#: (timeliness is judged from the publication date, not from sentences).
-CLASSIFIER_LABELS: tuple[str, ...] = tuple(c for c in CORE_IDS if c != "timely_publication")
-
-#: ``frequency`` values and how many times a year each means (-> default min_count).
-FREQUENCIES: dict[str, int] = {
-    "weekly": 52,
-    "monthly": 12,
-    "quarterly": 4,
-    "half_yearly": 2,
-    "yearly": 1,
-}
-
-#: Every set must add up to this, like an evaluator's 分值 column.
-TOTAL_WEIGHT = 100.0
-_TOTAL_TOLERANCE = 0.01
-
-#: Top-level keys: name -> (kind, description). Kinds are checked in loader.py.
-SET_FIELDS: dict[str, tuple[str, str]] = {
-    "id": ("set_id", "set id, lower-case ASCII words joined by '-' (e.g. qingpu-lvrong-2022)"),
-    "title": ("text", "title of the set, usually the 要点's title"),
-    "source": ("text", "the document the set was drawn from (path or URL)"),
-    "extends": ("text", "parent set: a shipped name (core) or a path relative to this file"),
-    "parent_weight": ("number", "rescale the inherited weights to this total before overrides"),
-    "drop": ("id_list", "ids of inherited criteria to remove"),
-    "report_year": ("year", "the report year the set applies to"),
-    "deadline": ("date", "publication deadline YYYY-MM-DD (overrides the statutory default)"),
-    "note": ("text", "free text for people; not used for scoring"),
-    "criteria": ("list", "the criteria (new items, or overrides of inherited ones by id)"),
-}
-
-#: Criterion keys: name -> (kind, description). Each maps onto a field of
-#: scorer.model.Criterion of the same name, except ``frequency`` (sets the default
-#: ``min_count``) and ``note`` (for people only).
-CRITERION_FIELDS: dict[str, tuple[str, str]] = {
-    "id": ("criterion_id", "criterion id, lower-case ASCII words joined by '_'"),
-    "title": ("text", "short Chinese title shown in memos and score sheets"),
-    "clause": ("text", "the 要点 / plan wording it comes from, verbatim"),
-    "category": ("text", "group shown in score sheets (e.g. 公众参与)"),
-    "weight": ("number", "points of the criterion; a set sums to 100"),
-    "scoring": ("text", "presence | count | rule | timeliness"),
-    "keywords": ("str_list", "words the 要点 uses; a sentence must contain one to be evidence"),
-    "synonyms": ("str_list", "other phrasings reports use for the same thing"),
-    "exclude": ("str_list", "words that disqualify a sentence (e.g. 技能培训 for training)"),
-    "min_count": ("int", "minimum number of times (不少于N次); implies scoring count"),
-    "frequency": ("text", "weekly | monthly | quarterly | half_yearly | yearly (每月一次 …)"),
-    "months": ("month_list", "months the activity is due in (8 for 8月政府开放月)"),
-    "within_days": ("int", "deadline in working days (N个工作日内)"),
-    "sections": ("str_list", "report sections where evidence must be (domain.md §2 keys)"),
-    "classifier_label": ("text", "core criterion id the evidence classifier predicts for it"),
-    "rules": ("str_list", "finding ids (domain.md §6) that cost points (scoring rule)"),
-    "deduction": ("number", "fraction of the weight lost per finding (rule), in (0, 1]"),
-    "checkable": ("bool", "false: cannot be judged from a report (a website feature …)"),
-    "partial_credit": ("number", "credit when only partly met, in [0, 1]"),
-    "note": ("text", "free text for people (deadline wording, who it applies to …)"),
-}
-
-_TEXT_SCORING = ("presence", "count")
-
 #: What each column must be, for the message template.
 _REQUIREMENTS: dict[str, str] = {
     "id": "lower-case ASCII words joined by '_' (e.g. open_day)",
@@ -200,27 +133,6 @@ class CriteriaTable(pa.DataFrameModel):
     def _weights_total(cls, df: pd.DataFrame) -> bool:
         """Weights sum to 100, like the 分值 column of a score sheet."""
         return abs(float(df["weight"].sum()) - TOTAL_WEIGHT) <= _TOTAL_TOLERANCE
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One validation failure, located. ``line`` is 1-based."""
-
-    path: str | None
-    line: int | None
-    field: str | None
-    message: str
-
-
-def format_value(value: Any) -> str:
-    """A value as the messages show it: numbers bare, text quoted, lists in brackets."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(format_value(v) for v in value) + "]"
-    if isinstance(value, str):
-        return repr(value)
-    return str(value)
 
 
 def _offending(column: str, value: Any) -> Any:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
 import re
 import warnings
 import zipfile
@@ -401,8 +400,8 @@ class _Vec:
     idf: np.ndarray
     offset: int  # column offset in the union
 
-    def features(self, text: str, tokens: Sequence[str] | None) -> dict[int, float]:
-        """Column -> tf-idf value (l2-normalised) for one text, as sklearn does."""
+    def grams(self, text: str, tokens: Sequence[str] | None) -> list[str]:
+        """The n-grams sklearn's analyzer produces for one text."""
         lo, hi = self.ngram_range
         if self.analyzer == "word":
             toks = list(tokens) if tokens is not None else tokenize(text)
@@ -411,26 +410,41 @@ class _Vec:
             grams = toks if lo == 1 else []
             for n in range(max(lo, 2), min(hi, len(toks)) + 1):
                 grams += [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
-        else:
-            doc = _WS.sub(" ", text.lower() if self.lowercase else text)
-            grams = list(doc) if lo == 1 else []
-            for n in range(max(lo, 2), min(hi, len(doc)) + 1):
-                grams += [doc[i : i + n] for i in range(len(doc) - n + 1)]
-        counts: dict[int, int] = {}
-        vocab = self.vocab
-        for g in grams:
-            j = vocab.get(g)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        if not counts:
-            return {}
-        idf = self.idf
-        vals = {
-            j: ((1.0 + math.log(c)) if self.sublinear_tf else float(c)) * float(idf[j]) for j, c in counts.items()
-        }
-        norm = math.sqrt(sum(v * v for v in vals.values()))
-        off = self.offset
-        return {off + j: v / norm for j, v in vals.items()} if norm > 0 else {}
+            return grams
+        doc = _WS.sub(" ", text.lower() if self.lowercase else text)
+        grams = list(doc) if lo == 1 else []
+        for n in range(max(lo, 2), min(hi, len(doc)) + 1):
+            grams += [doc[i : i + n] for i in range(len(doc) - n + 1)]
+        return grams
+
+    def transform(
+        self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sparse l2-normalised tf-idf rows of ``texts`` as (row, column, value)
+        arrays, as sklearn's ``TfidfVectorizer.transform`` computes them.
+
+        Vectorised over all texts of a document: the Python work is only making the
+        n-grams and looking them up (``map`` over ``dict.get``); counting, tf-idf and
+        norms are numpy.
+        """
+        vocab_get = self.vocab.get
+        size = len(self.vocab)
+        keys: list[int] = []
+        for i, t in enumerate(texts):
+            base = i * size
+            keys.extend(base + j for j in map(vocab_get, self.grams(t, tokens[i] if tokens is not None else None))
+                        if j is not None)
+        if not keys:
+            empty = np.zeros(0, dtype=np.intp)
+            return empty, empty, np.zeros(0)
+        uniq, counts = np.unique(np.asarray(keys, dtype=np.int64), return_counts=True)
+        rows = (uniq // size).astype(np.intp)
+        cols = (uniq % size).astype(np.intp)
+        tf = 1.0 + np.log(counts) if self.sublinear_tf else counts.astype(np.float64)
+        vals = tf * self.idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=len(texts)))
+        vals = vals / norms[rows]
+        return rows, cols + self.offset, vals
 
 
 class EvidenceModel:
@@ -480,17 +494,10 @@ class EvidenceModel:
     def _features(
         self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Sparse tf-idf rows of ``texts`` as (row, column, value) arrays."""
-        rows, cols, vals = [], [], []
-        for i, t in enumerate(texts):
-            toks = tokens[i] if tokens is not None else None
-            for part in (self._word.features(t, toks), self._char.features(t, None)):
-                for j, v in part.items():
-                    rows.append(i)
-                    cols.append(j)
-                    vals.append(v)
-        return (np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp),
-                np.asarray(vals, dtype=np.float64))
+        """Sparse tf-idf rows of ``texts`` (word and char parts) as (row, column, value)."""
+        wr, wc, wv = self._word.transform(texts, tokens)
+        cr, cc, cv = self._char.transform(texts, None)
+        return np.concatenate([wr, cr]), np.concatenate([wc, cc]), np.concatenate([wv, cv])
 
     @staticmethod
     def _linear(feats: tuple[np.ndarray, np.ndarray, np.ndarray], n: int, coef_t: np.ndarray,
@@ -498,7 +505,9 @@ class EvidenceModel:
         r, cidx, v = feats
         scores = np.tile(intercept, (n, 1))
         if len(r):
-            np.add.at(scores, r, coef_t[cidx] * v[:, None])
+            contrib = coef_t[cidx] * v[:, None]
+            for k in range(scores.shape[1]):  # bincount is much faster than np.add.at
+                scores[:, k] += np.bincount(r, weights=contrib[:, k], minlength=n)
         return scores
 
     @staticmethod

@@ -21,6 +21,7 @@ from pandera.typing import Index, Series
 
 from scorer.model import Finding, make_finding
 from scorer.tables import labels as L
+from scorer.tables.quick import result_leaves, table_specs
 from scorer.tables.result import TableResult
 
 _T = L.REQUEST_COLUMN_LABELS
@@ -91,8 +92,7 @@ class RequestsSchema(pa.DataFrameModel):
 
 
 def _leaves(index: pd.Index) -> list[str]:
-    all_leaves = L.RESULT_LEAVES_2021 if "other_misc" in index or "other_no_correction" in index else L.RESULT_LEAVES_2019
-    return [r for r in all_leaves if r in index]
+    return result_leaves(list(index))
 
 
 class ReviewLitigationSchema(pa.DataFrameModel):
@@ -181,40 +181,34 @@ def _f(v: Any) -> float:
     return np.nan if v is None else float(v)
 
 
+def schema_for(name: str, variant: str | None) -> type[pa.DataFrameModel]:
+    """The schema that validates table ``name`` in format ``variant``."""
+    if name == "proactive":
+        return Proactive2019Schema if variant == "2019" else Proactive2021Schema
+    return {"requests": RequestsSchema, "review_litigation": ReviewLitigationSchema}[name]
+
+
 def frames(tables: TableResult) -> list[tuple[str, type[pa.DataFrameModel], pd.DataFrame]]:
     """The canonical tables as frames, with the schema that validates each."""
-    out: list[tuple[str, type[pa.DataFrameModel], pd.DataFrame]] = []
-    if tables.proactive is not None:
-        if tables.variants.get("proactive") == "2019":
-            schema: type[pa.DataFrameModel] = Proactive2019Schema
-            defs = L.PROACTIVE_ROWS_2019
-            cols = ["new_made", "new_published", "total_published", "prev_items", "change", "decisions", "items", "amount"]
-        else:
-            schema, defs = Proactive2021Schema, L.PROACTIVE_ROWS_2021
-            cols = ["issued", "repealed", "in_force", "decisions", "amount_wan_yuan"]
-        rows = [d.key for d in defs if d.key in tables.proactive]
-        out.append(("proactive", schema, _frame(tables.proactive, rows, cols, "row")))
-    if tables.requests is not None:
-        out.append(("requests", RequestsSchema, _frame(tables.requests, list(tables.requests), list(L.REQUEST_COLUMNS), "row")))
-    if tables.review_litigation is not None:
-        out.append(
-            (
-                "review_litigation",
-                ReviewLitigationSchema,
-                _frame(tables.review_litigation, list(L.REVIEW_GROUPS), list(L.REVIEW_COLUMNS), "group"),
-            )
-        )
-    return out
+    return [
+        (sp.name, schema_for(sp.name, tables.variants.get(sp.name)), _frame(sp.table, sp.rows, sp.cols, sp.index_name))
+        for sp in table_specs(tables)
+    ]
 
 
-def validate_tables(tables: TableResult) -> list[Finding]:
-    """Validate every canonical table (lazily) and return the rule findings."""
+def validate_frames(tables: TableResult, names: list[str] | None = None) -> list[Finding]:
+    """Validate the canonical tables with pandera (lazily) and return the rule findings.
+
+    ``names`` limits it to some tables (those the quick pre-check could not pass)."""
     findings: list[Finding] = []
-    for name, schema, df in frames(tables):
+    for sp in table_specs(tables):
+        if names is not None and sp.name not in names:
+            continue
+        df = _frame(sp.table, sp.rows, sp.cols, sp.index_name)
         try:
-            schema.validate(df, lazy=True)
+            schema_for(sp.name, tables.variants.get(sp.name)).validate(df, lazy=True)
         except pa.errors.SchemaErrors as exc:
-            findings += failures_to_findings(name, df, exc.failure_cases, tables)
+            findings += failures_to_findings(sp.name, df, exc.failure_cases, tables)
     return findings
 
 
