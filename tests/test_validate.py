@@ -249,3 +249,33 @@ def test_quick_pass_agrees_with_pandera_on_generated_tables() -> None:
             assert quick_pass(name, table, rows, cols) == ok
 
     check()
+
+
+def test_rules_only_schema_gives_the_full_schema_findings() -> None:
+    """When every cell passes the column checks, validating with the rule checks
+    alone (the fast path) yields exactly the findings of the full schema."""
+    import pandera.pandas as pa
+
+    from scorer.tables.quick import cells_ok, table_specs
+    from scorer.tables.schemas import _frame, _rules_only, failures_to_findings, schema_for
+
+    from .conftest import CORPORA
+
+    compared = 0
+    for path in sorted((CORPORA / "reports").glob("*.*")) + sorted((CORPORA / "seeds").glob("*.txt")):
+        tables = extract_tables(load(path))
+        for sp in table_specs(tables):
+            if not cells_ok(sp.table, sp.rows, sp.cols):
+                continue
+            model = schema_for(sp.name, tables.variants.get(sp.name))
+            found = []
+            for schema in (model, _rules_only(model)):
+                df = _frame(sp.table, sp.rows, sp.cols, sp.index_name)
+                try:
+                    schema.validate(df, lazy=True)
+                    found.append([])
+                except pa.errors.SchemaErrors as exc:
+                    found.append(failures_to_findings(sp.name, df, exc.failure_cases, tables))
+            assert found[0] == found[1], (path.name, sp.name)
+            compared += bool(found[0])
+    assert compared >= 5  # failing tables were compared, not only clean ones

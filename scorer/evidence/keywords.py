@@ -95,6 +95,21 @@ def match_terms(
     return tuple(found), tuple(spans)
 
 
+@lru_cache(maxsize=1024)
+def _prefilter(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex that any sentence holding one of ``terms`` matches (the first part
+    of an ``A…B`` term, or a one-character term): sentences it misses cannot match,
+    so the per-term search runs only on the few that hit. None when a term has no
+    usable literal."""
+    heads = []
+    for term in terms:
+        head = re.split(r"…+|\.\.\.", term)[0] if ("…" in term or "..." in term) else term
+        if not head:
+            return None
+        heads.append(re.escape(head))
+    return re.compile("|".join(sorted(set(heads), key=lambda h: (-len(h), h)))) if heads else None
+
+
 def find_candidates(
     sentences: Sequence["Sentence"],
     criterion: "Criterion",
@@ -126,12 +141,15 @@ def find_candidates(
         return []
     excl = tuple(e for e in criterion.exclude if e)
     allowed = set(criterion.sections) if (criterion.sections and has_sections) else None
+    quick = _prefilter(tuple(terms))
     out = []
     for i, s in enumerate(sentences):
         if allowed is not None and s.section not in allowed:
             continue
         toks = tokens[i] if tokens is not None else None
         text = s.flat  # line breaks of wrapped PDF text removed
+        if quick is not None and not quick.search(text):
+            continue
         kws, spans = match_terms(text, terms, toks)
         if not kws:
             continue

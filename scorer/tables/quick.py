@@ -17,7 +17,7 @@ from scorer.model import Finding
 from scorer.tables import labels as L
 from scorer.tables.result import TableResult
 
-__all__ = ["TableSpec", "table_specs", "quick_pass", "check_tables", "result_leaves"]
+__all__ = ["TableSpec", "table_specs", "cells_ok", "quick_pass", "check_tables", "result_leaves"]
 
 # Columns that may be negative (本年增/减) or fractional (万元 amounts).
 _SIGNED = frozenset({"change"})
@@ -61,6 +61,20 @@ def result_leaves(rows: list[str]) -> list[str]:
     return [r for r in leaves if r in rows]
 
 
+def cells_ok(table: dict[str, dict[str, Any]], rows: list[str], cols: list[str]) -> bool:
+    """True when every known cell is a non-negative whole count (or a signed /
+    fractional value where the column allows one): the schema's column checks pass."""
+    for r in rows:
+        for c in cols:
+            x = table.get(r, {}).get(c)
+            if x is None:
+                continue
+            x = float(x)
+            if x != x or (x < 0 and c not in _SIGNED) or (c not in _FRACTIONAL and not x.is_integer()):
+                return False
+    return True
+
+
 def quick_pass(name: str, table: dict[str, dict[str, Any]], rows: list[str], cols: list[str]) -> bool:
     """True when the table certainly satisfies its schema (same conditions, unknown
     cells vacuous); False when pandera must look."""
@@ -68,13 +82,8 @@ def quick_pass(name: str, table: dict[str, dict[str, Any]], rows: list[str], col
         x = table.get(r, {}).get(c)
         return None if x is None else float(x)
 
-    for r in rows:
-        for c in cols:
-            x = v(r, c)
-            if x is None:
-                continue
-            if x != x or (x < 0 and c not in _SIGNED) or (c not in _FRACTIONAL and not x.is_integer()):
-                return False
+    if not cells_ok(table, rows, cols):
+        return False
     if name == "requests":
         for r in rows:
             parts = [v(r, c) for c in L.APPLICANT_COLUMNS]
