@@ -186,3 +186,33 @@ def test_one_stuck_or_crashing_document_costs_only_itself(tmp_path, core, monkey
         monkeypatch.setattr(batch, "score_document", _slow_for("none", mode))
         rep2 = run_batch(root, core, tmp_path / "out", jobs=2, timeout=60, formats=("json",))
         assert [Path(o.path).name for o in rep2.worked] == ["b.txt"] and rep2.ok
+
+
+def test_whole_corpus_plus_five_broken_files(tmp_path):
+    """The shipped corpus and five broken files: every report scored, exactly the
+    five failures listed, and a rerun does no work."""
+    import shutil
+
+    from scorer.batch import run_batch
+
+    from tests.conftest import CORPORA
+
+    src = tmp_path / "in"
+    src.mkdir()
+    reports = sorted((CORPORA / "reports").iterdir()) + [
+        p for p in sorted((CORPORA / "seeds").glob("*.txt")) if p.name[:3] in ("000", "002", "003")
+    ]
+    for p in reports:
+        shutil.copy(p, src / p.name)
+    broken = {"empty.txt": b"", "binary.pdf": b"%PDF-1.4\n\x00\x01garbage", "notzip.docx": b"plain text",
+              "whitespace.md": b"  \n ", "scan.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64}
+    for name, data in broken.items():
+        (src / name).write_bytes(data)
+    (src / "scan.png").rename(src / "scan.txt")  # an image under a text name
+    broken["scan.txt"] = broken.pop("scan.png")
+    first = run_batch(src, "core", tmp_path / "out", jobs=2, formats=("json", "md"))
+    assert {p.name for p in map(Path, (o.path for o in first.failures))} == set(broken)
+    assert len(first.scored) == len(reports)
+    again = run_batch(src, "core", tmp_path / "out", jobs=2, formats=("json", "md"))
+    assert not again.worked  # nothing redone, failures included (their bytes did not change)
+    assert len(again.failures) == 5 and len(again.scored) == len(reports)

@@ -153,3 +153,17 @@ def test_late_zone_report_gets_p_late_only_after_march(core):
     p = [f for f in late.findings if f.id == "P-late"]
     assert len(p) == 1 and dict(p[0].numbers)["days_late"] == 33
     assert crit(late, "timely_publication").verdict == "not_met"
+
+
+def test_core_and_yaodian_sets_give_different_explainable_results():
+    """The same report scored against core and against the 松江 plan it was written
+    under: different totals, and each plan item says why in its explanation."""
+    core = score_document(seed("000"), "core")
+    plan = score_document(seed("000"), "songjiang-jiguanju-2022")
+    assert core.criteria_set == "core" and plan.criteria_set == "songjiang-jiguanju-2022"
+    assert core.score["total"] != plan.score["total"]
+    extra = {c.id for c in plan.criteria} - {c.id for c in core.criteria}
+    assert extra, "the plan set adds its own items"
+    for c in plan.criteria:
+        if c.id in extra and c.verdict != "not_assessable":
+            assert c.explanation and (c.evidence or "未找到" in c.explanation), c.id
