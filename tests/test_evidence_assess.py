@@ -183,13 +183,14 @@ def test_veto_turns_a_capacity_claim_into_no_deed() -> None:
     p_claim, p_deed = float(prep.p_done[i]), float(prep.p_done[j])
     assert p_deed > p_claim  # the head ranks the deed above the capacity claim
     tau = (p_claim + p_deed) / 2
-    vetoing = dataclasses.replace(prep, combination={**prep.combination, "done_veto": tau})
+    vetoing = dataclasses.replace(prep, combination={**prep.combination, "done_veto": tau, "done_veto_by_label": {}})
     a = assess(doc, RESPOND, prepared=vetoing, strategy="veto")
     assert a.verdict == "not_met" and a.evidence[0].modality == "other"
     assert assess(doc, ATTEND, prepared=vetoing, strategy="veto").verdict == "met"
     # the shipped threshold (chosen by CV on the training documents) is what decides
     shipped = assess(doc, RESPOND, prepared=prep, strategy="veto")
-    assert shipped.verdict == ("not_met" if p_claim < prep.combination["done_veto"] else "met")
+    veto = prep.combination.get("done_veto_by_label", {}).get("responding_concerns", prep.combination["done_veto"])
+    assert shipped.verdict == ("not_met" if p_claim < veto else "met")
 
 
 def test_rescue_counts_other_as_done_only_above_its_threshold() -> None:

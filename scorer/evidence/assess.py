@@ -217,7 +217,7 @@ def assess(
     if strategy == "veto":
         topic_thr = comb.get("topic_threshold")
         thr = float(threshold if threshold is not None else (topic_thr if topic_thr is not None else np.inf))
-        veto = float(comb.get("done_veto") or 0.0)
+        veto = float((comb.get("done_veto_by_label") or {}).get(label, comb.get("done_veto") or 0.0))
         rescue = comb.get("done_rescue")
     else:
         thr = float(threshold if threshold is not None else prepared.thresholds.get(label, 0.5))
