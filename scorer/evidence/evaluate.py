@@ -566,7 +566,8 @@ class EvalReport:
                 "",
                 "shipped combination 'veto' (thresholds chosen WITHOUT the held-out documents):",
                 f"  topic_threshold={self.combination.get('topic_threshold')}  "
-                f"done_veto={self.combination.get('done_veto')}  done_rescue={self.combination.get('done_rescue')}",
+                f"done_veto={self.combination.get('done_veto')}  done_rescue={self.combination.get('done_rescue')}  "
+                f"per-criterion veto={self.combination.get('done_veto_by_label') or {}}",
                 f"  how: {sel.get('method', '?')}",
                 f"  CV on {sel.get('documents')} training docs / {sel.get('sentences')} sentences: "
                 f"done-evidence micro F1 {sel.get('cv_f1')} (P {sel.get('cv_precision')}, R {sel.get('cv_recall')}) "
