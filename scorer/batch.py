@@ -381,6 +381,24 @@ def _alarm(signum: int, frame: Any) -> None:
     raise DocumentTimeout()
 
 
+def sheet_view(d: Mapping[str, Any]) -> dict[str, Any]:
+    """What the batch sheets need of one result: document, score, findings, and per
+    criterion its points, verdict and first quote. The parent keeps only this for
+    each document (not evidence lists, explanations, tables), so memory stays flat
+    in a batch of thousands."""
+    return {
+        "document": d["document"],
+        "score": d["score"],
+        "criteria_set": d.get("criteria_set"),
+        "findings": [dict(f) for f in d["findings"]],
+        "criteria": [
+            {"id": c["id"], "title": c["title"], "weight": c["weight"], "points": c["points"],
+             "verdict": c["verdict"], "evidence": list(c.get("evidence") or [])[:1]}
+            for c in d["criteria"]
+        ],
+    }
+
+
 def _process(task: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:
     """Score one document and write its outputs. Runs in a worker; returns plain data."""
     start = time.monotonic()
@@ -407,7 +425,7 @@ def _process(task: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, An
             name = task["key"] + MEMO_EXTENSIONS[fmt]
             write_atomic(Path(config["out_dir"]) / name, payload[fmt])
             written.append(name)
-        out.update(status="scored", result=result.to_dict(), outputs=written)
+        out.update(status="scored", result=sheet_view(result.to_dict()), outputs=written)
     except DocumentTimeout:
         out.update(error=f"超时：超过单份文件时限{timeout:g}秒", timeout=True)
     except Exception as exc:  # one bad document must not stop the batch
@@ -664,7 +682,7 @@ def run_batch(
         if state and state.get("fingerprint") == fp and not state.get("timeout"):
             if state["status"] == "scored" and all((out / n).is_file() for n in state.get("outputs", [])):
                 try:
-                    results[item.path] = json.loads((out / f"{item.key}.json").read_text(encoding="utf-8"))
+                    results[item.path] = sheet_view(json.loads((out / f"{item.key}.json").read_text(encoding="utf-8")))
                 except (OSError, ValueError):
                     results.pop(item.path, None)
                 else:
