@@ -206,9 +206,23 @@ def locate(doc: Document, span: Sequence[int] | None, section: str | None = None
     name = _section_name(doc, section, start)
     if name:
         parts.append(name)
-    page = doc.page_at(start) if doc.pages else None
-    parts.append(f"第{page}页" if page else f"第{doc.line_at(start)}行")
+    parts.append(_line_words(doc, start))
     return "，".join(parts)
+
+
+def _line_words(doc: Document, offset: int) -> str:
+    """第N页 (PDF), 第N行, or — in a crawler dump whose whole body is one line, where
+    a line number says nothing — the character position within its section."""
+    page = doc.page_at(offset) if doc.pages else None
+    if page:
+        return f"第{page}页"
+    line_start = doc.text.rfind("\n", 0, offset) + 1
+    line_end = doc.text.find("\n", offset)
+    if (line_end if line_end >= 0 else len(doc.text)) - line_start > 500:
+        sec = doc.section_at(offset)
+        base = sec.body_start if sec is not None and sec.body_start <= offset else line_start
+        return f"本节第{offset - base + 1}字处"
+    return f"第{doc.line_at(offset)}行"
 
 
 def _short(quote: str) -> str:
@@ -239,8 +253,7 @@ def _finding_location(doc: Document, f: Finding) -> str:
     ww = _where_words(f.where) if f.where else ""
     if f.span and f.span[0] == f.span[1]:
         # a zero-width span marks where something missing should be, not a passage
-        line = doc.page_at(f.span[0]) if doc.pages else None
-        at = f"第{line}页" if line else f"第{doc.line_at(f.span[0])}行"
+        at = _line_words(doc, f.span[0]).removesuffix("处")
         return "，".join(p for p in (ww, f"应位于{at}处") if p)
     loc = locate(doc, f.span) if f.span else ""
     return "，".join(p for p in (ww, loc) if p)
