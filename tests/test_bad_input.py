@@ -17,20 +17,32 @@ from .conftest import CORPORA, FIXTURES, seed
 GOOD = [CORPORA / "reports/091_pingtan_nongyenongcun_2023.txt", seed("003")]
 
 
-def _slow_pdf(path: Path) -> None:
-    """A PDF of thousands of scattered text objects: pdfplumber needs several seconds."""
-    import matplotlib
+def _slow_pdf(path: Path, n_ops: int = 30000, pages: int = 2) -> None:
+    """A valid PDF of tens of thousands of tiny text objects: pdfplumber needs ~20 s
+    for it (written by hand so that making it takes a fraction of a second)."""
+    import random
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    fig = plt.figure(figsize=(8, 11))
-    rng = np.random.default_rng(0)
-    for i in range(6000):
-        fig.text(rng.random(), rng.random(), f"{i} {i * 7}", fontsize=3)
-    fig.savefig(path, metadata={"CreationDate": None})
-    plt.close(fig)
+    rnd = random.Random(0)
+    font = 3 + 2 * pages
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode()]
+    for i in range(pages):
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 {font} 0 R >> >> "
+                    f"/Contents {4 + 2 * i} 0 R >>".encode())
+        ops = "".join(f"BT /F1 3 Tf {rnd.uniform(0, 590):.1f} {rnd.uniform(0, 840):.1f} Td ({k % 997}) Tj ET\n"
+                      for k in range(n_ops)).encode()
+        objs.append(b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream")
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{off:010d} 00000 n \n".encode() for off in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
 
 
 def make_bad_inputs(d: Path) -> dict[str, str]:
