@@ -159,37 +159,21 @@ class _Builder:
         ambiguous: list[str] = []
         content = self._raw(content_span).strip()
         letters = _LETTER_IN_NUMBER.search(content)
-        if letters and keep:
-            # "O2", "1l": a letter typed where a digit belongs. Reading around it would
-            # present a guess as fact, so the row's cells are left unread.
+        if letters or not keep:
+            # Unreadable: no split fits, or a letter typed where a digit belongs ("O2",
+            # "1l"), where reading around it would present a guess as fact.
             for col in cols:
                 key = f"{table}.{row}.{col}"
                 self.cells[key] = Cell(key, None, "unreadable", content, content_span)
                 values[col] = None
+            if letters:
+                why = f"的数字中混有字母“{letters.group()}”（内容“{_short(content)}”），无法确定数值，请更正为数字"
+                numbers = {"raw": content, "letters": letters.group()}
+            else:
+                why = f"的内容“{_short(content)}”无法读成{len(cols)}个单元格"
+                numbers = {"raw": content, "cells": len(cols)}
             self.findings.append(
-                make_finding(
-                    "T-cell",
-                    f"{table}.{row}",
-                    f"{_TABLE_CN[table]}“{row_label}”行的数字中混有字母“{letters.group()}”"
-                    f"（内容“{_short(content)}”），无法确定数值，请更正为数字",
-                    content_span,
-                    {"raw": content, "letters": letters.group()},
-                )
-            )
-            return values
-        if not keep:
-            for col in cols:
-                key = f"{table}.{row}.{col}"
-                self.cells[key] = Cell(key, None, "unreadable", content, content_span)
-                values[col] = None
-            self.findings.append(
-                make_finding(
-                    "T-cell",
-                    f"{table}.{row}",
-                    f"{_TABLE_CN[table]}“{row_label}”行的内容“{_short(content)}”无法读成{len(cols)}个单元格",
-                    content_span,
-                    {"raw": content, "cells": len(cols)},
-                )
+                make_finding("T-cell", f"{table}.{row}", f"{_TABLE_CN[table]}“{row_label}”行{why}", content_span, numbers)
             )
             return values
         for j, (col, kind) in enumerate(zip(cols, kinds)):
