@@ -1,7 +1,6 @@
 """Criteria files: shipped sets, the core contract, extends, and every validation error."""
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 

@@ -11,10 +11,10 @@ import pytest
 from scorer import load
 from scorer.cli import cli
 from scorer.clean import normalize_width
-from scorer.errors import EmptyDocument, LoadError, NoTextLayer, NotAReport, TooLarge, UnsupportedFormat
+from scorer.errors import LoadError, NoTextLayer, NotAReport, TooLarge, UnsupportedFormat
 from scorer.model import SECTION_KEYS
 
-from .conftest import CORPORA, FIXTURES, ROOT, SEEDS, SHARED, corpus_index, seed
+from .conftest import CORPORA, FIXTURES, SHARED, corpus_index, seed
 
 REPORTS = [r for r in corpus_index() if r["doc_kind"] == "report"]
 

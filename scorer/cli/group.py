@@ -5,7 +5,6 @@ exit code 2 here, once, so command bodies stay thin.
 """
 from __future__ import annotations
 
-import sys
 
 import click
 
@@ -79,6 +78,3 @@ def metadata_options(f):
     f = click.option("--encoding", help="Text encoding, e.g. gbk (overrides detection).")(f)
     return f
 
-
-def stdout_is_tty() -> bool:
-    return sys.stdout.isatty()

@@ -64,7 +64,6 @@ class _Source:
     stem: str
 
 
-_HEADER_END = re.compile(r"^=+\s*正文\s*=+\s*$", re.M)
 _CHROME_LINES = {"返回上一级", "字号", "打印", "关闭", "主动公开", "分享", "收藏"}
 
 

@@ -6,7 +6,7 @@ or bytes; nothing here touches the filesystem except :func:`write_atomic`.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable
+from typing import Any
 
 from scorer.render.common import ResultLike, memo_context, write_atomic
 

@@ -152,7 +152,6 @@ PROACTIVE_ROWS_2019: tuple[ProactiveRow, ...] = (
 
 # Column headers that tell the two 表二 formats apart.
 PROACTIVE_2019_MARKS = re.compile(r"本\s*年\s*新\s*制\s*作\s*数\s*量|上\s*一\s*年\s*项\s*目\s*数\s*量|采\s*购\s*项\s*目\s*数\s*量")
-PROACTIVE_2021_MARKS = re.compile(r"本\s*年\s*制\s*发\s*件\s*数|本\s*年\s*收\s*费\s*金\s*额|本\s*年\s*处\s*理\s*决\s*定\s*数\s*量")
 
 # --------------------------------------------------------------------------- regexes
 

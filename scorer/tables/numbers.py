@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
-CJK_RE = re.compile(f"[{_CJK}]")
 
 # Page furniture inside a table that runs over a page break: "- 3 -", "第 3 页".
 _PAGE_NO = re.compile(r"(?m)^[ \t]*[-—–]\s*\d{1,3}\s*[-—–][ \t]*$|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?")

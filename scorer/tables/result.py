@@ -87,15 +87,3 @@ class TableResult:
             "review_litigation": self.review_litigation,
             "format_version": self.format_version,
         }
-
-    def provenance_dict(self) -> dict[str, Any]:
-        """Spans, per-cell provenance and reading notes (for ``--format json`` debugging)."""
-        return {
-            "spans": {k: list(v) for k, v in sorted(self.spans.items())},
-            "variants": dict(sorted(self.variants.items())),
-            "layouts": dict(sorted(self.layouts.items())),
-            "truncated": list(self.truncated),
-            "missing_rows": {k: list(v) for k, v in sorted(self.missing_rows.items())},
-            "cells": {k: c.to_dict() for k, c in sorted(self.cells.items()) if c.status != "ok" or c.note},
-            "notes": list(self.notes),
-        }
