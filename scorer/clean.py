@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate, compress, count, islice
+from operator import ne
 
 from scorer.formats import Block
 
@@ -21,6 +23,9 @@ _WIDTH.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _WIDTH.update({0x200B: "", 0x200C: "", 0x200D: "", 0xFEFF: ""})
 _TABLE = str.maketrans({k: v for k, v in _WIDTH.items() if v != ""})
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff]")
+# Any character normalize_width changes. ``str.translate`` with a dict costs a lookup
+# per character, and most lines have nothing to change: test for these first.
+_TO_NORMALIZE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _WIDTH) + "]")
 
 
 def normalize_width(text: str) -> str:
@@ -28,6 +33,8 @@ def normalize_width(text: str) -> str:
 
     Idempotent: ``normalize_width(normalize_width(t)) == normalize_width(t)``.
     """
+    if _TO_NORMALIZE.search(text) is None:
+        return text
     return _ZERO_WIDTH.sub("", text.translate(_TABLE))
 
 
@@ -44,7 +51,8 @@ _RELATED = re.compile(r"^\s*相关链接\s*[:：]")
 # "当前位置： 首页… 来源：… 时间：2022-02-08 16:34 微信 微博 QQ空间 全真版 文字版 文件下载 相关链接： -->"
 _INLINE_CHROME = re.compile(r"^\s*当前位置[:：].*?相关链接[:：]\s*(-->\s*)?")
 _PAGE_TIME = re.compile(r"时间[:：]\s*(\d{4}-\d{1,2}-\d{1,2})")
-_TRAILING_CHROME = re.compile(r"\s*(附件下载|【打印本页】|【关闭窗口】|打印本页|关闭窗口)\s*$")
+_TRAILING_WORDS = ("附件下载", "【打印本页】", "【关闭窗口】", "打印本页", "关闭窗口")
+_TRAILING_CHROME = re.compile(r"\s*(" + "|".join(map(re.escape, _TRAILING_WORDS)) + r")\s*$")
 _HEADER_LINE = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录)\s*:\s?(.*)$")
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+$")
 _LINKS_NOTE = re.compile(r"^页面链接与图片详见")
@@ -115,10 +123,13 @@ def _drop_chrome(c: Cleaned) -> None:
                 c.page_time = tm.group(1)
             b.text = b.text[m.end():]
             dropped += 1
-        new = _TRAILING_CHROME.sub("", b.text)
-        if new != b.text:
-            b.text = new
-            dropped += 1
+        # _TRAILING_CHROME tries a match at every character (slow on the one-line
+        # dumps): run it only on a line that ends with one of its words
+        if b.text.rstrip().endswith(_TRAILING_WORDS):
+            new = _TRAILING_CHROME.sub("", b.text)
+            if new != b.text:
+                b.text = new
+                dropped += 1
         kept.append(b)
     if dropped:
         c.notes.append(f"已去除网页导航、打印、分享等页面元素{dropped}处")
@@ -139,12 +150,16 @@ def _drop_repeated_body(c: Cleaned) -> None:
     repeat the ones before the first).
     """
     # the page title is often printed twice in a row (title bar + heading)
-    c.blocks = blocks = [
-        b for i, b in enumerate(c.blocks)
-        if i == 0 or b.is_table or not b.text.strip() or _key(b) != _key(c.blocks[i - 1])
+    all_keys = [_key(b) for b in c.blocks]  # once per block, reused below
+    kept = [
+        i for i, b in enumerate(c.blocks)
+        if i == 0 or b.is_table or not b.text.strip() or all_keys[i] != all_keys[i - 1]
     ]
-    keys = [_key(b) for b in blocks]
-    total = sum(len(k) for k in keys) or 1
+    c.blocks = blocks = [c.blocks[i] for i in kept]
+    keys = [all_keys[i] for i in kept]
+    # chars_before[k] = characters in keys[:k], so a run's size is one subtraction
+    chars_before = [0, *accumulate(map(len, keys))]
+    total = chars_before[-1] or 1
     where: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
         if len(k) >= 8:
@@ -158,11 +173,12 @@ def _drop_repeated_body(c: Cleaned) -> None:
                 i, j = idx[a], idx[b]
                 if i > 0 and j > 0 and keys[i - 1] == keys[j - 1] and len(keys[i - 1]) >= 8:
                     continue  # not the start of a run
-                n = 0
-                chars = 0
-                while j + n < len(keys) and i + n < j and keys[i + n] == keys[j + n]:
-                    chars += len(keys[i + n])
-                    n += 1
+                # run length: blocks equal from i and from j, at most up to j and the
+                # end; the first unequal pair is found in C (seed 002 has runs of
+                # hundreds of blocks, walked once per repeated line)
+                limit = min(j - i, len(keys) - j)
+                n = next(compress(count(), map(ne, islice(keys, i, i + limit), islice(keys, j, j + limit))), limit)
+                chars = chars_before[i + n] - chars_before[i]
                 if chars > best[0]:
                     best = (chars, i, j, n)
     chars, i, j, n = best

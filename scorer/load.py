@@ -23,6 +23,7 @@ __all__ = ["load", "load_bytes", "MAX_BYTES"]
 #: Files over this size are refused (a real annual report is well under 10 MB).
 MAX_BYTES = 50 * 1024 * 1024
 
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _HTML_SNIFF = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|table|div|p)[\s>/]", re.I)
 _IMAGE_MAGIC = {
     b"\x89PNG": "PNG image",
@@ -124,7 +125,9 @@ def load_bytes(
     text, raw_tables, pages = _assemble(cleaned.blocks, ex)
     if not text.strip():
         raise EmptyDocument("no text found in the document", path=path)
-    if len(re.findall(r"[\u4e00-\u9fff]", text)) < 10:
+    # CJK characters, counted once and only as far as the stub-page note below needs
+    body_chars = _cjk_count(text, limit=300)
+    if body_chars < 10:
         raise EmptyDocument("no Chinese text found: not a report", path=path)
 
     overrides: dict[str, MetaValue] = {}
@@ -146,7 +149,6 @@ def load_bytes(
         n_sections=sum(1 for s in sections if s.key),
     )
     notes = ex.notes + cleaned.notes + meta.notes
-    body_chars = len(re.findall(r"[\u4e00-\u9fff]", text))
     if body_chars < 300:
         notes.append(f"正文仅{body_chars}个汉字，可能只是页面存根（正文在附件中）")
     if meta.kind.value == "report" and ex.format == "docx" and _blank_tables(raw_tables):
@@ -239,6 +241,17 @@ def _assemble(blocks: list[Block], ex: Extracted) -> tuple[str, list[RawTable], 
             span = pages[n - 1] if 0 < n <= len(pages) else (0, 0)
             tables.append(RawTable(rows=tuple(tuple(r) for r in rows), span=span, origin="pdf", page=n))
     return text, tables, pages
+
+
+def _cjk_count(text: str, limit: int) -> int:
+    """Number of CJK ideographs in ``text``, exact below ``limit``; counting stops once
+    it is reached. Runs of ideographs are counted, not single characters."""
+    n = 0
+    for m in _CJK_RUN.finditer(text):
+        n += m.end() - m.start()
+        if n >= limit:
+            break
+    return n
 
 
 def _blank_tables(tables: list[RawTable]) -> bool:

@@ -11,6 +11,7 @@ wording is not in the vocabulary, so they never start a section.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from scorer.model import SECTION_KEYS, Section
@@ -50,12 +51,31 @@ for _k, (_strong, _weak) in _VOCAB.items():
         re.compile(rf"(?m)^[ \t]*(?:{_strong})[ \t]*$"),
     )
 
+# Scanning the text once per pattern above is slow; these unions match wherever at
+# least one of them can (numeral-led; own line, with a newline in place of ``^``),
+# and _candidates tries the individual patterns only where they match.
+# _NUM_SCAN is _NUM opening with the class of its possible first characters, so that
+# the regex engine skips to them (a leading alternation makes it try every
+# position); a lookbehind on that character then picks the alternative.
+_N = "一二三四五六七八九十"
+_NUM_SCAN = rf"[{_N}第#](?:(?<=[{_N}])[{_N}]?\s*[、.．]|(?<=第)[{_N}]{{1,2}}部分[、:：\s]*|(?<=#)#{{0,3}}\s*)"
+_ANY_NUMBERED = re.compile(
+    rf"{_NUM_SCAN}\s*(?:" + "|".join(f"(?:{s})|(?:{w})" for s, w in _VOCAB.values()) + ")"
+)
+_ANY_LINE = re.compile(r"(?m)\n[ \t]*(?:" + "|".join(f"(?:{s})" for s, _ in _VOCAB.values()) + r")[ \t]*$")
+
 # Alternative heading for a missing section 五 seen in 上海市科委: "（一）主要问题".
-_PROBLEMS_SUB = re.compile(r"(?m)^[ \t]*[（(]一[)）]\s*(?:存在的)?主要问题")
+_PROBLEMS_SUB_BODY = r"[ \t]*[（(]一[)）]\s*(?:存在的)?主要问题"
+_PROBLEMS_SUB = re.compile(rf"(?m)^{_PROBLEMS_SUB_BODY}")
 
 # Numbered lines at line start that are extra, agency-specific top-level sections.
-_EXTRA = re.compile(r"(?m)^[ \t]*(?:[一二三四五六七八九十]{1,2}\s*、)\s*([^\n]{2,24})$")
+_EXTRA_BODY = r"[ \t]*(?:[一二三四五六七八九十]{1,2}\s*、)\s*([^\n]{2,24})$"
+_EXTRA = re.compile(rf"(?m)^{_EXTRA_BODY}")
 _TABLE_ROWS = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度|行政复议|行政诉讼|予以公开")
+
+# For _line_starts: the two patterns above with a newline in place of ``^``.
+_PROBLEMS_SUB_SCAN = re.compile(rf"(?m)\n{_PROBLEMS_SUB_BODY}")
+_EXTRA_SCAN = re.compile(rf"(?m)\n{_EXTRA_BODY}")
 
 
 @dataclass(frozen=True)
@@ -67,17 +87,62 @@ class _Cand:
 
 
 def _candidates(text: str) -> list[_Cand]:
+    # Numeral-led matches of each pattern, exactly as its own ``finditer`` would
+    # give them: every position where one can match comes from _ANY_NUMBERED in text
+    # order, and a pattern is tried there only past its own previous match.
+    numbered: dict[tuple[str, str], tuple[re.Pattern[str], list[re.Match[str]]]] = {}
+    for key, (strong, weak, _) in _COMPILED.items():
+        numbered[key, "strong"] = (strong, [])
+        numbered[key, "weak"] = (weak, [])
+    m = _ANY_NUMBERED.search(text)
+    while m is not None:
+        p = m.start()
+        for pat, found in numbered.values():
+            if not found or p >= found[-1].end():
+                mm = pat.match(text, p)
+                if mm is not None:
+                    found.append(mm)
+        m = _ANY_NUMBERED.search(text, p + 1)
+    starts = _line_starts(_ANY_LINE, text)
+
     out: list[_Cand] = []
     for key, (strong, weak, line) in _COMPILED.items():
-        for m in strong.finditer(text):
+        for m in numbered[key, "strong"][1]:
             out.append(_Cand(key, m.start(), m.end(), 2))
-        for m in line.finditer(text):
+        for m in _line_matches(line, starts, text):
             out.append(_Cand(key, m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end(), 2))
-        for m in weak.finditer(text):
+        for m in numbered[key, "weak"][1]:
             out.append(_Cand(key, m.start(), m.end(), 1))
-    for m in _PROBLEMS_SUB.finditer(text):
+    for m in _line_matches(_PROBLEMS_SUB, _line_starts(_PROBLEMS_SUB_SCAN, text), text):
         out.append(_Cand("problems", m.start(), m.end(), 0))
     return out
+
+
+def _line_starts(scan: re.Pattern[str], text: str) -> list[int]:
+    """0 and each line start whose preceding newline ``scan`` matches.
+
+    ``scan`` is a ``(?m)^…`` pattern (or a union of them) with ``\\n`` in place of
+    ``^``: the regex engine jumps from newline to newline, where ``^`` would make it
+    try every character.
+    """
+    starts = [0]
+    m = scan.search(text)
+    while m is not None:
+        starts.append(m.start() + 1)
+        m = scan.search(text, m.start() + 1)
+    return starts
+
+
+def _line_matches(pattern: re.Pattern[str], starts: list[int], text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text)``, for a ``(?m)^…`` pattern that never
+    matches empty and can match only at ``starts`` (from :func:`_line_starts`)."""
+    end = 0
+    for p in starts:
+        if p >= end:  # finditer resumes after the previous match
+            m = pattern.match(text, p)
+            if m is not None:
+                yield m
+                end = m.end()
 
 
 def find_sections(text: str) -> tuple[Section, ...]:
@@ -132,11 +197,14 @@ def _extra_sections(text: str, chosen: list[_Cand]) -> list[tuple[int, int, None
     taken = {c.start for c in chosen}
     spans = [(c.start, c.end) for c in chosen]
     out: list[tuple[int, int, None]] = []
-    for m in _EXTRA.finditer(text):
+    for m in _line_matches(_EXTRA, _line_starts(_EXTRA_SCAN, text), text):
         title = m.group(1)
         if _TABLE_ROWS.search(title) or any(a <= m.start() < b for a, b in spans):
             continue
-        if re.search(r"[。；;，,]$", title) or m.start() in taken:
+        # an indented heading starts after its indent: compare that position, or one
+        # of the six would be listed a second time as an extra section
+        start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        if re.search(r"[。；;，,]$", title) or m.start() in taken or start in taken:
             continue
-        out.append((m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end(), None))
+        out.append((start, m.end(), None))
     return out

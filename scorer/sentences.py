@@ -67,12 +67,18 @@ _CN_NUM = "一二三四五六七八九十"
 _TERMINATOR = re.compile(r"[。！？；!?;]+[”’」』）)】]*")
 # Characters after which a list marker may start a new item.
 _ITEM_CONTEXT = "：:，,；;。！？!?、 \t\u3000\n*#"
+# List markers. The pattern opens with the class of their first characters, so
+# that a search skips straight to those (a leading lookbehind would make the regex
+# engine try every position); a lookbehind then says which alternative that
+# character starts, and a "not preceded by X" test moves one character later:
+# (?<!X)c is written c(?<!X.).
 _ITEM_MARKERS = re.compile(
-    rf"(?:(?<![第统唯同单万合]|\d)[{_CN_NUM}]{{1,3}}是(?![否非])"  # 一是 二是 (not 统一是, 是否)
-    rf"|(?<!第)[（(][{_CN_NUM}]{{1,3}}[）)]"  # （一） (not 第（一）项)
-    rf"|[（(]\d{{1,2}}[）)]"  # （1）
-    rf"|(?<![\d.．])\d{{1,2}}[、．.](?![\d%])"  # 1、 1. (not 2.5, 1.5%)
-    rf"|[{_CN_NUM}]{{1,3}}、)"  # 一、 (headings)
+    rf"[{_CN_NUM}（(\d](?:"
+    rf"(?<=[{_CN_NUM}])(?<![第统唯同单万合\d].)[{_CN_NUM}]{{0,2}}是(?![否非])"  # 一是 二是 (not 统一是, 是否)
+    rf"|(?<=[（(])(?<!第.)[{_CN_NUM}]{{1,3}}[）)]"  # （一） (not 第（一）项)
+    rf"|(?<=[（(])\d{{1,2}}[）)]"  # （1）
+    rf"|(?<=\d)(?<![\d.．].)\d?[、．.](?![\d%])"  # 1、 1. (not 2.5, 1.5%)
+    rf"|(?<=[{_CN_NUM}])[{_CN_NUM}]{{0,2}}、)"  # 一、 (headings)
 )
 _SPACE = " \t\r\n\u3000\xa0"
 _BREAK = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
@@ -87,8 +93,10 @@ _TABLE_MARKERS = (
     "本年度办理结果", "结转下年度继续办理", "结果维持", "结果纠正", "其他结果", "尚未审结",
     "未经复议直接起诉", "复议后起诉", "信息内容", "属于国家秘密", "信访举报投诉类申请",
 )
+_ANY_TABLE_MARKER = re.compile("|".join(map(re.escape, _TABLE_MARKERS)))
 _DIGIT_RUN = re.compile(r"\d[\d\s]{4,}\d|\d{5,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _TABLE_SECTIONS = ("proactive", "requests", "review_litigation")
 
 
@@ -96,23 +104,23 @@ def _is_table_like(seg: str, section: str | None) -> bool:
     """True for a segment that is a table row or a flattened table, not prose."""
     if seg.count("|") >= 2 or seg.count("\t") >= 2:
         return True
-    n = len(seg)
-    digits = sum(c.isdigit() for c in seg)
-    cjk = len(_CJK.findall(seg))
+    cjk = sum(map(len, _CJK_RUN.findall(seg)))
     if cjk == 0:
         return True  # numbers, URLs, punctuation debris
-    if n >= 6 and digits / n > 0.5:
+    n = len(seg)
+    # CJK ideographs are never digits, so a segment that is at least half CJK (most
+    # prose) cannot be mostly digits: count the digits only otherwise
+    if n >= 6 and 2 * (n - cjk) > n and sum(map(str.isdigit, seg)) / n > 0.5:
         return True
-    markers = sum(1 for m in _TABLE_MARKERS if m in seg)
+    # one regex search tells whether any marker is there; count them only then
+    markers = sum(map(seg.__contains__, _TABLE_MARKERS)) if _ANY_TABLE_MARKER.search(seg) else 0
     if markers >= 2:
         return True
-    runs = [r for r in _DIGIT_RUN.findall(seg) if r.strip() != "12345"]
-    if markers and runs:
-        return True
     # run-on digits ("713000074") inside a table section are flattened cells; a
-    # phone number there is harmless to drop
-    if section in _TABLE_SECTIONS and runs and "，" not in seg and "。" not in seg:
-        return True
+    # phone number there is harmless to drop. (Digit runs are looked for only when
+    # they decide.)
+    if markers or (section in _TABLE_SECTIONS and "，" not in seg and "。" not in seg):
+        return any(r.strip() != "12345" for r in _DIGIT_RUN.findall(seg))
     return False
 
 
@@ -133,17 +141,21 @@ def _soft_wrap(text: str, line_start: int, nl: int) -> bool:
 
 def _boundaries(text: str, start: int, end: int) -> list[int]:
     """Offsets in ``text[start:end]`` where a new sentence begins."""
+    if start > end:
+        return []
     cuts = {start, end}
     chunk = text[start:end]
     for m in _TERMINATOR.finditer(chunk):
         cuts.add(start + m.end())
     line_start = start
-    for i, ch in enumerate(chunk):
-        if ch == "\n":
-            pos = start + i
-            if not _soft_wrap(text, line_start, pos):
-                cuts.add(pos + 1)
-            line_start = pos + 1
+    # jump from newline to newline (str.find), not character by character
+    i = chunk.find("\n")
+    while i != -1:
+        pos = start + i
+        if not _soft_wrap(text, line_start, pos):
+            cuts.add(pos + 1)
+        line_start = pos + 1
+        i = chunk.find("\n", i + 1)
     for m in _ITEM_MARKERS.finditer(chunk):
         pos = start + m.start()
         prev = text[pos - 1] if pos > 0 else "\n"
@@ -151,7 +163,7 @@ def _boundaries(text: str, start: int, end: int) -> list[int]:
         # ("一是" also after a heading glued on: "改进措施一是…")
         if prev in _ITEM_CONTEXT or pos == start or (m.group().endswith("是") and _CJK.match(prev)):
             cuts.add(pos)
-    return sorted(c for c in cuts if start <= c <= end)
+    return sorted(cuts)  # every cut lies in [start, end]
 
 
 _IMPROVEMENT = re.compile(

@@ -80,6 +80,22 @@ def test_kewei_renumbered_and_extra_sections():
     assert doc.section("proactive").heading == "一、主动公开政府信息情况"
 
 
+@pytest.mark.parametrize("indent", ["  ", "\u3000"])
+def test_indented_headings_found_once(tmp_path, indent):
+    # a heading indented on its own line was once listed both as one of the six and
+    # as an extra section, and sorting the two crashed the loader
+    src = CORPORA / "reports/004_shanghai_kewei_2024.md"
+    text = src.read_text(encoding="utf-8")
+    plain = load(src)
+    indented = re.sub(r"(?m)^(?=[一二三四五六七八九十]、)", indent, text)
+    assert indented != text
+    f = tmp_path / "indented.md"
+    f.write_text(indented, encoding="utf-8")
+    doc = load(f)
+    assert doc.section_keys == plain.section_keys == list(SECTION_KEYS)
+    assert [s.heading for s in doc.sections] == [s.heading for s in plain.sections]
+
+
 def test_glued_headings_in_crawler_dump():
     doc = load(CORPORA / "reports/091_pingtan_nongyenongcun_2023.txt")
     s = doc.section("overview")
