@@ -110,6 +110,9 @@ def _num(x: Any) -> str:
 
 # A Latin letter touching a digit inside a table row ("O2", "2l", "1O0").
 _LETTER_IN_NUMBER = re.compile(r"\d*[A-Za-z]+\d+[A-Za-z\d]*|\d+[A-Za-z]+[A-Za-z\d]*")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_INT_KINDS = frozenset({"count", "signed"})
+_STATUS = {"num": "ok", "blank": "blank", "ph": "placeholder"}
 
 
 class _Builder:
@@ -134,7 +137,12 @@ class _Builder:
         for pieces in pieces_list:
             vals = []
             for p, kind in zip(pieces, kinds):
-                vals.append(None if p.kind != "num" else parse_value(p.text, kind, unit)[0])
+                if p.kind != "num":
+                    vals.append(None)
+                elif kind in _INT_KINDS:
+                    vals.append(int(p.text))  # parse_value's result for counts, without the call
+                else:
+                    vals.append(parse_value(p.text, kind, unit)[0])
             out.append(tuple(vals))
         return out
 
@@ -151,20 +159,25 @@ class _Builder:
         unit: str | None,
         row_label: str,
         how: str | None = None,
+        where: str | None = None,
     ) -> dict[str, Any]:
-        """Cells of one row from its surviving readings; emits T-cell findings."""
+        """Cells of one row from its surviving readings; emits T-cell findings.
+
+        ``where`` prefixes the cell keys and findings (default ``table.row``)."""
+        where = where or f"{table}.{row}"
         values: dict[str, Any] = {}
         blank: list[str] = []
         placeholder: list[tuple[str, str]] = []
         ambiguous: list[str] = []
         content = self._raw(content_span).strip()
-        letters = _LETTER_IN_NUMBER.search(content)
+        # the full pattern backtracks over every digit run; most rows have no letter
+        letters = _LETTER_IN_NUMBER.search(content) if _ASCII_LETTER.search(content) else None
         if letters or not keep:
             # Unreadable: no split fits, or a letter typed where a digit belongs ("O2",
             # "1l"), where reading around it would present a guess as fact.
             for col in cols:
-                key = f"{table}.{row}.{col}"
-                self.cells[key] = Cell(key, None, "unreadable", content, content_span)
+                key = f"{where}.{col}"
+                self.cells[key] = Cell.make(key, None, "unreadable", content, content_span)
                 values[col] = None
             if letters:
                 why = f"的数字中混有字母“{letters.group()}”（内容“{_short(content)}”），无法确定数值，请更正为数字"
@@ -173,35 +186,38 @@ class _Builder:
                 why = f"的内容“{_short(content)}”无法读成{len(cols)}个单元格"
                 numbers = {"raw": content, "cells": len(cols)}
             self.findings.append(
-                make_finding("T-cell", f"{table}.{row}", f"{_TABLE_CN[table]}“{row_label}”行{why}", content_span, numbers)
+                make_finding("T-cell", where, f"{_TABLE_CN[table]}“{row_label}”行{why}", content_span, numbers)
             )
             return values
-        for j, (col, kind) in enumerate(zip(cols, kinds)):
-            key = f"{table}.{row}.{col}"
-            vals = {readings[i][j] for i in keep}
-            if len(vals) == 1:
-                p = pieces_list[keep[0]][j]
-                v = readings[keep[0]][j]
-                note = None
-                if p.kind == "num" and kind == "amount":
-                    note = parse_value(p.text, kind, unit)[1]
-                    if note:
-                        self.notes.append(f"{key}: {note}")
-                status = {"num": "ok", "blank": "blank", "ph": "placeholder"}[p.kind]
-                if status == "blank":
-                    blank.append(col)
-                elif status == "placeholder":
-                    placeholder.append((col, p.text))
-                if len(keep) > 1 and status == "ok":
-                    note = (note + "；" if note else "") + "多种读法下该格取值相同"
-                self.cells[key] = Cell(key, v, status, p.text, (p.start, p.end), note=note)
-                values[col] = v
-            else:
-                cands = tuple(sorted((x for x in vals if x is not None), key=float))
-                self.cells[key] = Cell(key, None, "ambiguous", content, content_span, cands, how)
-                values[col] = None
-                ambiguous.append(col)
-        where = f"{table}.{row}"
+        cells = self.cells
+        several = len(keep) > 1
+        # a cell takes its value from the first surviving reading; with several, only
+        # where they all agree
+        first = zip(cols, kinds, pieces_list[keep[0]], readings[keep[0]])
+        for j, (col, kind, p, v) in enumerate(first):
+            key = f"{where}.{col}"
+            if several:
+                vals = {readings[i][j] for i in keep}
+                if len(vals) > 1:
+                    cands = tuple(sorted((x for x in vals if x is not None), key=float))
+                    cells[key] = Cell.make(key, None, "ambiguous", content, content_span, cands, how)
+                    values[col] = None
+                    ambiguous.append(col)
+                    continue
+            note = None
+            if p.kind == "num" and kind == "amount":
+                note = parse_value(p.text, kind, unit)[1]
+                if note:
+                    self.notes.append(f"{key}: {note}")
+            status = _STATUS[p.kind]
+            if status == "blank":
+                blank.append(col)
+            elif status == "placeholder":
+                placeholder.append((col, p.text))
+            if several and status == "ok":
+                note = (note + "；" if note else "") + "多种读法下该格取值相同"
+            cells[key] = Cell.make(key, v, status, p.text, (p.start, p.end), note=note)
+            values[col] = v
         if blank:
             self.findings.append(
                 make_finding(
@@ -276,7 +292,7 @@ class _Builder:
                 out[r.key] = {c: None for c in cols}
                 for c in cols:
                     k = f"requests.{r.key}.{c}"
-                    self.cells[k] = Cell(k, None, "missing")
+                    self.cells[k] = Cell.make(k, None, "missing")
                 if i <= last_found:
                     self.findings.append(
                         make_finding(
@@ -304,19 +320,11 @@ class _Builder:
         if how:
             self.notes.append(f"表四：{how}")
         cols = [f"{g}.{c}" for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMNS]
+        # one 15-cell row keyed straight as "review_litigation.review.upheld"
         flat = self._row_cells(
             "review_litigation", "all", cols, kinds, ps, readings, keep["all"], r.content_span, None,
-            "行政复议、行政诉讼", how,
+            "行政复议、行政诉讼", how, where="review_litigation",
         )
-        # re-key "review_litigation.all.review.upheld" → "review_litigation.review.upheld"
-        for col in cols:
-            old = f"review_litigation.all.{col}"
-            c = self.cells.pop(old)
-            new = f"review_litigation.{col}"
-            self.cells[new] = Cell(new, c.value, c.status, c.raw, c.span, c.candidates, c.note)
-        self.findings = [
-            _rekey(f) if f.where.startswith("review_litigation.all") else f for f in self.findings
-        ]
         out: dict[str, dict[str, Any]] = {}
         for g in L.REVIEW_GROUPS:
             out[g] = {c: flat[f"{g}.{c}"] for c in L.REVIEW_COLUMNS}
@@ -335,7 +343,7 @@ class _Builder:
                 out[d.key] = {c: None for c in cols}
                 for c in cols:
                     k = f"proactive.{d.key}.{c}"
-                    self.cells[k] = Cell(k, None, "missing")
+                    self.cells[k] = Cell.make(k, None, "missing")
                 self.findings.append(
                     make_finding(
                         "T-cell",
@@ -384,11 +392,6 @@ def _stated_docs(text: str, table_span: tuple[int, int]) -> dict[str, int]:
         if len(vals) == 1:
             out[col] = vals.pop()
     return out
-
-
-def _rekey(f: Finding) -> Finding:
-    where = f.where.replace("review_litigation.all.", "review_litigation.").replace("review_litigation.all", "review_litigation")
-    return Finding(f.id, f.severity, where, f.message, f.span, f.numbers)
 
 
 def _short(s: str, n: int = 40) -> str:

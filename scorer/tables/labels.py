@@ -174,8 +174,9 @@ def _grp(cn: str) -> str:
 #: 表三 row label regexes, keyed by canonical row key. Each is short and
 #: distinctive; the rest of a long label (PDFs wrap it around the numbers) is
 #: treated as debris between cells.
+_NEW_CORE = spaced("本年新收") + r"\s*(?:政\s*府\s*信\s*息\s*公\s*开\s*)?" + spaced("申请数量")
 REQUEST_ROW_PATTERNS: dict[str, str] = {
-    "new": r"(?:一\s*[、.]\s*)?" + spaced("本年新收") + r"\s*(?:政\s*府\s*信\s*息\s*公\s*开\s*)?" + spaced("申请数量"),
+    "new": r"(?:一\s*[、.]\s*)?" + _NEW_CORE,
     "carried_over": r"(?:二\s*[、.]\s*)?" + spaced("上年结转") + r"\s*(?:政\s*府\s*信\s*息\s*公\s*开\s*)?" + spaced("申请数量"),
     "granted": _grp("一") + r"(?<!不)" + spaced("予以公开"),
     "partial": _grp("二") + spaced("部分公开"),
@@ -221,6 +222,9 @@ REVIEW_TOTAL = re.compile(r"总\s*计")
 
 #: 表三 region start (the first row label, with its full wording to avoid prose).
 REQUESTS_START = re.compile(REQUEST_ROW_PATTERNS["new"])
+#: The same without its optional "一、": it starts with a literal, which the regex
+#: engine finds quickly (see scorer.tables.parse._requests_start).
+REQUESTS_START_CORE = re.compile(_NEW_CORE)
 #: 表二 anchors: "第二十条第（一）项" or its column header.
 PROACTIVE_START = re.compile(
     r"第\s*二\s*十\s*条\s*第?\s*[（(]\s*一\s*[)）]\s*项|信\s*息\s*内\s*容\s*[|\t ]*(?:本\s*年\s*制\s*发\s*件\s*数|本\s*年\s*新\s*制\s*作\s*数\s*量)"

@@ -16,15 +16,25 @@ _CJK = "\u3400-\u9fff\uf900-\ufaff"
 
 # Page furniture inside a table that runs over a page break: "- 3 -", "第 3 页".
 _PAGE_NO = re.compile(r"(?m)^[ \t]*[-—–]\s*\d{1,3}\s*[-—–][ \t]*$|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?")
-# Row numbering before a label: "2.其他法律", "1、申请人" (a single digit, then CJK).
-_NUMBERING = re.compile(rf"(?<![\d.])\d\s*[.、．](?=\s*[{_CJK}“\"])|[（(]\s*\d\s*[)）](?=\s*[{_CJK}])")
+# Row numbering before a label: "2.其他法律", "1、申请人" (a single digit, then CJK),
+# "（2）申请人". Same as r"(?<![\d.])\d\s*[.、．](?=…)|[（(]\s*\d\s*[)）](?=…)", written to
+# start with one character class, which lets the regex engine skip to candidate
+# characters instead of trying both branches at every offset.
+_NUMBERING = re.compile(
+    rf"[\d（(](?:(?<=\d)(?<![\d.]\d)\s*[.、．](?=\s*[{_CJK}“\"])|(?<=[（(])\s*\d\s*[)）](?=\s*[{_CJK}]))"
+)
 # Parenthesised text: a label's explanation or an annotation "22（其中修订16件）".
 _PARENS = re.compile(r"[（(][^（()）\n]{0,60}[)）]")
 _UNIT_PARENS = re.compile(r"[（(]\s*(?:单位\s*[:：]\s*)?(亿元|万元|元)\s*[)）]")
 # Markdown table rules "|---|---|".
 _MD_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$")
 
-CHUNK_RE = re.compile(r"[-+]?\d[\d.+\-]*(?:\s*(?:亿元|万元|元))?|(?<![\d\w])(?:[/／]|[—－–-]{1,2})(?![\d\w])")
+_NUM_CHUNK = r"[-+]?\d[\d.+\-]*(?:\s*(?:亿元|万元|元))?"
+_PH_CHUNK = r"(?<![\d\w])(?:[/／]|[—－–-]{1,2})(?![\d\w])"
+CHUNK_RE = re.compile(_NUM_CHUNK + "|" + _PH_CHUNK)
+# The same matcher with the number alternative captured: ``m.lastindex`` then tells a
+# number (it has a digit) from a placeholder (it has none) without a second scan.
+_CHUNK_TYPED = re.compile(f"({_NUM_CHUNK})|{_PH_CHUNK}")
 PLACEHOLDERS = frozenset({"/", "／", "-", "—", "－", "–", "--", "——", "无", "空", "*"})
 
 COUNT = re.compile(r"0|[1-9]\d*")
@@ -33,7 +43,12 @@ AMOUNT = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:亿元|万元|元)?")
 _KIND_RE = {"count": COUNT, "signed": SIGNED, "amount": AMOUNT}
 
 
-@dataclass(frozen=True)
+# Chunk and Piece are value objects, never changed once made. They are not declared
+# frozen because a frozen dataclass sets every field through object.__setattr__,
+# which makes it ~5× slower to build, and a document builds hundreds of them.
+
+
+@dataclass(slots=True)
 class Chunk:
     """A piece of a row's content: ``num`` (digits, maybe several cells), ``ph``
     (a placeholder: one cell) or ``blank`` (an empty field: one cell)."""
@@ -44,7 +59,7 @@ class Chunk:
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Piece:
     """One cell's text and span inside a chunk."""
 
@@ -55,6 +70,21 @@ class Piece:
 
 
 _MD_RULE_RUN = re.compile(r"\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+")
+# Cheap necessary conditions for _PAGE_NO (a regex anchored with (?m)^ is tried at
+# every offset of the document): its first form starts a line with a dash, its
+# second contains "页".
+_DASH_LINE = re.compile(r"\n[ \t]*[-—–]")
+_DASH_FIRST_LINE = re.compile(r"[ \t]*[-—–]")
+_DIGIT = re.compile(r"\d")
+_FIELD_SEP = re.compile(r"[|\t]")
+# What ends a table row's content once a number was seen (see bound_tail).
+_TAIL_STOP = re.compile(rf"[{_CJK}]{{2,}}|[一二三四五六七八九十]、")
+_AMOUNT_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元|元)?")
+_POW10 = tuple(10**i for i in range(19))
+
+
+def _spaces(m: re.Match[str]) -> str:
+    return " " * len(m.group())
 
 
 def mask_text(text: str) -> str:
@@ -63,15 +93,20 @@ def mask_text(text: str) -> str:
     Markdown tables whose lines were joined ("| 9 | 0 ||---|---|| 0 | 0 |") get
     their row breaks back: a rule run or a "||" becomes a line break. Replacement
     keeps every offset (same length), so spans stay valid."""
-    out = _MD_RULE.sub(lambda m: " " * len(m.group()), text)
-    if _MD_RULE_RUN.search(out):
-        out = _MD_RULE_RUN.sub(lambda m: "\n" + " " * (len(m.group()) - 1), out)
-        out = out.replace("||", "|\n")
-    return _PAGE_NO.sub(lambda m: " " * len(m.group()), out)
+    out = text
+    if "---" in out:  # both rule patterns need a run of three dashes
+        out = _MD_RULE.sub(_spaces, out)
+        if _MD_RULE_RUN.search(out):
+            out = _MD_RULE_RUN.sub(lambda m: "\n" + " " * (len(m.group()) - 1), out)
+            out = out.replace("||", "|\n")
+    if "页" in out or _DASH_LINE.search(out) or _DASH_FIRST_LINE.match(out):
+        out = _PAGE_NO.sub(_spaces, out)
+    return out
 
 
-def _blank(s: str, pattern: re.Pattern[str]) -> str:
-    return pattern.sub(lambda m: " " * len(m.group()), s)
+def _clean(s: str) -> str:
+    """``s`` with row numbering and parenthesised text blanked (same length)."""
+    return _PARENS.sub(_spaces, _NUMBERING.sub(_spaces, s))
 
 
 def clean_content(s: str) -> tuple[str, list[str]]:
@@ -81,11 +116,9 @@ def clean_content(s: str) -> tuple[str, list[str]]:
     notes: list[str] = []
     for m in _PARENS.finditer(s):
         inner = m.group()
-        if re.search(r"\d", inner) and not _UNIT_PARENS.fullmatch(inner):
+        if _DIGIT.search(inner) and not _UNIT_PARENS.fullmatch(inner):
             notes.append(f"忽略了单元格中的注释“{inner}”")
-    s = _blank(s, _NUMBERING)
-    s = _blank(s, _PARENS)
-    return s, notes
+    return _clean(s), notes
 
 
 def unit_hint(s: str) -> str | None:
@@ -98,25 +131,25 @@ def bound_tail(s: str) -> int:
     """Length of the part of ``s`` that can still belong to a table row: it stops at
     the first run of two or more Chinese characters that follows a number (prose
     after the last row, "五、存在的主要问题", a narrative paragraph)."""
-    seen_digit = False
-    cleaned = _blank(_blank(s, _NUMBERING), _PARENS)
-    for m in re.finditer(rf"\d|[{_CJK}]{{2,}}|[一二三四五六七八九十]、", cleaned):
-        if m.group()[0].isdigit():
-            seen_digit = True
-        elif seen_digit:
-            return m.start()
-    return len(s)
+    cleaned = _clean(s)
+    first = _DIGIT.search(cleaned)
+    if first is None:
+        return len(s)
+    stop = _TAIL_STOP.search(cleaned, first.end())
+    return stop.start() if stop else len(s)
 
 
 def chunks_glued(s: str, base: int) -> list[Chunk]:
     """Chunks of whitespace-separated or glued content (no field separators)."""
-    cleaned, _ = clean_content(s)
-    out: list[Chunk] = []
-    for m in CHUNK_RE.finditer(cleaned):
-        t = m.group()
-        kind = "ph" if t in PLACEHOLDERS or not re.search(r"\d", t) else "num"
-        out.append(Chunk(t, base + m.start(), base + m.end(), kind))
-    return out
+    return [
+        Chunk(m.group(), base + m.start(), base + m.end(), "num" if m.lastindex else "ph")
+        for m in _CHUNK_TYPED.finditer(_clean(s))
+    ]
+
+
+def count_glued(s: str) -> int:
+    """``len(chunks_glued(s, base))``, without building the chunks."""
+    return len(CHUNK_RE.findall(_clean(s)))
 
 
 def has_separators(s: str) -> bool:
@@ -128,16 +161,17 @@ def chunks_fields(s: str, base: int, expected: int) -> list[Chunk]:
     inside the row are blank cells; leading fields without numbers (label debris,
     merged-cell leftovers) and trailing empty fields (merged-cell debris) are dropped
     unless the row needs them to reach ``expected`` cells."""
-    cleaned, _ = clean_content(s)
+    cleaned = _clean(s)
     fields: list[tuple[str, int]] = []
     pos = 0
-    for part in re.split(r"[|\t]", cleaned):
+    for part in _FIELD_SEP.split(cleaned):
         fields.append((part, pos))
         pos += len(part) + 1
     # drop leading fields holding no cell (the label's remainder)
-    while fields and not _field_value(fields[0][0]):
-        fields.pop(0)
-    values = [f for f in fields]
+    first = 0
+    while first < len(fields) and not _field_value(fields[first][0]):
+        first += 1
+    values = fields[first:]
     # trailing empties: keep only as many as needed to reach `expected` cells
     n_nonempty = len(values)
     while n_nonempty and not _field_value(values[n_nonempty - 1][0]):
@@ -154,10 +188,9 @@ def chunks_fields(s: str, base: int, expected: int) -> list[Chunk]:
             stripped_at = off + (len(text) - len(text.lstrip()))
             out.append(Chunk("", base + stripped_at, base + stripped_at, "blank"))
             continue
-        for m in CHUNK_RE.finditer(text):
-            t = m.group()
-            kind = "ph" if t in PLACEHOLDERS or not re.search(r"\d", t) else "num"
-            out.append(Chunk(t, base + off + m.start(), base + off + m.end(), kind))
+        at = base + off
+        for m in _CHUNK_TYPED.finditer(text):
+            out.append(Chunk(m.group(), at + m.start(), at + m.end(), "num" if m.lastindex else "ph"))
         raw = s[off : off + len(text)].strip()
         if raw in PLACEHOLDERS and not CHUNK_RE.search(text):
             i = s.index(raw, off)
@@ -169,11 +202,31 @@ def _field_value(text: str) -> str:
     t = text.strip()
     if t in PLACEHOLDERS:
         return t
-    return " ".join(m.group() for m in CHUNK_RE.finditer(t))
+    return " ".join(CHUNK_RE.findall(t))
 
 
 def _cells_lower_bound(text: str) -> int:
-    return max(1, len(list(CHUNK_RE.finditer(text))))
+    return max(1, len(CHUNK_RE.findall(text)))
+
+
+def _ends(text: str, off: int, kind: str) -> range | list[int]:
+    """Ends ``j`` (ascending) for which ``text[off:j]`` is a well-formed ``kind`` cell.
+
+    For counts and signed numbers they are contiguous: after the first digit (and a
+    sign) every further digit keeps the number valid, a leading "0" stands alone,
+    and the first other character ends it; so one regex match at ``off`` gives them
+    all, instead of one fullmatch per candidate end."""
+    if kind == "count":
+        m = COUNT.match(text, off)
+        return range(off + 1, m.end() + 1) if m else range(0)
+    if kind == "signed":
+        m = SIGNED.match(text, off)
+        if not m:
+            return range(0)
+        first_digit = off + 1 if text[off] in "+-" else off
+        return range(first_digit + 1, m.end() + 1)
+    pat = _KIND_RE[kind]
+    return [j for j in range(off + 1, len(text) + 1) if pat.fullmatch(text, off, j)]
 
 
 def splits(
@@ -200,13 +253,24 @@ def splits(
     totals = totals or {}
     if totals == {n - 1: tuple(range(n - 1))} and chunks and chunks[-1].kind == "num":
         return _splits_sum_last(chunks, kinds, limit)
+    nch = len(chunks)
     out: list[tuple[Piece, ...]] = []
-    acc: list[Piece] = []
+    # the search keeps (text, start, end, kind) tuples; Pieces are made only for the
+    # readings returned, once each (see _emit)
+    acc: list[tuple[str, int, int, str]] = []
+    made: dict[tuple[str, int, int, str], Piece] = {}
     vals: list[int | None] = []
-    # digits left after each chunk, for pruning
-    left = [0] * (len(chunks) + 1)
-    for i in range(len(chunks) - 1, -1, -1):
-        left[i] = left[i + 1] + (len(chunks[i].text) if chunks[i].kind == "num" else 0)
+    # digits left after each chunk, whether only numbers follow, and how many cells
+    # the chunks from there on can hold at most (a character or a placeholder each)
+    left = [0] * (nch + 1)
+    only_num = [True] * (nch + 1)
+    room = [0] * (nch + 1)
+    for i in range(nch - 1, -1, -1):
+        is_num = chunks[i].kind == "num"
+        left[i] = left[i + 1] + (len(chunks[i].text) if is_num else 0)
+        only_num[i] = only_num[i + 1] and is_num
+        room[i] = room[i + 1] + (len(chunks[i].text) if is_num else 1)
+    total_items = tuple(totals.items())
     overflow = False
 
     def sum_ok(cell: int, value: int | None) -> bool:
@@ -218,23 +282,21 @@ def splits(
 
     def bound_ok(ci: int, off: int) -> bool:
         # a pending total must still be writable with the digits that remain
-        if not totals:
-            return True
         cell = len(vals)
-        only_num = all(c.kind == "num" for c in chunks[ci:])
-        for t, parts in totals.items():
+        rest_num = only_num[ci]
+        for t, parts in total_items:
             if t < cell:
                 continue
             placed = [vals[i] for i in parts if i < cell]
             if None in placed:
                 continue
-            unplaced = sum(1 for i in parts if i >= cell) if only_num else 0
+            unplaced = sum(1 for i in parts if i >= cell) if rest_num else 0
             digits = left[ci] - off - unplaced  # digits the total can still use at most
             if digits <= 0:
-                if only_num:
+                if rest_num:
                     return False
                 continue
-            if sum(placed) >= 10 ** min(digits, 18):  # type: ignore[arg-type]
+            if sum(placed) >= _POW10[min(digits, 18)]:  # type: ignore[arg-type]
                 return False
         return True
 
@@ -243,41 +305,76 @@ def splits(
         if overflow:
             return
         cell = len(acc)
-        if ci == len(chunks):
+        if ci == nch:
             if cell == n:
-                out.append(tuple(acc))
+                out.append(_emit(acc, made))
                 if len(out) > limit:
                     overflow = True
             return
-        if cell >= n or n - cell < len(chunks) - ci:
+        if cell >= n or n - cell < nch - ci:
             return
         ch = chunks[ci]
         if ch.kind in ("ph", "blank"):
-            acc.append(Piece(ch.text, ch.start, ch.end, ch.kind))
+            acc.append((ch.text, ch.start, ch.end, ch.kind))
             vals.append(None)
             rec(ci + 1, 0)
             acc.pop()
             vals.pop()
             return
         text = ch.text
-        pat = _KIND_RE[kinds[cell]]
-        for j in range(len(text), off, -1):
+        kind = kinds[cell]
+        # a cell ending after `longest` leaves too little text for the cells after it
+        longest = len(text) + room[ci + 1] - (n - cell - 1)
+        for j in reversed(_ends(text, off, kind)):  # longest cell first
+            if j > longest:
+                continue
             piece = text[off:j]
-            if not pat.fullmatch(piece):
+            v = int(piece) if kind != "amount" and piece.lstrip("+-").isdigit() else None
+            if totals and not sum_ok(cell, v):
                 continue
-            v = int(piece) if kinds[cell] != "amount" and piece.lstrip("+-").isdigit() else None
-            if not sum_ok(cell, v):
-                continue
-            acc.append(Piece(piece, ch.start + off, ch.start + j, "num"))
+            acc.append((piece, ch.start + off, ch.start + j, "num"))
             vals.append(v)
             nci, noff = (ci + 1, 0) if j == len(text) else (ci, j)
-            if bound_ok(nci, noff):
+            if not totals or bound_ok(nci, noff):
                 rec(nci, noff)
             acc.pop()
             vals.pop()
 
-    rec(0, 0)
-    return None if overflow else out
+    forced = _forced_split(chunks, n)
+    if forced is None:
+        rec(0, 0)
+        return None if overflow else out
+    # a single candidate: run the search's checks along it, cell by cell
+    ci = off = 0
+    for cell, (piece, _, _, piece_kind) in enumerate(forced):
+        if piece_kind in ("ph", "blank"):
+            vals.append(None)
+            ci += 1
+            continue
+        kind = kinds[cell]
+        if not _KIND_RE[kind].fullmatch(piece):
+            return []
+        v = int(piece) if kind != "amount" and piece.lstrip("+-").isdigit() else None
+        if totals and not sum_ok(cell, v):
+            return []
+        vals.append(v)
+        off += len(piece)
+        if off == len(chunks[ci].text):
+            ci, off = ci + 1, 0
+        if totals and not bound_ok(ci, off):
+            return []
+    return None if limit < 1 else [tuple([Piece(*c) for c in forced])]
+
+
+def _emit(acc: list[tuple[str, int, int, str]], made: dict[tuple[str, int, int, str], Piece]) -> tuple[Piece, ...]:
+    """The Pieces of one reading; readings of a row share them."""
+    reading = []
+    for t in acc:
+        p = made.get(t)
+        if p is None:
+            p = made[t] = Piece(*t)
+        reading.append(p)
+    return tuple(reading)
 
 
 def _splits_sum_last(chunks: list[Chunk], kinds: tuple[str, ...], limit: int) -> list[tuple[Piece, ...]] | None:
@@ -285,53 +382,116 @@ def _splits_sum_last(chunks: list[Chunk], kinds: tuple[str, ...], limit: int) ->
     the total is taken first (a suffix of the last chunk), then the other cells are
     enumerated with their running sum bounded by it — fast even for long runs."""
     n = len(kinds)
+    forced = _forced_split(chunks, n)
+    if forced is not None:
+        return _check_sum_last(forced, limit)
     last = chunks[-1]
+    nfix = len(chunks) - 1  # chunks before the last: the head of every reading
     out: list[tuple[Piece, ...]] = []
-    for k in range(len(last.text) - 1, -1, -1):
-        tail = last.text[k:]
-        if not COUNT.fullmatch(tail):
-            continue
-        total = int(tail)
-        head = chunks[:-1] + ([Chunk(last.text[:k], last.start, last.start + k, "num")] if k else [])
-        tpiece = Piece(tail, last.start + k, last.end, "num")
-        acc: list[Piece] = []
+    acc: list[tuple[str, int, int, str]] = []
+    made: dict[tuple[str, int, int, str], Piece] = {}
+    # the reading being searched: its total, and the chunks before it (the last
+    # chunk, cut at the total's start `cut`, is head chunk `nfix` when cut > 0)
+    total = 0
+    cut = 0
+    nhead = nfix
+    # how many cells the chunks from i to nfix - 1 can hold at most
+    room = [0] * (nfix + 1)
+    for i in range(nfix - 1, -1, -1):
+        room[i] = room[i + 1] + (1 if chunks[i].kind in ("ph", "blank") else len(chunks[i].text))
 
-        def rec(ci: int, off: int, running: int, known: bool) -> bool:
-            cell = len(acc)
-            if ci == len(head):
-                if cell == n - 1 and (not known or running == total):
-                    out.append((*acc, tpiece))
-                    return len(out) <= limit
-                return True
-            if cell >= n - 1 or n - 1 - cell < len(head) - ci:
-                return True
-            ch = head[ci]
-            if ch.kind in ("ph", "blank"):
-                acc.append(Piece(ch.text, ch.start, ch.end, ch.kind))
-                ok = rec(ci + 1, 0, running, False)
+    def rec(ci: int, off: int, running: int, known: bool) -> bool:
+        cell = len(acc)
+        if ci == nhead:
+            if cell == n - 1 and (not known or running == total):
+                acc.append((last.text[cut:], last.start + cut, last.end, "num"))
+                out.append(_emit(acc, made))
                 acc.pop()
-                return ok
-            text = ch.text
-            for j in range(off + 1, len(text) + 1):
-                piece = text[off:j]
-                if not COUNT.fullmatch(piece):
-                    if piece != "0":
-                        if piece.startswith("0"):
-                            break  # "0x…" never becomes valid by growing
-                        continue
-                v = int(piece)
-                if known and running + v > total:
-                    break  # longer pieces are larger still
-                acc.append(Piece(piece, ch.start + off, ch.start + j, "num"))
-                ok = rec(ci + 1, 0, running + v, known) if j == len(text) else rec(ci, j, running + v, known)
-                acc.pop()
-                if not ok:
-                    return False
+                return len(out) <= limit
             return True
+        if cell >= n - 1 or n - 1 - cell < nhead - ci:
+            return True
+        ch = chunks[ci]
+        if ch.kind in ("ph", "blank"):
+            acc.append((ch.text, ch.start, ch.end, ch.kind))
+            ok = rec(ci + 1, 0, running, False)
+            acc.pop()
+            return ok
+        text = ch.text if ci < nfix else ch.text[:cut]
+        end = len(text)
+        # a cell ending after `longest` leaves too little text for the cells after it
+        longest = end + (room[ci + 1] + cut if ci < nfix else 0) - (n - 2 - cell)
+        for j in _ends(text, off, "count"):
+            if j > longest:
+                break
+            piece = text[off:j]
+            v = int(piece)
+            if known and running + v > total:
+                break  # longer pieces are larger still
+            acc.append((piece, ch.start + off, ch.start + j, "num"))
+            ok = rec(ci + 1, 0, running + v, known) if j == end else rec(ci, j, running + v, known)
+            acc.pop()
+            if not ok:
+                return False
+        return True
 
+    text = last.text
+    for k in range(len(text) - 1, -1, -1):
+        if not COUNT.fullmatch(text, k):
+            continue
+        total = int(text[k:])
+        cut = k
+        nhead = nfix + (1 if k else 0)
         if not rec(0, 0, 0, True):
             return None
     return out
+
+
+def _forced_split(chunks: list[Chunk], n: int) -> list[tuple[str, int, int, str]] | None:
+    """The only conceivable division of ``chunks`` into ``n`` cells, as
+    (text, start, end, kind), when there is just one: a cell per chunk (as many
+    chunks as cells; each chunk is at least one cell), or a cell per character (as
+    many characters as cells; each cell is at least one character). Most rows of a
+    report are one of these ("0 0 0 0 0 0 0", "0000000"). None otherwise."""
+    if len(chunks) == n:
+        return [(c.text, c.start, c.end, c.kind) for c in chunks]
+    if sum(1 if c.kind in ("ph", "blank") else len(c.text) for c in chunks) != n:
+        return None
+    out: list[tuple[str, int, int, str]] = []
+    for c in chunks:
+        if c.kind in ("ph", "blank"):
+            out.append((c.text, c.start, c.end, c.kind))
+        else:
+            out.extend((ch, c.start + i, c.start + i + 1, "num") for i, ch in enumerate(c.text))
+    return out
+
+
+def _check_sum_last(cells: list[tuple[str, int, int, str]], limit: int) -> list[tuple[Piece, ...]] | None:
+    """:func:`_splits_sum_last` on its only candidate reading: the reading (or
+    nothing) under the search's rules — counts well-formed, the sum of the cells
+    before the first unknown one at most the total, and equal to it when all are
+    known."""
+    total_text = cells[-1][0]
+    if not COUNT.fullmatch(total_text):
+        return []
+    total = int(total_text)
+    running = 0
+    known = True
+    for text, _, _, kind in cells[:-1]:
+        if kind in ("ph", "blank"):
+            known = False
+            continue
+        if not COUNT.fullmatch(text):
+            return []
+        if known:
+            running += int(text)
+            if running > total:
+                return []
+    if known and running != total:
+        return []
+    if limit < 1:
+        return None
+    return [tuple([Piece(*c) for c in cells])]
 
 
 def parse_value(text: str, kind: str, unit: str | None = None) -> tuple[float | int, str | None]:
@@ -340,7 +500,7 @@ def parse_value(text: str, kind: str, unit: str | None = None) -> tuple[float | 
     Amounts are in 万元: "7.63182亿元" → 76318.2, "75394432.52元" → 7539.443252."""
     if kind in ("count", "signed"):
         return int(text), None
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(亿元|万元|元)?", text)
+    m = _AMOUNT_VALUE.fullmatch(text)
     if not m:
         raise ValueError(text)
     num = float(m.group(1))
