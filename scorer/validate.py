@@ -9,6 +9,7 @@ Findings are data, never exceptions; every finding has a ``where`` and a span in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from scorer.model import SECTION_KEYS, SECTION_TITLES, Document, Finding, make_finding
@@ -195,6 +196,7 @@ _LITIGATION = [
     re.compile(_NUM + r"[^。；，\d]{0,16}?行政诉讼"),
 ]
 _NO_CASES = re.compile(r"(?:未发生|没有|未出现|未有|无)[^。；，\d]{0,24}?行政复议(?:[和及、与]|或)?(行政诉讼)?")
+_NUMBER_THEN = {_REVIEW[1]: "行政复议", _LITIGATION[1]: "行政诉讼"}
 _CONTEXT = re.compile(r"信息公开|依申请")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 
@@ -209,6 +211,46 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     a = max(text.rfind(ch, 0, start) for ch in "。！？\n") + 1
     ends = [i for i in (text.find(ch, end) for ch in "。！？\n") if i >= 0]
     return a, (min(ends) if ends else len(text))
+
+
+# Equivalent, faster forms of ``finditer`` for the patterns that are slow to scan
+# (a leading digit run or lookaround makes re try every position): they try each
+# pattern only where a match can start, in order, so they give the same matches.
+# tests/test_validate.py compares them with ``finditer`` on the corpus and fuzzed text.
+
+_DIGITS_BEFORE = re.compile(r"\D*(\d+)")  # on the reversed text: the digit run nearest before
+
+
+def _number_then(pat: re.Pattern[str], text: str, word: str) -> Iterator[re.Match[str]]:
+    """``pat.finditer(text)`` for a pattern "digits, then no digit, ending in ``word``"
+    (``_REVIEW[1]``, ``_LITIGATION[1]``).
+
+    A match ends in ``word`` and starts at the run of digits nearest before that
+    occurrence (it holds no other digit, and a start inside the run is never the
+    leftmost one), so the pattern is tried there once per occurrence of ``word``."""
+    o = text.find(word)
+    if o < 0:
+        return
+    rev, n = text[::-1], len(text)
+    pos, tried = 0, -1
+    while o >= 0:
+        run = _DIGITS_BEFORE.match(rev, n - o)
+        if run:
+            start = n - run.end(1)
+            if start >= pos and start != tried:
+                tried = start
+                m = pat.match(text, start)
+                if m:
+                    yield m
+                    pos = m.end()
+                    o = text.find(word, pos)
+                    continue
+        o = text.find(word, o + 1)
+
+
+def _finditer(pat: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    word = _NUMBER_THEN.get(pat)
+    return _number_then(pat, text, word) if word else pat.finditer(text)
 
 
 def _in_tables(tables: TableResult, pos: int) -> bool:
@@ -285,7 +327,7 @@ def text_vs_tables(doc: Document, tables: TableResult) -> list[Finding]:
                 continue
             hits: set[int] = set()
             for pat in pats:
-                for m in pat.finditer(text):
+                for m in _finditer(pat, text):
                     if _in_tables(tables, m.start()) or m.start() in hits:
                         continue
                     a, b = _clause(text, m.start(), m.end())
@@ -324,6 +366,40 @@ _REPORT_OF_YEAR = re.compile(
 )
 # a year that opens a clause: "2023年，在主动公开的61条…", "2023年我局共收到…"
 _CLAUSE_YEAR = re.compile(r"(?:^|(?<=[。；！？\n])|(?=[（(][一二三四五六七八九十]+[)）]))[ \t]*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)?[^。；\n\d]{0,20}?(?<!\d)(20\d\d)\s*年\s*度?(?!\s*\d+\s*月)\s*(?=[，,我本全共在])")
+_YEAR_START = re.compile(r"20(?<!\d20)\d\d")  # a year not preceded by a digit ("20" first: fast to find)
+_NO_STOP_BEFORE = re.compile(r"[^。；\n\d]*")  # on the reversed text
+_OPENING = re.compile(r"[。；！？\n（(]")
+
+
+def _clause_years(text: str) -> Iterator[re.Match[str]]:
+    """``_CLAUSE_YEAR.finditer(text)``, trying the pattern only where it can start.
+
+    A match holds a year (20xx, no digit before it) and, before the year, no digit
+    and none of 。；\\n; it starts at the beginning of the text, after 。；！？\\n or at
+    （/(. So for each year the pattern is tried at those openings between the last
+    digit/。/；/newline before it and the year, leftmost first."""
+    n, rev, pos = len(text), "", 0
+    for y in _YEAR_START.finditer(text):
+        year = y.start()
+        if year < pos:
+            continue
+        if not rev:
+            rev = text[::-1]
+        back = _NO_STOP_BEFORE.match(rev, n - year)  # back to the last digit, 。, ； or newline
+        lo = max(pos, year - (back.end() - back.start()))
+        starts = [0] if lo == 0 else []
+        for o in _OPENING.finditer(text, max(lo - 1, 0), year + 1):
+            start = o.start() if o.group() in "（(" else o.start() + 1
+            if lo <= start <= year:
+                starts.append(start)
+        for start in sorted(set(starts)):
+            m = _CLAUSE_YEAR.match(text, start)
+            if m:
+                yield m
+                pos = m.end()
+                break
+
+
 _COMPARE = re.compile(r"上年|去年|上一年|同比|相比|较|比\s*20|结转|以来|决算|预算")
 _FUTURE = re.compile(r"将|拟|计划|继续|进一步|力争|下一步|持续|要|预计")
 
@@ -346,7 +422,7 @@ def wrong_years(doc: Document, tables: TableResult) -> list[Finding]:
         if y != year:
             done.add(m.start(1))
             out.append(_year_finding(text, m.start(), m.end(), y, year, "称编制的是"))
-    for m in _CLAUSE_YEAR.finditer(text):
+    for m in _clause_years(text):
         y = int(m.group(1))
         if y == year or m.start(1) in done or _in_tables(tables, m.start(1)):
             continue

@@ -6,12 +6,17 @@ fractional count reaches the ``T-cell`` check instead of failing dtype coercion.
 Every rule check is vacuous where one of its cells is unknown: an unreadable cell
 has its own T-cell finding and must not produce a second, invented one.
 
-Rule checks return a boolean frame shaped like the data, False only at the cell
-that carries the result (the 总计 cell of the row or column), so ``failure_cases``
-says exactly which row/column broke the rule.
+Rule checks return a boolean Series over the rows, False at the row that carries
+the result: the row itself for a row rule (T3-row-sum, T4-sum), the 结转下年 / 总计
+row for a column rule (T3-identity, T3-results-sum). pandera handles a row verdict
+several times faster than a boolean frame; its failure cases then list the known
+cells of that row, and :func:`failures_to_findings` keeps the cells that carry a
+broken rule (the 总计 cell of a broken row, the columns whose sum is broken), read
+from the same verdict functions the checks use.
 """
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -22,7 +27,7 @@ from pandera.typing import Index, Series
 
 from scorer.model import Finding, make_finding
 from scorer.tables import labels as L
-from scorer.tables.quick import cells_ok, result_leaves, table_specs
+from scorer.tables.quick import grid, result_leaves, table_specs
 from scorer.tables.result import TableResult
 
 _T = L.REQUEST_COLUMN_LABELS
@@ -32,8 +37,79 @@ def _integral(s: pd.Series) -> pd.Series:
     return s.isna() | (s == np.round(s))
 
 
-def _ok_like(df: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(True, index=df.index, columns=df.columns)
+# --------------------------------------------------------------------------- rule verdicts
+# True where the rule holds or one of its cells is unknown: over rows for a row rule,
+# over columns for a column rule. numpy on the frame's own float block, summing the
+# way pandas does (a row's few parts left to right; a column over the result rows
+# pairwise, from a contiguous copy), so that fractional cells round as they did with
+# the pandas expressions (tests compare the two).
+
+_IDENTITY_ROWS = ["new", "carried_over", "total", "carried_forward"]
+_REVIEW_PARTS = ["upheld", "corrected", "other", "pending"]
+
+
+def _by_column(df: pd.DataFrame) -> np.ndarray:
+    """The values as columns x rows (a view of the frame's single float block)."""
+    return df.to_numpy().T
+
+
+def _sum_by_row(df: pd.DataFrame, parts: list[str]) -> np.ndarray:
+    v = _by_column(df)
+    p = v[df.columns.get_indexer(parts)]
+    t = v[df.columns.get_loc("total")]
+    known = ~np.isnan(p).any(axis=0) & ~np.isnan(t)
+    return ~known | (p.sum(axis=0) == t)
+
+
+def _row_sum_by_row(df: pd.DataFrame) -> np.ndarray:
+    """表三, per row: 总计 = 六类申请人之和."""
+    return _sum_by_row(df, list(L.APPLICANT_COLUMNS))
+
+
+def _t4_by_row(df: pd.DataFrame) -> np.ndarray:
+    """表四, per group: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结."""
+    return _sum_by_row(df, _REVIEW_PARTS)
+
+
+def _identity_by_column(df: pd.DataFrame) -> np.ndarray | None:
+    """表三, per column: 本年新收 + 上年结转 = 办理总计 + 结转下年 (None: a row is absent)."""
+    at = df.index.get_indexer(_IDENTITY_ROWS)
+    if (at < 0).any():
+        return None
+    a, b, t, f = _by_column(df)[:, at].T
+    known = ~(np.isnan(a) | np.isnan(b) | np.isnan(t) | np.isnan(f))
+    return ~known | (a + b == t + f)
+
+
+def _results_sum_by_column(df: pd.DataFrame) -> np.ndarray | None:
+    """表三, per column: （七）总计 = 各项办理结果之和 (None: no 总计 row)."""
+    if "total" not in df.index:
+        return None
+    v = _by_column(df)
+    part = np.ascontiguousarray(v[:, df.index.get_indexer(_leaves(df.index))])
+    t = v[:, df.index.get_loc("total")]
+    known = ~np.isnan(part).any(axis=1) & ~np.isnan(t)
+    return ~known | (part.sum(axis=1) == t)
+
+
+def _on_row(df: pd.DataFrame, row: str, by_column: np.ndarray | None) -> pd.Series:
+    """A column rule's row verdict: False at ``row`` when any column breaks the rule."""
+    ok = np.ones(len(df), dtype=bool)
+    if by_column is not None and not by_column.all():
+        ok[df.index.get_loc(row)] = False
+    return pd.Series(ok, index=df.index)
+
+
+def _broken_cells(rule: str, df: pd.DataFrame) -> set[tuple[str, str]]:
+    """(row, column) of the cells that carry a broken dataframe rule."""
+    if rule in ("T3-row-sum", "T4-sum"):
+        by_row = (_row_sum_by_row if rule == "T3-row-sum" else _t4_by_row)(df)
+        return {(str(r), "total") for r in df.index[~by_row]}
+    row, verdict = ("carried_forward", _identity_by_column) if rule == "T3-identity" else ("total", _results_sum_by_column)
+    by_column = verdict(df)
+    if by_column is None:
+        return set()
+    return {(row, str(c)) for c in df.columns[~by_column]}
 
 
 class RequestsSchema(pa.DataFrameModel):
@@ -59,37 +135,19 @@ class RequestsSchema(pa.DataFrameModel):
         return _integral(s)
 
     @pa.dataframe_check(name="T3-row-sum")
-    def row_sum(cls, df: pd.DataFrame) -> pd.DataFrame:
+    def row_sum(cls, df: pd.DataFrame) -> Series[bool]:
         """每一行：总计 = 六类申请人之和。"""
-        ok = _ok_like(df)
-        parts = df[list(L.APPLICANT_COLUMNS)]
-        known = parts.notna().all(axis=1) & df["total"].notna()
-        ok["total"] = ~known | (parts.sum(axis=1) == df["total"])
-        return ok
+        return pd.Series(_row_sum_by_row(df), index=df.index)
 
     @pa.dataframe_check(name="T3-identity")
-    def identity(cls, df: pd.DataFrame) -> pd.DataFrame:
-        """每一列：本年新收 + 上年结转 = 办理总计 + 结转下年度继续办理。"""
-        ok = _ok_like(df)
-        need = ("new", "carried_over", "total", "carried_forward")
-        if not all(r in df.index for r in need):
-            return ok
-        a, b, t, f = (df.loc[r] for r in need)
-        known = a.notna() & b.notna() & t.notna() & f.notna()
-        ok.loc["carried_forward"] = ~known | (a + b == t + f)
-        return ok
+    def identity(cls, df: pd.DataFrame) -> Series[bool]:
+        """每一列：本年新收 + 上年结转 = 办理总计 + 结转下年度继续办理（结果记在结转下年行）。"""
+        return _on_row(df, "carried_forward", _identity_by_column(df))
 
     @pa.dataframe_check(name="T3-results-sum")
-    def results_sum(cls, df: pd.DataFrame) -> pd.DataFrame:
-        """每一列：（七）总计 = 各项办理结果之和。"""
-        ok = _ok_like(df)
-        if "total" not in df.index:
-            return ok
-        leaves = _leaves(df.index)
-        part = df.loc[leaves]
-        known = part.notna().all(axis=0) & df.loc["total"].notna()
-        ok.loc["total"] = ~known | (part.sum(axis=0) == df.loc["total"])
-        return ok
+    def results_sum(cls, df: pd.DataFrame) -> Series[bool]:
+        """每一列：（七）总计 = 各项办理结果之和（结果记在总计行）。"""
+        return _on_row(df, "total", _results_sum_by_column(df))
 
 
 def _leaves(index: pd.Index) -> list[str]:
@@ -116,13 +174,9 @@ class ReviewLitigationSchema(pa.DataFrameModel):
         return _integral(s)
 
     @pa.dataframe_check(name="T4-sum")
-    def group_sum(cls, df: pd.DataFrame) -> pd.DataFrame:
+    def group_sum(cls, df: pd.DataFrame) -> Series[bool]:
         """每一类：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计。"""
-        ok = _ok_like(df)
-        parts = df[["upheld", "corrected", "other", "pending"]]
-        known = parts.notna().all(axis=1) & df["total"].notna()
-        ok["total"] = ~known | (parts.sum(axis=1) == df["total"])
-        return ok
+        return pd.Series(_t4_by_row(df), index=df.index)
 
 
 class Proactive2021Schema(pa.DataFrameModel):
@@ -173,13 +227,10 @@ class Proactive2019Schema(pa.DataFrameModel):
 
 
 def _frame(table: dict[str, dict[str, Any]], rows: list[str], cols: list[str], index_name: str) -> pd.DataFrame:
-    data = [[_f(table.get(r, {}).get(c)) for c in cols] for r in rows]
-    df = pd.DataFrame(data, index=pd.Index(rows, name=index_name), columns=cols, dtype=float)
-    return df
-
-
-def _f(v: Any) -> float:
-    return np.nan if v is None else float(v)
+    # one float64 block straight from numpy (None -> NaN): cheaper than pandas
+    # building it from a list of lists
+    data = np.array(grid(table, rows, cols), dtype=float).reshape(len(rows), len(cols))
+    return pd.DataFrame(data, index=pd.Index(rows, name=index_name), columns=cols)
 
 
 def schema_for(name: str, variant: str | None) -> type[pa.DataFrameModel]:
@@ -198,28 +249,47 @@ def frames(tables: TableResult) -> list[tuple[str, type[pa.DataFrameModel], pd.D
 
 
 @lru_cache(maxsize=None)
-def _rules_only(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
-    """The model's dataframe-wide rule checks (T3-*, T4-sum) without its column
-    checks: half the cost when every cell is already known to pass those."""
+def _schema(model: type[pa.DataFrameModel], rules: frozenset[str] | None = None) -> pa.DataFrameSchema:
+    """The model's schema (cached), or, given ``rules``, a schema with only those of
+    its dataframe rule checks (T3-*, T4-sum) and none of its column checks."""
     full = model.to_schema()
-    return pa.DataFrameSchema(checks=full.checks, name=full.name)
+    if rules is None:
+        return full
+    return pa.DataFrameSchema(checks=[c for c in full.checks if c.name in rules], name=full.name)
 
 
-def validate_frames(tables: TableResult, names: list[str] | None = None) -> list[Finding]:
-    """Validate the canonical tables with pandera (lazily) and return the rule findings.
+def validate_frames(tables: TableResult, rules: Mapping[str, Collection[str]] | None = None) -> list[Finding]:
+    """Validate the canonical tables with pandera and return the rule findings.
 
-    ``names`` limits it to some tables (those the quick pre-check could not pass)."""
+    Without ``rules``, every table against its full schema (lazily: all failures).
+    With ``rules`` (from the quick pre-check: table -> the rules it found broken),
+    only those tables. A table whose cells all pass the column checks is validated
+    against each broken rule check alone, eagerly (one check: its first failure is
+    all of them, and pandera skips the lazy summary); the rules the pre-check passed
+    are not run. With ``T-cell`` among the broken rules, the full schema: with
+    fractional cells the plain-Python sums need not round like pandas' sums, so the
+    pre-check's verdict on the other rules is not relied on."""
     findings: list[Finding] = []
     for sp in table_specs(tables):
-        if names is not None and sp.name not in names:
+        broken = None if rules is None else rules.get(sp.name)
+        if rules is not None and not broken:
             continue
-        df = _frame(sp.table, sp.rows, sp.cols, sp.index_name)
         model = schema_for(sp.name, tables.variants.get(sp.name))
-        schema = _rules_only(model) if cells_ok(sp.table, sp.rows, sp.cols) else model
-        try:
-            schema.validate(df, lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            findings += failures_to_findings(sp.name, df, exc.failure_cases, tables)
+        if broken is None or "T-cell" in broken:
+            runs = [(_schema(model), True)]
+        else:
+            runs = [(_schema(model, frozenset({rule})), False) for rule in sorted(broken)]
+        df = _frame(sp.table, sp.rows, sp.cols, sp.index_name)
+        for schema, lazy in runs:
+            try:
+                # inplace: the frame is ours and nothing is coerced; saves a copy
+                schema.validate(df, lazy=lazy, inplace=True)
+            except pa.errors.SchemaErrors as exc:
+                findings += failures_to_findings(sp.name, df, exc.failure_cases, tables)
+            except pa.errors.SchemaError as exc:
+                if isinstance(exc.failure_cases, pd.DataFrame):  # not a check that raised
+                    cases = exc.failure_cases.assign(check=exc.check.name)
+                    findings += failures_to_findings(sp.name, df, cases, tables)
     return findings
 
 
@@ -233,24 +303,47 @@ def failures_to_findings(
 
     Built-in ``ge`` checks and the integral check are ``T-cell``; the named
     dataframe checks carry their rule id. One finding per failing (rule, row,
-    column), with the numbers of the rule in Chinese."""
+    column), with the numbers of the rule in Chinese. A dataframe check reports
+    every known cell of the row it fails; only the cells that carry a broken rule
+    (``_broken_cells``) make findings."""
     out: dict[tuple[str, str], Finding] = {}
-    for case in failure_cases.itertuples(index=False):
-        check = str(case.check)
+    carriers: dict[str, set[tuple[str, str]]] = {}
+    at = _Values(df)
+    cases = zip(failure_cases["check"].tolist(), failure_cases["index"].tolist(), failure_cases["column"].tolist())
+    for check, row, col in cases:
+        check = str(check)
         rule = check if check in _BUILDERS else "T-cell"
-        row = case.index
         if row is None or (isinstance(row, float) and np.isnan(row)):
             continue
-        # column checks report one cell; dataframe checks report the failing
-        # cells of a row as a {column: value} dict
-        cols = list(case.failure_case) if isinstance(case.failure_case, dict) else [case.column]
-        for col in cols:
-            if col not in df.columns:
+        if col not in at.col:
+            continue
+        row, col = str(row), str(col)
+        if rule != "T-cell":
+            if rule not in carriers:
+                carriers[rule] = _broken_cells(rule, df)
+            if (row, col) not in carriers[rule]:
                 continue
-            where, message, keys, numbers = _BUILDERS[rule](table, df, str(row), str(col), check)
-            if (rule, where) not in out:
-                out[(rule, where)] = make_finding(rule, where, message, _span(tables, keys), numbers)
+        where, message, keys, numbers = _BUILDERS[rule](table, at, row, col, check)
+        if (rule, where) not in out:
+            out[(rule, where)] = make_finding(rule, where, message, _span(tables, keys), numbers)
     return list(out.values())
+
+
+class _Values:
+    """The frame's cells for the finding builders: numpy lookups, not ``df.loc``."""
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.v = df.to_numpy()
+        self.rows = [str(r) for r in df.index]
+        self.row = {r: i for i, r in enumerate(self.rows)}
+        self.col = {str(c): j for j, c in enumerate(df.columns)}
+
+    def __call__(self, row: str, col: str) -> float:
+        return self.v[self.row[row], self.col[col]]
+
+    def column_sum(self, rows: list[str], col: str) -> float:
+        # a contiguous 1-D copy summed by numpy, as pandas sums ``df.loc[rows, col]``
+        return self.v[[self.row[r] for r in rows], self.col[col]].sum()
 
 
 def _span(tables: TableResult | None, keys: list[str]) -> tuple[int, int] | None:
@@ -266,8 +359,8 @@ def _n(x: float) -> int | float:
     return int(x) if float(x).is_integer() else float(x)
 
 
-def _cell_rule(table: str, df: pd.DataFrame, row: str, col: str, check: str):
-    v = df.loc[row, col]
+def _cell_rule(table: str, at: _Values, row: str, col: str, check: str):
+    v = at(row, col)
     what = "为负数" if v < 0 else "为小数，应为整数"
     label = _row_label(table, row)
     return (
@@ -278,9 +371,9 @@ def _cell_rule(table: str, df: pd.DataFrame, row: str, col: str, check: str):
     )
 
 
-def _row_sum(table: str, df: pd.DataFrame, row: str, col: str, check: str):
-    parts = [_n(df.loc[row, c]) for c in L.APPLICANT_COLUMNS]
-    total = _n(df.loc[row, "total"])
+def _row_sum(table: str, at: _Values, row: str, col: str, check: str):
+    parts = [_n(at(row, c)) for c in L.APPLICANT_COLUMNS]
+    total = _n(at(row, "total"))
     return (
         f"requests.{row}.total",
         f"表三“{L.REQUEST_ROW_LABELS[row]}”行：各类申请人之和 {'+'.join(map(str, parts))} = {sum(parts)} ≠ 总计{total}",
@@ -289,20 +382,20 @@ def _row_sum(table: str, df: pd.DataFrame, row: str, col: str, check: str):
     )
 
 
-def _identity(table: str, df: pd.DataFrame, row: str, col: str, check: str):
-    a, b, t, f = (_n(df.loc[r, col]) for r in ("new", "carried_over", "total", "carried_forward"))
+def _identity(table: str, at: _Values, row: str, col: str, check: str):
+    a, b, t, f = (_n(at(r, col)) for r in _IDENTITY_ROWS)
     return (
         f"requests.*.{col}",
         f"本年新收{a} + 上年结转{b} ≠ 办理总计{t} + 结转下年{f}（{_T[col]}列）",
-        [f"requests.{r}.{col}" for r in ("new", "carried_over", "total", "carried_forward")],
+        [f"requests.{r}.{col}" for r in _IDENTITY_ROWS],
         {"new": a, "carried_over": b, "total": t, "carried_forward": f},
     )
 
 
-def _results_sum(table: str, df: pd.DataFrame, row: str, col: str, check: str):
-    leaves = _leaves(df.index)
-    s = _n(df.loc[leaves, col].sum())
-    t = _n(df.loc["total", col])
+def _results_sum(table: str, at: _Values, row: str, col: str, check: str):
+    leaves = result_leaves(at.rows)
+    s = _n(at.column_sum(leaves, col))
+    t = _n(at("total", col))
     return (
         f"requests.total.{col}",
         f"办理结果各项之和{s} ≠ （七）总计{t}（{_T[col]}列）",
@@ -311,8 +404,8 @@ def _results_sum(table: str, df: pd.DataFrame, row: str, col: str, check: str):
     )
 
 
-def _t4(table: str, df: pd.DataFrame, row: str, col: str, check: str):
-    u, c, o, p, t = (_n(df.loc[row, k]) for k in L.REVIEW_COLUMNS)
+def _t4(table: str, at: _Values, row: str, col: str, check: str):
+    u, c, o, p, t = (_n(at(row, k)) for k in L.REVIEW_COLUMNS)
     return (
         f"review_litigation.{row}.total",
         f"{L.REVIEW_GROUP_LABELS[row]}：结果维持{u} + 结果纠正{c} + 其他结果{o} + 尚未审结{p} = {u + c + o + p} ≠ 总计{t}",
