@@ -35,6 +35,7 @@ import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -390,6 +391,13 @@ def export_model(
 _WS = re.compile(r"\s\s+")
 
 
+#: Code points take 21 bits, so a character n-gram (n <= 3) packs into one int64:
+#: ``c1 << 42 | c2 << 21 | c3``. Codes of different lengths cannot collide because
+#: the separator (code 0) never starts a kept n-gram.
+_CP_BITS = 21
+_SEP = "\x00"
+
+
 @dataclass
 class _Vec:
     analyzer: str
@@ -400,6 +408,15 @@ class _Vec:
     idf: np.ndarray
     offset: int  # column offset in the union
 
+    def __post_init__(self) -> None:
+        self._codes: tuple[np.ndarray, np.ndarray] | None = None
+        if self.analyzer == "char" and self.ngram_range[1] <= 3:
+            # the vocabulary as sorted packed codes, for a numpy lookup (see _char_keys)
+            codes = np.array([_pack(g) for g in self.vocab], dtype=np.int64)
+            ids = np.fromiter(self.vocab.values(), dtype=np.int64, count=len(self.vocab))
+            order = np.argsort(codes, kind="stable")
+            self._codes = (codes[order], ids[order])
+
     def grams(self, text: str, tokens: Sequence[str] | None) -> list[str]:
         """The n-grams sklearn's analyzer produces for one text."""
         lo, hi = self.ngram_range
@@ -409,13 +426,66 @@ class _Vec:
                 toks = [t.lower() for t in toks]
             grams = toks if lo == 1 else []
             for n in range(max(lo, 2), min(hi, len(toks)) + 1):
-                grams += [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
+                grams += map(" ".join, zip(*(toks[k:] for k in range(n))))
             return grams
-        doc = _WS.sub(" ", text.lower() if self.lowercase else text)
+        doc = self._normal(text)
         grams = list(doc) if lo == 1 else []
         for n in range(max(lo, 2), min(hi, len(doc)) + 1):
-            grams += [doc[i : i + n] for i in range(len(doc) - n + 1)]
+            grams += map("".join, zip(*(doc[k:] for k in range(n))))
         return grams
+
+    def _normal(self, text: str) -> str:
+        return _WS.sub(" ", text.lower() if self.lowercase else text)
+
+    def _keys(self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None) -> np.ndarray:
+        """``row * len(vocab) + column`` of every in-vocabulary n-gram of every text."""
+        if self._codes is not None and not any(_SEP in t for t in texts):
+            return self._char_keys(texts)
+        grams: list[str] = []
+        lens = []
+        for i, t in enumerate(texts):
+            g = self.grams(t, tokens[i] if tokens is not None else None)
+            grams += g
+            lens.append(len(g))
+        ids = np.fromiter(map(self.vocab.get, grams, repeat(-1)), dtype=np.int64, count=len(grams))
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lens)
+        keep = ids >= 0
+        return rows[keep] * len(self.vocab) + ids[keep]
+
+    def _char_keys(self, texts: Sequence[str]) -> np.ndarray:
+        """:meth:`_keys` for character n-grams without making a string per n-gram:
+        all texts joined by a separator become one array of code points, n-grams
+        become packed int64 codes, and the vocabulary lookup is a binary search."""
+        codes_sorted, ids_sorted = self._codes  # type: ignore[misc]
+        if not texts:
+            return np.zeros(0, dtype=np.int64)
+        docs = [self._normal(t) for t in texts]
+        joined = _SEP.join(docs) + _SEP
+        cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        # sentence number of every position; -1 on separators
+        row = np.repeat(np.arange(len(docs), dtype=np.int64), [len(d) + 1 for d in docs])
+        row[cp == 0] = -1
+        lo, hi = self.ngram_range
+        parts_code, parts_row = [], []
+        for n in range(lo, hi + 1):
+            m = len(cp) - n + 1
+            if m <= 0:
+                continue
+            code = cp[:m].copy()
+            for k in range(1, n):
+                code = (code << _CP_BITS) | cp[k : k + m]
+            # an n-gram lies inside one text when its first and last characters do
+            ok = (row[:m] >= 0) & (row[:m] == row[n - 1 : n - 1 + m])
+            parts_code.append(code[ok])
+            parts_row.append(row[:m][ok])
+        if not parts_code:
+            return np.zeros(0, dtype=np.int64)
+        code = np.concatenate(parts_code)
+        rows = np.concatenate(parts_row)
+        pos = np.searchsorted(codes_sorted, code)
+        pos[pos == len(codes_sorted)] = 0
+        hit = codes_sorted[pos] == code
+        return rows[hit] * len(self.vocab) + ids_sorted[pos[hit]]
 
     def transform(
         self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None
@@ -424,20 +494,14 @@ class _Vec:
         arrays, as sklearn's ``TfidfVectorizer.transform`` computes them.
 
         Vectorised over all texts of a document: the Python work is only making the
-        n-grams and looking them up (``map`` over ``dict.get``); counting, tf-idf and
-        norms are numpy.
+        word n-grams and looking them up; counting, tf-idf and norms are numpy.
         """
-        vocab_get = self.vocab.get
         size = len(self.vocab)
-        keys: list[int] = []
-        for i, t in enumerate(texts):
-            base = i * size
-            keys.extend(base + j for j in map(vocab_get, self.grams(t, tokens[i] if tokens is not None else None))
-                        if j is not None)
-        if not keys:
+        keys = self._keys(texts, tokens)
+        if not len(keys):
             empty = np.zeros(0, dtype=np.intp)
             return empty, empty, np.zeros(0)
-        uniq, counts = np.unique(np.asarray(keys, dtype=np.int64), return_counts=True)
+        uniq, counts = np.unique(keys, return_counts=True)
         rows = (uniq // size).astype(np.intp)
         cols = (uniq % size).astype(np.intp)
         tf = 1.0 + np.log(counts) if self.sublinear_tf else counts.astype(np.float64)
@@ -445,6 +509,13 @@ class _Vec:
         norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=len(texts)))
         vals = vals / norms[rows]
         return rows, cols + self.offset, vals
+
+
+def _pack(gram: str) -> int:
+    code = 0
+    for ch in gram:
+        code = (code << _CP_BITS) | ord(ch)
+    return code
 
 
 class EvidenceModel:
@@ -485,6 +556,9 @@ class EvidenceModel:
             if mc.shape != (n_feat, len(self.modality_labels)):
                 raise ModelError(f"modality arrays do not match the vocabularies ({mc.shape} vs {n_feat} features)")
             self._mod = (mc, arrays["mod_intercept"], arrays["mod_cal_a"], arrays["mod_cal_b"])
+            # both heads side by side: predict_all gathers each feature's weights once
+            self._both = (np.ascontiguousarray(np.hstack([self._coef_t, mc])),
+                          np.concatenate([self._intercept, arrays["mod_intercept"]]))
 
     @property
     def has_modality(self) -> bool:
@@ -505,9 +579,13 @@ class EvidenceModel:
         r, cidx, v = feats
         scores = np.tile(intercept, (n, 1))
         if len(r):
-            contrib = coef_t[cidx] * v[:, None]
-            for k in range(scores.shape[1]):  # bincount is much faster than np.add.at
-                scores[:, k] += np.bincount(r, weights=contrib[:, k], minlength=n)
+            # rows grouped (stable: word features stay before char ones), then one
+            # segmented sum per sentence: much faster than np.add.at or a bincount per label
+            order = np.argsort(r, kind="stable")
+            rs = r[order]
+            contrib = coef_t[cidx[order]] * v[order, None]
+            starts = np.flatnonzero(np.r_[True, rs[1:] != rs[:-1]])
+            scores[rs[starts]] += np.add.reduceat(contrib, starts, axis=0)
         return scores
 
     @staticmethod
@@ -577,11 +655,13 @@ class EvidenceModel:
         """
         n = len(texts)
         feats = self._features(texts, tokens)
-        topic = self._calibrate(self._linear(feats, n, self._coef_t, self._intercept), self._a, self._b)
         if self._mod is None:
+            topic = self._calibrate(self._linear(feats, n, self._coef_t, self._intercept), self._a, self._b)
             return topic, np.zeros((n, 0))
-        mc, mi, ma, mb = self._mod
-        return topic, self._calibrate(self._linear(feats, n, mc, mi), ma, mb)
+        _, _, ma, mb = self._mod
+        scores = self._linear(feats, n, *self._both)
+        k = len(self.labels)
+        return self._calibrate(scores[:, :k], self._a, self._b), self._calibrate(scores[:, k:], ma, mb)
 
     def threshold(self, label: str) -> float:
         return float(self.thresholds.get(label, 0.5))
