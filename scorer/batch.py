@@ -431,7 +431,25 @@ def _process(task: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, An
     except Exception as exc:  # one bad document must not stop the batch
         out["error"] = _one_line(exc)
     out["seconds"] = round(time.monotonic() - start, 3)
+    # the worker keeps the books for its own document, so the parent, which shares
+    # the cores with the workers, does no per-document writing
+    _record(Path(config["out_dir"]), task, out)
+    out["recorded"] = True
     return out
+
+
+def _record(out: Path, task: Mapping[str, Any], res: Mapping[str, Any]) -> None:
+    """Write one document's rerun state (after its outputs); a failure removes any
+    stale memo of an earlier run, which must not contradict it."""
+    key = task["key"]
+    if res["status"] != "scored":
+        for ext in MEMO_EXTENSIONS.values():
+            (out / f"{key}{ext}").unlink(missing_ok=True)
+    total = res["result"]["score"]["total"] if res["result"] else None
+    state = {"fingerprint": task["fingerprint"], "path": res["path"], "status": res["status"],
+             "error": res["error"], "timeout": res.get("timeout", False), "total": total,
+             "outputs": res["outputs"]}
+    write_atomic(out / STATE_DIR / f"{key}.json", json.dumps(state, ensure_ascii=False, sort_keys=True, indent=2))
 
 
 _WARM_TEXT = (
@@ -590,6 +608,37 @@ def _load_state(state_dir: Path, key: str) -> dict[str, Any] | None:
         return None
 
 
+def _write_summary(path: str, scored: Sequence[Mapping[str, Any]], failures: Sequence[Mapping[str, str]],
+                   cs: CriteriaSet) -> None:
+    write_atomic(path, render_summary_html(scored, failures=failures, title=f"年度报告评估汇总（{cs.title}）"))
+
+
+def _summary_child(path: str, scored: Sequence[Mapping[str, Any]], failures: Sequence[Mapping[str, str]],
+                   cs: CriteriaSet) -> None:
+    try:
+        _write_summary(path, scored, failures, cs)
+    except BaseException:
+        os._exit(1)  # the parent redraws it and reports the real error
+    os._exit(0)
+
+
+def _write_sheets(sheets: Mapping[str, str], scored: Sequence[Mapping[str, Any]],
+                  failures: Sequence[Mapping[str, str]], cs: CriteriaSet) -> None:
+    """scores.xlsx, scores.csv and summary.html. The summary (matplotlib charts) is
+    drawn in a forked child while the parent writes the sheets: the workers are done,
+    so the second core is free, and the batch ends about a second sooner."""
+    child = None
+    if "fork" in mp.get_all_start_methods():
+        child = mp.get_context("fork").Process(target=_summary_child, args=(sheets["summary"], scored, failures, cs))
+        child.start()
+    write_atomic(sheets["xlsx"], render_xlsx(scored, criteria_set=cs, failures=failures))
+    write_atomic(sheets["csv"], render_csv(scored))
+    if child is not None:
+        child.join()
+    if child is None or child.exitcode != 0:
+        _write_summary(sheets["summary"], scored, failures, cs)
+
+
 def run_batch(
     inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     criteria_set: CriteriaSet | str = "core",
@@ -692,20 +741,17 @@ def run_batch(
             elif state["status"] == "failed":
                 report(DocOutcome(item.path, item.key, "failed", state.get("error"), None, 0.0, True))
                 continue
-        tasks.append({"path": item.path, "key": item.key, "overrides": item.overrides})
+        tasks.append({"path": item.path, "key": item.key, "overrides": item.overrides, "fingerprint": fp})
+
+    by_key = {t["key"]: t for t in tasks}
 
     def finished(res: dict[str, Any]) -> None:
         key = res["key"]
         total = res["result"]["score"]["total"] if res["result"] else None
         if res["status"] == "scored":
             results[res["path"]] = res["result"]
-        else:
-            for ext in MEMO_EXTENSIONS.values():  # no stale memo may contradict the failure
-                (out / f"{key}{ext}").unlink(missing_ok=True)
-        state = {"fingerprint": prints[key], "path": res["path"], "status": res["status"],
-                 "error": res["error"], "timeout": res.get("timeout", False), "total": total,
-                 "outputs": res["outputs"]}
-        write_atomic(state_dir / f"{key}.json", json.dumps(state, ensure_ascii=False, sort_keys=True, indent=2))
+        if not res.get("recorded"):  # the worker died or was killed: the parent records it
+            _record(out, by_key[key], res)
         report(DocOutcome(res["path"], key, res["status"], res["error"], total, res.get("seconds", 0.0),
                           False, tuple(res["outputs"])))
 
@@ -723,9 +769,6 @@ def run_batch(
     sheets = {k: str(out / name) for k, name in SHEETS.items()}
     prev = _load_state(state_dir, BATCH_STATE)
     if force or not prev or prev.get("fingerprint") != batch_fp or not all(Path(p).is_file() for p in sheets.values()):
-        write_atomic(sheets["xlsx"], render_xlsx(scored, criteria_set=cs, failures=failures))
-        write_atomic(sheets["csv"], render_csv(scored))
-        write_atomic(sheets["summary"], render_summary_html(scored, failures=failures,
-                                                            title=f"年度报告评估汇总（{cs.title}）"))
+        _write_sheets(sheets, scored, failures, cs)
         write_atomic(state_dir / f"{BATCH_STATE}.json", json.dumps({"fingerprint": batch_fp}, indent=2))
     return BatchReport(str(out), cs.id, ordered, sheets, round(time.monotonic() - t0, 3))

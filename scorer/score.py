@@ -27,6 +27,7 @@ import hashlib
 import re
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -149,8 +150,12 @@ def _num(x: float) -> str:
     return s
 
 
+@lru_cache(maxsize=1)
 def engine_version() -> str:
-    """The installed engine version (``xxgk-scorer`` metadata), else the source tree's."""
+    """The installed engine version (``xxgk-scorer`` metadata), else the source tree's.
+
+    Cached: reading package metadata costs about a millisecond, paid once per
+    document and once per batch input otherwise."""
     try:
         from importlib.metadata import version
 

@@ -32,6 +32,7 @@ from scorer.render import (
     score_table,
     write_atomic,
 )
+from scorer.render.sheet import competition_ranks
 from scorer.render.summary import cjk_font, cjk_font_path
 from scorer.score import score_assessed
 
@@ -141,6 +142,14 @@ def test_batch_workbook_rank_findings_failures(result):
     assert list(wb["failures"].iter_rows(values_only=True))[1] == ("bad.docx", "UnsupportedFormat: 不是有效的DOCX")
     evaluator = wb["指标与分值"]
     assert all(r[4] is None for r in evaluator.iter_rows(min_row=2, values_only=True))  # batch: left blank
+
+
+def test_competition_ranks_on_corpus_totals():
+    # equal totals share a rank and the next rank skips ("1224"), at batch scale
+    totals = [62.2, None, 72.2, 62.2, 0.0, 100.0, 72.2] * 300
+    ranks = competition_ranks(totals)
+    assert ranks[:7] == [901, None, 301, 901, 1501, 1, 301]
+    assert ranks == [None if t is None else 1 + sum(x is not None and x > t for x in totals) for t in totals]
 
 
 def test_csv_opens_in_excel(result):

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import csv
 import io
+from bisect import bisect_right
 from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 import pandera.pandas as pa
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pandera.typing import Series
@@ -86,10 +88,8 @@ def criteria_columns(results: Sequence[Mapping[str, Any]]) -> list[tuple[str, st
 def competition_ranks(totals: Sequence[float | None]) -> list[int | None]:
     """Competition ranking: equal totals share a rank, the next rank skips."""
     scored = sorted(t for t in totals if t is not None)
-    out: list[int | None] = []
-    for t in totals:
-        out.append(None if t is None else 1 + sum(1 for x in scored if x > t))
-    return out
+    # 1 + how many totals are strictly higher, by binary search (a batch has thousands)
+    return [None if t is None else 1 + len(scored) - bisect_right(scored, t) for t in totals]
 
 
 def score_table(results: Iterable[ResultLike]) -> pd.DataFrame:
@@ -187,18 +187,29 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _write_rows(ws: Any, header: Sequence[str], rows: Iterable[Sequence[Any]],
-                widths: Sequence[int] | None = None) -> None:
-    ws.append(list(header))
-    for cell in ws[1]:
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
-        cell.alignment = _WRAP
-    for row in rows:
-        ws.append([None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else v for v in row])
+                widths: Sequence[int] | None = None, wrap: Sequence[int] = ()) -> None:
+    """Stream a header and rows into a write-only sheet (openpyxl's fast mode: no
+    cell objects are kept, a batch has tens of thousands of cells). Widths and the
+    frozen header row must be set before the first row; the columns in ``wrap``
+    (0-based) wrap their text."""
     ws.freeze_panes = "A2"
     for i, h in enumerate(header, 1):
         w = widths[i - 1] if widths and i - 1 < len(widths) else max(8, min(40, 2 * len(str(h)) + 2))
         ws.column_dimensions[get_column_letter(i)].width = w
+    head = []
+    for h in header:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font, cell.fill, cell.alignment = _HEAD_FONT, _HEAD_FILL, _WRAP
+        head.append(cell)
+    ws.append(head)
+    for row in rows:
+        values: list[Any] = [None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else v for v in row]
+        for j in wrap:
+            if j < len(values) and values[j] is not None:
+                cell = WriteOnlyCell(ws, value=values[j])
+                cell.alignment = _WRAP
+                values[j] = cell
+        ws.append(values)
 
 
 def _criteria_source(results: Sequence[Mapping[str, Any]], criteria_set: CriteriaSet | None) -> list[Any]:
@@ -239,9 +250,8 @@ def render_xlsx(
     titles = {cid: (title, w) for cid, title, w in criteria_columns(dicts)}
     shown = display_table(df, titles)
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "得分表"
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("得分表")
     widths = [30, 6, 8, 6] + [10] * (len(shown.columns) - 7) + [8, 8, 40]
     _write_rows(ws, list(shown.columns), shown.itertuples(index=False, name=None), widths)
 
@@ -255,9 +265,7 @@ def render_xlsx(
                           RULES.get(f["id"], ("", "", ""))[2], SEVERITY_LABELS.get(f["severity"], f["severity"]),
                           f.get("where"), f["message"], f"{span[0]}–{span[1]}" if span else None])
     _write_rows(wf, ["机构", "年度", "文件", "规则", "问题类型", "严重程度", "位置", "说明", "字符位置"], frows,
-                [30, 6, 30, 16, 24, 8, 24, 60, 12])
-    for row in wf.iter_rows(min_row=2):
-        row[7].alignment = _WRAP
+                [30, 6, 30, 16, 24, 8, 24, 60, 12], wrap=(7,))
 
     wc = wb.create_sheet("指标与分值")
     single = dicts[0] if len(dicts) == 1 else None
@@ -274,10 +282,7 @@ def render_xlsx(
             ev = r.get("evidence") or []
             link = (f"「{ev[0]['quote'][:60]}」" if ev else None) or VERDICT_LABELS.get(r["verdict"])
         crows.append([title, weight, scoring_note(c), None, got, link])
-    _write_rows(wc, EVALUATOR_HEADER, crows, [28, 6, 60, 8, 8, 40])
-    for row in wc.iter_rows(min_row=2):
-        row[2].alignment = _WRAP
-        row[5].alignment = _WRAP
+    _write_rows(wc, EVALUATOR_HEADER, crows, [28, 6, 60, 8, 8, 40], wrap=(2, 5))
     if single:
         doc = single["document"]
         wc.append([])
