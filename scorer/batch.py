@@ -416,7 +416,8 @@ def _process(task: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, An
             if not os.path.isfile(task["path"]):
                 raise FileNotFoundError("文件不存在")
             result = score_document(task["path"], config["criteria_set"], **dict(task["overrides"]))
-            payload = {fmt: render(result, fmt) for fmt in config["formats"]}
+            data = result.to_dict()  # once, for the JSON and the sheet view
+            payload = {fmt: render(data if fmt == "json" else result, fmt) for fmt in config["formats"]}
         finally:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
@@ -425,7 +426,7 @@ def _process(task: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, An
             name = task["key"] + MEMO_EXTENSIONS[fmt]
             write_atomic(Path(config["out_dir"]) / name, payload[fmt])
             written.append(name)
-        out.update(status="scored", result=sheet_view(result.to_dict()), outputs=written)
+        out.update(status="scored", result=sheet_view(data), outputs=written)
     except DocumentTimeout:
         out.update(error=f"超时：超过单份文件时限{timeout:g}秒", timeout=True)
     except Exception as exc:  # one bad document must not stop the batch
