@@ -216,3 +216,28 @@ def test_whole_corpus_plus_five_broken_files(tmp_path):
     again = run_batch(src, "core", tmp_path / "out", jobs=2, formats=("json", "md"))
     assert not again.worked  # nothing redone, failures included (their bytes did not change)
     assert len(again.failures) == 5 and len(again.scored) == len(reports)
+
+
+def test_sheets_written_again_by_the_parent_when_the_child_fails(tmp_path, core, monkeypatch):
+    # the CSV and summary are drawn in a forked child; if it dies, the parent writes
+    # them itself (here a first-call failure that only the child sees)
+    marker, ok_pid = tmp_path / "failed-once", tmp_path / "ok-pid"
+    real = batch.render_csv
+
+    def flaky(scored):
+        if not marker.exists():  # a file, not a list: the child's memory is its own
+            marker.write_text(str(os.getpid()))
+            raise RuntimeError("boom")
+        ok_pid.write_text(str(os.getpid()))
+        return real(scored)
+
+    monkeypatch.setattr(batch, "render_csv", flaky)
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(CORPORA / "reports/029_pingtan_xingzhengshenpi_2024.txt", src)
+    report = run_batch(src, core, tmp_path / "out", jobs=1, formats=["json"])
+    assert report.ok and len(report.scored) == 1
+    assert (tmp_path / "out/scores.csv").read_bytes().startswith("\ufeff机构".encode("utf-8"))
+    assert (tmp_path / "out/summary.html").stat().st_size > 1000
+    assert int(marker.read_text()) != os.getpid()  # the child failed ...
+    assert int(ok_pid.read_text()) == os.getpid()  # ... and the parent wrote the sheets

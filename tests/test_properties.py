@@ -99,3 +99,48 @@ def test_noise_outside_tables_keeps_table_values(rnd: random.Random, n: int):
         noisy = extract_tables(load_bytes((head + middle + tail).encode("utf-8"), path.name))
         assert noisy.requests == base.requests
         assert noisy.review_litigation == base.review_litigation
+
+
+# --------------------------------------------------------------------------- JSON
+
+_json_leaf = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
+              | st.text(alphabet=st.characters(codec="utf-8"), max_size=12))
+_json_values = st.recursive(
+    _json_leaf,
+    lambda kids: st.lists(kids, max_size=4) | st.tuples(kids, kids)
+    | st.dictionaries(st.text(max_size=6), kids, max_size=4)
+    | st.dictionaries(st.integers(), kids, min_size=1, max_size=2),  # non-str keys: the fallback
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_json_values)
+def test_fast_json_writes_what_json_dumps_writes(value):
+    import json
+
+    from scorer.render.json import dumps
+
+    assert dumps(value) == json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2)
+
+
+def test_fast_json_edge_values():
+    import json
+
+    from scorer.render.json import dumps
+
+    edge = [float("nan"), float("inf"), -float("inf"), -0.0, 1e-7, 1e22, 0.1 + 0.2, 2**70, -1, True, None,
+            "", "\u2028\u0000\"\\/\t", "政府信息公开", {}, [], (), {"b": [], "a": {}}, [[{}]]]
+    for v in [*edge, edge, {"k": edge, "": {"z": 1, "y": (1, 2)}}]:
+        assert dumps(v) == json.dumps(v, ensure_ascii=False, sort_keys=True, indent=2)
+
+
+def test_fast_json_on_every_corpus_result():
+    import json
+
+    from scorer.render.json import dumps
+    from scorer.score import score_document
+
+    for f in sorted((CORPORA / "reports").glob("*.txt"))[:12]:
+        d = score_document(str(f), "core").to_dict()
+        assert dumps(d) == json.dumps(d, ensure_ascii=False, sort_keys=True, indent=2)
