@@ -31,6 +31,8 @@ REQUEST_COLUMN_LABELS: dict[str, str] = {
     "total": "总计",
 }
 APPLICANT_COLUMNS: tuple[str, ...] = REQUEST_COLUMNS[:6]
+#: 表三 rows of the identity 本年新收 + 上年结转 = 办理总计 + 结转下年 (rule T3-identity).
+IDENTITY_ROWS: tuple[str, ...] = ("new", "carried_over", "total", "carried_forward")
 
 REQUEST_ROW_LABELS: dict[str, str] = {
     "new": "一、本年新收政府信息公开申请数量",
@@ -86,6 +88,8 @@ REVIEW_GROUP_LABELS: dict[str, str] = {
     "litigation_after_review": "行政诉讼·复议后起诉",
 }
 REVIEW_COLUMNS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
+#: The four results whose sum is a 表四 group's 总计 (rule T4-sum).
+REVIEW_PARTS: tuple[str, ...] = REVIEW_COLUMNS[:4]
 REVIEW_COLUMN_LABELS: dict[str, str] = {
     "upheld": "结果维持",
     "corrected": "结果纠正",

@@ -30,8 +30,6 @@ _PROACTIVE_COLS = {
     "2019": ["new_made", "new_published", "total_published", "prev_items", "change", "decisions", "items", "amount"],
     "2021": ["issued", "repealed", "in_force", "decisions", "amount_wan_yuan"],
 }
-_IDENTITY_ROWS = ("new", "carried_over", "total", "carried_forward")
-_REVIEW_PARTS = ("upheld", "corrected", "other", "pending")
 
 Grid = list[list["float | None"]]
 
@@ -122,8 +120,8 @@ def failing_rules(name: str, table: dict[str, dict[str, Any]], rows: list[str], 
         if _row_sums_break(g, cols, L.APPLICANT_COLUMNS):
             bad.add("T3-row-sum")
         at = {r: i for i, r in enumerate(rows)}
-        if all(r in at for r in _IDENTITY_ROWS):
-            a, b, t, f = (g[at[r]] for r in _IDENTITY_ROWS)
+        if all(r in at for r in L.IDENTITY_ROWS):
+            a, b, t, f = (g[at[r]] for r in L.IDENTITY_ROWS)
             for j in range(len(cols)):
                 if None not in (a[j], b[j], t[j], f[j]) and a[j] + b[j] != t[j] + f[j]:  # type: ignore[operator]
                     bad.add("T3-identity")
@@ -134,7 +132,7 @@ def failing_rules(name: str, table: dict[str, dict[str, Any]], rows: list[str], 
             if any(_sum_breaks(parts, t) for parts, t in zip(by_column, g[at["total"]])):
                 bad.add("T3-results-sum")
     elif name == "review_litigation":
-        if _row_sums_break(g, cols, _REVIEW_PARTS):
+        if _row_sums_break(g, cols, L.REVIEW_PARTS):
             bad.add("T4-sum")
     return frozenset(bad)
 

@@ -44,9 +44,6 @@ def _integral(s: pd.Series) -> pd.Series:
 # pairwise, from a contiguous copy), so that fractional cells round as they did with
 # the pandas expressions (tests compare the two).
 
-_IDENTITY_ROWS = ["new", "carried_over", "total", "carried_forward"]
-_REVIEW_PARTS = ["upheld", "corrected", "other", "pending"]
-
 
 def _by_column(df: pd.DataFrame) -> np.ndarray:
     """The values as columns x rows (a view of the frame's single float block)."""
@@ -68,12 +65,12 @@ def _row_sum_by_row(df: pd.DataFrame) -> np.ndarray:
 
 def _t4_by_row(df: pd.DataFrame) -> np.ndarray:
     """表四, per group: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结."""
-    return _sum_by_row(df, _REVIEW_PARTS)
+    return _sum_by_row(df, list(L.REVIEW_PARTS))
 
 
 def _identity_by_column(df: pd.DataFrame) -> np.ndarray | None:
     """表三, per column: 本年新收 + 上年结转 = 办理总计 + 结转下年 (None: a row is absent)."""
-    at = df.index.get_indexer(_IDENTITY_ROWS)
+    at = df.index.get_indexer(list(L.IDENTITY_ROWS))
     if (at < 0).any():
         return None
     a, b, t, f = _by_column(df)[:, at].T
@@ -383,11 +380,11 @@ def _row_sum(table: str, at: _Values, row: str, col: str, check: str):
 
 
 def _identity(table: str, at: _Values, row: str, col: str, check: str):
-    a, b, t, f = (_n(at(r, col)) for r in _IDENTITY_ROWS)
+    a, b, t, f = (_n(at(r, col)) for r in L.IDENTITY_ROWS)
     return (
         f"requests.*.{col}",
         f"本年新收{a} + 上年结转{b} ≠ 办理总计{t} + 结转下年{f}（{_T[col]}列）",
-        [f"requests.{r}.{col}" for r in _IDENTITY_ROWS],
+        [f"requests.{r}.{col}" for r in L.IDENTITY_ROWS],
         {"new": a, "carried_over": b, "total": t, "carried_forward": f},
     )
 
