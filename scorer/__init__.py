@@ -31,6 +31,8 @@ __all__ = [
     "validate_document",
     "load_criteria",
     "score_document",
+    "ScoreOptions",
+    "Upload",
     "Document",
     "Finding",
     "Result",
@@ -47,7 +49,9 @@ _LAZY = {
     "extract_tables": ("scorer.tables", "extract_tables"),
     "validate_document": ("scorer.validate", "validate_document"),
     "load_criteria": ("scorer.criteria", "load_criteria"),
-    "score_document": ("scorer.score", "score_document"),
+    "score_document": ("scorer.pipeline", "score_document"),
+    "ScoreOptions": ("scorer.pipeline", "ScoreOptions"),
+    "Upload": ("scorer.pipeline", "Upload"),
 }
 
 

@@ -40,7 +40,8 @@ from pandera.typing import Series
 from scorer.errors import ManifestError, ScorerError
 from scorer.model import CriteriaSet
 from scorer.render import MEMO_EXTENSIONS, render, render_csv, render_summary_html, render_xlsx, write_atomic
-from scorer.score import criteria_fingerprint, engine_version, score_document
+from scorer.pipeline import ScoreOptions, score_document
+from scorer.score import criteria_fingerprint, engine_version
 
 __all__ = [
     "run_batch",
@@ -415,7 +416,7 @@ def _process(task: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, An
         try:
             if not os.path.isfile(task["path"]):
                 raise FileNotFoundError("文件不存在")
-            result = score_document(task["path"], config["criteria_set"], **dict(task["overrides"]))
+            result = score_document(task["path"], config["criteria_set"], ScoreOptions.of(**dict(task["overrides"])))
             data = result.to_dict()  # once, for the JSON and the sheet view
             payload = {fmt: render(data if fmt == "json" else result, fmt) for fmt in config["formats"]}
         finally:

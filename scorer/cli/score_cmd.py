@@ -19,9 +19,11 @@ criteria_option = click.option(
 )
 
 
-def _meta(encoding, kind, agency, report_year, published_on) -> dict:
-    return {"encoding": encoding, "kind": kind, "agency": agency, "report_year": report_year,
-            "published_on": published_on}
+def _options(deadline, encoding, kind, agency, report_year, published_on):
+    from scorer.pipeline import ScoreOptions
+
+    return ScoreOptions.of(deadline=deadline, encoding=encoding, kind=kind, agency=agency,
+                           report_year=report_year, published_on=published_on)
 
 
 @cli.command()
@@ -46,15 +48,15 @@ def score(files, criteria, out, fmt, deadline, encoding, kind, agency, report_ye
     """
     from scorer.criteria import load_criteria
     from scorer.render import render, write_atomic
-    from scorer.score import score_document
+    from scorer.pipeline import score_document
 
     cs = load_criteria(criteria)
-    meta = _meta(encoding, kind, agency, report_year, published_on)
+    opts = _options(deadline, encoding, kind, agency, report_year, published_on)
     to_stdout = out is None and len(files) == 1 and fmt in _STDOUT_FORMATS
     results, errors = [], []
     for f in files:
         try:
-            results.append((f, score_document(f, cs, deadline=deadline, **meta)))
+            results.append((f, score_document(f, cs, opts)))
         except ScorerError as exc:
             if len(files) == 1:
                 raise
@@ -141,10 +143,9 @@ def check(file, criteria, deadline, encoding, kind, agency, report_year, publish
       xxgk check draft.docx --published-on 2025-01-20
     """
     from scorer.render import has_errors, render_check
-    from scorer.score import score_document
+    from scorer.pipeline import score_document
 
-    result = score_document(file, criteria, deadline=deadline,
-                            **_meta(encoding, kind, agency, report_year, published_on))
+    result = score_document(file, criteria, _options(deadline, encoding, kind, agency, report_year, published_on))
     click.echo(render_check(result), nl=False)
     if has_errors(result):
         sys.exit(EXIT_DEFECTS)
