@@ -19,7 +19,7 @@ from typing import Any
 
 from scorer.model import CriteriaSet, Document, Result
 
-__all__ = ["ScoreOptions", "Upload", "score_document", "prepare_document", "NOT_A_REPORT_WORDS"]
+__all__ = ["ScoreOptions", "Upload", "Scored", "run", "score_document", "prepare_document", "NOT_A_REPORT_WORDS"]
 
 
 @dataclass(frozen=True)
@@ -109,12 +109,21 @@ def prepare_document(source: Any, options: ScoreOptions | None = None) -> Docume
     return doc
 
 
+@dataclass(frozen=True)
+class Scored:
+    """A result with the document it was read from (front ends that show the text,
+    such as the web page, highlight ``result`` spans in ``document.text``)."""
+
+    document: Document
+    result: Result
+
+
 def score_document(
     source: Any,
     criteria: CriteriaSet | str = "core",
     options: ScoreOptions | None = None,
 ) -> Result:
-    """Score one annual report against a criteria set.
+    """Score one annual report against a criteria set; :func:`run` without the document.
 
     Parameters
     ----------
@@ -145,6 +154,15 @@ def score_document(
     >>> r = score_document("corpora/seeds/003_8030f6624176119d.txt")  # doctest: +SKIP
     >>> r.score["total"]  # doctest: +SKIP
     """
+    return run(source, criteria, options).result
+
+
+def run(
+    source: Any,
+    criteria: CriteriaSet | str = "core",
+    options: ScoreOptions | None = None,
+) -> Scored:
+    """Read, check and score one report: the pipeline itself (see :func:`score_document`)."""
     from scorer.criteria import load_criteria
     from scorer.evidence import assess_all
     from scorer.score import score_assessed
@@ -156,7 +174,8 @@ def score_document(
     tables = extract_tables(doc)
     findings = list(tables.findings) + list(validate_document(doc, tables))
     assessments = assess_all(doc, cs)
-    return score_assessed(
+    result = score_assessed(
         doc, cs, tables=tables.to_dict(), format_version=tables.format_version,
         findings=findings, assessments=assessments,
     )
+    return Scored(doc, result)
