@@ -14,7 +14,7 @@ from typing import Any
 
 from scorer.model import SECTION_KEYS, SECTION_TITLES, Document, Finding, make_finding
 from scorer.tables import TableResult
-from scorer.tables.quick import check_tables
+from scorer.tables.check import check_tables
 
 __all__ = ["validate_document", "finding_sort_key"]
 

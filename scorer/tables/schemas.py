@@ -27,86 +27,47 @@ from pandera.typing import Index, Series
 
 from scorer.model import Finding, make_finding
 from scorer.tables import labels as L
-from scorer.tables.quick import grid, result_leaves, table_specs
+from scorer.tables import arithmetic as A
+from scorer.tables.quick import table_specs
 from scorer.tables.result import TableResult
 
 _T = L.REQUEST_COLUMN_LABELS
 
 
-def _integral(s: pd.Series) -> pd.Series:
-    return s.isna() | (s == np.round(s))
+def _cell_verdicts(s: pd.Series) -> pd.Series:
+    """``T-cell`` over one column: :func:`scorer.tables.arithmetic.cell_ok` per cell."""
+    column = str(s.name)
+    return s.map(lambda x: A.cell_ok(None if x != x else x, column)).astype(bool)
 
 
 # --------------------------------------------------------------------------- rule verdicts
-# True where the rule holds or one of its cells is unknown: over rows for a row rule,
-# over columns for a column rule. numpy on the frame's own float block, summing the
-# way pandas does (a row's few parts left to right; a column over the result rows
-# pairwise, from a contiguous copy), so that fractional cells round as they did with
-# the pandas expressions (tests compare the two).
+# The checks wrap the verdict functions of scorer.tables.arithmetic, which the plain
+# pre-check calls too. A column rule's verdict is reported on the row that carries it
+# (结转下年 for T3-identity, 总计 for T3-results-sum).
 
 
-def _by_column(df: pd.DataFrame) -> np.ndarray:
-    """The values as columns x rows (a view of the frame's single float block)."""
-    return df.to_numpy().T
+def _grid(df: pd.DataFrame) -> tuple[A.Grid, list[str], list[str]]:
+    """The frame as the arithmetic's grid (NaN → None), its row and column keys."""
+    g = [[None if x != x else x for x in row] for row in df.to_numpy().tolist()]
+    return g, [str(r) for r in df.index], [str(c) for c in df.columns]
 
 
-def _sum_by_row(df: pd.DataFrame, parts: list[str]) -> np.ndarray:
-    v = _by_column(df)
-    p = v[df.columns.get_indexer(parts)]
-    t = v[df.columns.get_loc("total")]
-    known = ~np.isnan(p).any(axis=0) & ~np.isnan(t)
-    return ~known | (p.sum(axis=0) == t)
-
-
-def _row_sum_by_row(df: pd.DataFrame) -> np.ndarray:
-    """表三, per row: 总计 = 六类申请人之和."""
-    return _sum_by_row(df, list(L.APPLICANT_COLUMNS))
-
-
-def _t4_by_row(df: pd.DataFrame) -> np.ndarray:
-    """表四, per group: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结."""
-    return _sum_by_row(df, list(L.REVIEW_PARTS))
-
-
-def _identity_by_column(df: pd.DataFrame) -> np.ndarray | None:
-    """表三, per column: 本年新收 + 上年结转 = 办理总计 + 结转下年 (None: a row is absent)."""
-    at = df.index.get_indexer(list(L.IDENTITY_ROWS))
-    if (at < 0).any():
-        return None
-    a, b, t, f = _by_column(df)[:, at].T
-    known = ~(np.isnan(a) | np.isnan(b) | np.isnan(t) | np.isnan(f))
-    return ~known | (a + b == t + f)
-
-
-def _results_sum_by_column(df: pd.DataFrame) -> np.ndarray | None:
-    """表三, per column: （七）总计 = 各项办理结果之和 (None: no 总计 row)."""
-    if "total" not in df.index:
-        return None
-    v = _by_column(df)
-    part = np.ascontiguousarray(v[:, df.index.get_indexer(_leaves(df.index))])
-    t = v[:, df.index.get_loc("total")]
-    known = ~np.isnan(part).any(axis=1) & ~np.isnan(t)
-    return ~known | (part.sum(axis=1) == t)
-
-
-def _on_row(df: pd.DataFrame, row: str, by_column: np.ndarray | None) -> pd.Series:
-    """A column rule's row verdict: False at ``row`` when any column breaks the rule."""
-    ok = np.ones(len(df), dtype=bool)
-    if by_column is not None and not by_column.all():
-        ok[df.index.get_loc(row)] = False
-    return pd.Series(ok, index=df.index)
+def _row_verdict(rule: str, df: pd.DataFrame) -> pd.Series:
+    """A rule's verdict per row of the frame."""
+    g, rows, cols = _grid(df)
+    verdicts = A.rule_verdicts(rule, g, rows, cols)
+    ok = [True] * len(rows)
+    if rule in A.ROW_RULES:
+        ok = list(verdicts or ok)
+    elif verdicts is not None and not all(verdicts):
+        ok[rows.index(A.CARRIER_ROW[rule])] = False
+    return pd.Series(ok, index=df.index, dtype=bool)
 
 
 def _broken_cells(rule: str, df: pd.DataFrame) -> set[tuple[str, str]]:
     """(row, column) of the cells that carry a broken dataframe rule."""
-    if rule in ("T3-row-sum", "T4-sum"):
-        by_row = (_row_sum_by_row if rule == "T3-row-sum" else _t4_by_row)(df)
-        return {(str(r), "total") for r in df.index[~by_row]}
-    row, verdict = ("carried_forward", _identity_by_column) if rule == "T3-identity" else ("total", _results_sum_by_column)
-    by_column = verdict(df)
-    if by_column is None:
-        return set()
-    return {(row, str(c)) for c in df.columns[~by_column]}
+    g, rows, cols = _grid(df)
+    return A.broken_cells(rule, g, rows, cols)
 
 
 class RequestsSchema(pa.DataFrameModel):
@@ -114,13 +75,13 @@ class RequestsSchema(pa.DataFrameModel):
     2021 format, 23 in 2019), columns the seven applicant columns."""
 
     row: Index[str] = pa.Field(isin=sorted(set(L.REQUEST_ROWS_2021) | set(L.REQUEST_ROWS_2019)), title="行")
-    natural_person: Series[float] = pa.Field(ge=0, nullable=True, title=_T["natural_person"])
-    business: Series[float] = pa.Field(ge=0, nullable=True, title=_T["business"])
-    research: Series[float] = pa.Field(ge=0, nullable=True, title=_T["research"])
-    social_org: Series[float] = pa.Field(ge=0, nullable=True, title=_T["social_org"])
-    legal_service: Series[float] = pa.Field(ge=0, nullable=True, title=_T["legal_service"])
-    other_org: Series[float] = pa.Field(ge=0, nullable=True, title=_T["other_org"])
-    total: Series[float] = pa.Field(ge=0, nullable=True, title=_T["total"])
+    natural_person: Series[float] = pa.Field(nullable=True, title=_T["natural_person"])
+    business: Series[float] = pa.Field(nullable=True, title=_T["business"])
+    research: Series[float] = pa.Field(nullable=True, title=_T["research"])
+    social_org: Series[float] = pa.Field(nullable=True, title=_T["social_org"])
+    legal_service: Series[float] = pa.Field(nullable=True, title=_T["legal_service"])
+    other_org: Series[float] = pa.Field(nullable=True, title=_T["other_org"])
+    total: Series[float] = pa.Field(nullable=True, title=_T["total"])
 
     class Config:
         strict = True
@@ -128,72 +89,68 @@ class RequestsSchema(pa.DataFrameModel):
 
     @pa.check(*L.REQUEST_COLUMNS, name="T-cell")
     def whole_counts(cls, s: pd.Series) -> pd.Series:
-        """申请件数应为整数。"""
-        return _integral(s)
+        """申请件数应为非负整数。"""
+        return _cell_verdicts(s)
 
     @pa.dataframe_check(name="T3-row-sum")
     def row_sum(cls, df: pd.DataFrame) -> Series[bool]:
         """每一行：总计 = 六类申请人之和。"""
-        return pd.Series(_row_sum_by_row(df), index=df.index)
+        return _row_verdict("T3-row-sum", df)
 
     @pa.dataframe_check(name="T3-identity")
     def identity(cls, df: pd.DataFrame) -> Series[bool]:
         """每一列：本年新收 + 上年结转 = 办理总计 + 结转下年度继续办理（结果记在结转下年行）。"""
-        return _on_row(df, "carried_forward", _identity_by_column(df))
+        return _row_verdict("T3-identity", df)
 
     @pa.dataframe_check(name="T3-results-sum")
     def results_sum(cls, df: pd.DataFrame) -> Series[bool]:
         """每一列：（七）总计 = 各项办理结果之和（结果记在总计行）。"""
-        return _on_row(df, "total", _results_sum_by_column(df))
-
-
-def _leaves(index: pd.Index) -> list[str]:
-    return result_leaves(list(index))
+        return _row_verdict("T3-results-sum", df)
 
 
 class ReviewLitigationSchema(pa.DataFrameModel):
     """表四 政府信息公开行政复议、行政诉讼情况: rows are the three groups."""
 
     group: Index[str] = pa.Field(isin=list(L.REVIEW_GROUPS), title="类别")
-    upheld: Series[float] = pa.Field(ge=0, nullable=True, title="结果维持")
-    corrected: Series[float] = pa.Field(ge=0, nullable=True, title="结果纠正")
-    other: Series[float] = pa.Field(ge=0, nullable=True, title="其他结果")
-    pending: Series[float] = pa.Field(ge=0, nullable=True, title="尚未审结")
-    total: Series[float] = pa.Field(ge=0, nullable=True, title="总计")
+    upheld: Series[float] = pa.Field(nullable=True, title="结果维持")
+    corrected: Series[float] = pa.Field(nullable=True, title="结果纠正")
+    other: Series[float] = pa.Field(nullable=True, title="其他结果")
+    pending: Series[float] = pa.Field(nullable=True, title="尚未审结")
+    total: Series[float] = pa.Field(nullable=True, title="总计")
 
     class Config:
         strict = True
         title = "表四 政府信息公开行政复议、行政诉讼情况"
 
-    @pa.check("upheld", "corrected", "other", "pending", "total", name="T-cell")
+    @pa.check(*L.REVIEW_COLUMNS, name="T-cell")
     def whole_counts(cls, s: pd.Series) -> pd.Series:
-        """案件数应为整数。"""
-        return _integral(s)
+        """案件数应为非负整数。"""
+        return _cell_verdicts(s)
 
     @pa.dataframe_check(name="T4-sum")
     def group_sum(cls, df: pd.DataFrame) -> Series[bool]:
         """每一类：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计。"""
-        return pd.Series(_t4_by_row(df), index=df.index)
+        return _row_verdict("T4-sum", df)
 
 
 class Proactive2021Schema(pa.DataFrameModel):
     """表二 主动公开政府信息情况（2021 格式）: rows 规章 … 行政事业性收费."""
 
     row: Index[str] = pa.Field(isin=[d.key for d in L.PROACTIVE_ROWS_2021], title="信息内容")
-    issued: Series[float] = pa.Field(ge=0, nullable=True, title="本年制发件数")
-    repealed: Series[float] = pa.Field(ge=0, nullable=True, title="本年废止件数")
-    in_force: Series[float] = pa.Field(ge=0, nullable=True, title="现行有效件数")
-    decisions: Series[float] = pa.Field(ge=0, nullable=True, title="本年处理决定数量")
-    amount_wan_yuan: Series[float] = pa.Field(ge=0, nullable=True, title="本年收费金额（单位：万元）")
+    issued: Series[float] = pa.Field(nullable=True, title="本年制发件数")
+    repealed: Series[float] = pa.Field(nullable=True, title="本年废止件数")
+    in_force: Series[float] = pa.Field(nullable=True, title="现行有效件数")
+    decisions: Series[float] = pa.Field(nullable=True, title="本年处理决定数量")
+    amount_wan_yuan: Series[float] = pa.Field(nullable=True, title="本年收费金额（单位：万元）")
 
     class Config:
         strict = True
         title = "表二 主动公开政府信息情况（2021）"
 
-    @pa.check("issued", "repealed", "in_force", "decisions", name="T-cell")
+    @pa.check("issued", "repealed", "in_force", "decisions", "amount_wan_yuan", name="T-cell")
     def whole_counts(cls, s: pd.Series) -> pd.Series:
-        """件数应为整数。"""
-        return _integral(s)
+        """件数应为非负整数，收费金额不为负。"""
+        return _cell_verdicts(s)
 
 
 class Proactive2019Schema(pa.DataFrameModel):
@@ -201,23 +158,24 @@ class Proactive2019Schema(pa.DataFrameModel):
     处罚/强制, 收费, 政府集中采购."""
 
     row: Index[str] = pa.Field(isin=[d.key for d in L.PROACTIVE_ROWS_2019], title="信息内容")
-    new_made: Series[float] = pa.Field(ge=0, nullable=True, title="本年新制作数量")
-    new_published: Series[float] = pa.Field(ge=0, nullable=True, title="本年新公开数量")
-    total_published: Series[float] = pa.Field(ge=0, nullable=True, title="对外公开总数量")
-    prev_items: Series[float] = pa.Field(ge=0, nullable=True, title="上一年项目数量")
+    new_made: Series[float] = pa.Field(nullable=True, title="本年新制作数量")
+    new_published: Series[float] = pa.Field(nullable=True, title="本年新公开数量")
+    total_published: Series[float] = pa.Field(nullable=True, title="对外公开总数量")
+    prev_items: Series[float] = pa.Field(nullable=True, title="上一年项目数量")
     change: Series[float] = pa.Field(nullable=True, title="本年增/减")  # may be negative
-    decisions: Series[float] = pa.Field(ge=0, nullable=True, title="处理决定数量")
-    items: Series[float] = pa.Field(ge=0, nullable=True, title="采购项目数量")
-    amount: Series[float] = pa.Field(ge=0, nullable=True, title="采购总金额（万元）")
+    decisions: Series[float] = pa.Field(nullable=True, title="处理决定数量")
+    items: Series[float] = pa.Field(nullable=True, title="采购项目数量")
+    amount: Series[float] = pa.Field(nullable=True, title="采购总金额（万元）")
 
     class Config:
         strict = True
         title = "表二 主动公开政府信息情况（2019）"
 
-    @pa.check("new_made", "new_published", "total_published", "prev_items", "change", "decisions", "items", name="T-cell")
+    @pa.check("new_made", "new_published", "total_published", "prev_items", "change", "decisions", "items",
+              "amount", name="T-cell")
     def whole_counts(cls, s: pd.Series) -> pd.Series:
-        """件数、项目数应为整数。"""
-        return _integral(s)
+        """件数、项目数应为非负整数（本年增/减可为负），金额不为负。"""
+        return _cell_verdicts(s)
 
 
 # --------------------------------------------------------------------------- frames
@@ -226,7 +184,7 @@ class Proactive2019Schema(pa.DataFrameModel):
 def _frame(table: dict[str, dict[str, Any]], rows: list[str], cols: list[str], index_name: str) -> pd.DataFrame:
     # one float64 block straight from numpy (None -> NaN): cheaper than pandas
     # building it from a list of lists
-    data = np.array(grid(table, rows, cols), dtype=float).reshape(len(rows), len(cols))
+    data = np.array(A.grid(table, rows, cols), dtype=float).reshape(len(rows), len(cols))
     return pd.DataFrame(data, index=pd.Index(rows, name=index_name), columns=cols)
 
 
@@ -390,7 +348,7 @@ def _identity(table: str, at: _Values, row: str, col: str, check: str):
 
 
 def _results_sum(table: str, at: _Values, row: str, col: str, check: str):
-    leaves = result_leaves(at.rows)
+    leaves = A.result_leaves(at.rows)
     s = _n(at.column_sum(leaves, col))
     t = _n(at("total", col))
     return (
