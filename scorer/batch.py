@@ -41,7 +41,7 @@ from scorer.errors import ManifestError, ScorerError
 from scorer.model import CriteriaSet
 from scorer.render import MEMO_EXTENSIONS, render, render_csv, render_summary_html, render_xlsx, write_atomic
 from scorer.pipeline import ScoreOptions, score_document
-from scorer.score import criteria_fingerprint, engine_version
+from scorer.provenance import criteria_fingerprint, engine_version
 
 __all__ = [
     "run_batch",

@@ -9,8 +9,10 @@ text; every quote the engine shows can be located with them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from scorer.rules import rule as rule_entry
 
 Span = tuple[int, int]
 
@@ -23,15 +25,6 @@ SECTION_KEYS: tuple[str, ...] = (
     "problems",
     "other",
 )
-
-SECTION_TITLES: dict[str, str] = {
-    "overview": "一、总体情况",
-    "proactive": "二、主动公开政府信息情况",
-    "requests": "三、收到和处理政府信息公开申请情况",
-    "review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
-    "problems": "五、存在的主要问题及改进情况",
-    "other": "六、其他需要报告的事项",
-}
 
 DOCUMENT_KINDS: tuple[str, ...] = ("report", "yaodian", "plan", "other")
 
@@ -153,28 +146,10 @@ class Document:
 
 # --------------------------------------------------------------------------- findings
 
-#: rule id -> (severity, category, Chinese title). domain.md §6 is the source.
-RULES: dict[str, tuple[str, str, str]] = {
-    "T3-identity": ("error", "table", "表三勾稽关系：新收+上年结转=办理总计+结转下年"),
-    "T3-results-sum": ("error", "table", "表三办理结果合计与总计不符"),
-    "T3-row-sum": ("error", "table", "表三各申请人类别之和与总计不符"),
-    "T4-sum": ("error", "table", "表四结果之和与总计不符"),
-    "T-cell": ("error", "table", "表格单元格无法读取或取值不当"),
-    "T2-in-force": ("warning", "table", "表二现行有效件数与上年不衔接"),
-    "T3-carry-chain": ("error", "table", "表三上年结转与上年度报告结转下年不符"),
-    "S-section-missing": ("error", "structure", "缺少法定章节"),
-    "S-table-missing": ("error", "structure", "缺少法定表格或表格不完整"),
-    "S-format-outdated": ("warning", "structure", "使用了过时的年报格式"),
-    "X-text-table": ("error", "consistency", "正文数字与表格不一致"),
-    "Y-year": ("warning", "consistency", "正文出现错误的报告年度"),
-    "P-late": ("error", "timeliness", "逾期发布"),
-    "Q-repeat": ("warning", "consistency", "内容与上年度报告高度雷同"),
-}
-
-
 @dataclass(frozen=True)
 class Finding:
-    """A defect found in a report. ``severity`` defaults from :data:`RULES`; a
+    """A defect found in a report. ``severity`` defaults from the rule registry
+    (:data:`scorer.rules.RULES`); a
     ``T-cell`` about a blank/placeholder cell is a warning, and one about digits the
     engine could not split with certainty is ``info`` (for a person to check; it
     costs no points)."""
@@ -185,6 +160,7 @@ class Finding:
     message: str  # Chinese, with the numbers
     span: Span | None = None
     numbers: tuple[tuple[str, Any], ...] = ()  # ordered (name, value) pairs
+    location: str | None = None  # Chinese, set when the result is scored
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -194,6 +170,7 @@ class Finding:
             "message": self.message,
             "span": list(self.span) if self.span else None,
             "numbers": {k: v for k, v in self.numbers},
+            "location": self.location,
         }
 
 
@@ -205,12 +182,17 @@ def make_finding(
     numbers: dict[str, Any] | None = None,
     severity: str | None = None,
 ) -> Finding:
-    """Build a :class:`Finding`, taking the severity from :data:`RULES`."""
-    if rule not in RULES:
-        raise ValueError(f"unknown rule id {rule!r}; known: {', '.join(RULES)}")
+    """Build a :class:`Finding`, taking the severity from the rule registry.
+
+    Raises
+    ------
+    ValueError
+        For a rule id that is not in :data:`scorer.rules.RULES`.
+    """
+    default = rule_entry(rule).severity
     return Finding(
         id=rule,
-        severity=severity or RULES[rule][0],
+        severity=severity or default,
         where=where,
         message=message,
         span=span,
@@ -371,7 +353,7 @@ class Result:
     score: dict[str, Any]
     criteria_set: str = "core"
     engine_version: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    criteria_set_title: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -381,5 +363,6 @@ class Result:
             "criteria": [c.to_dict() for c in self.criteria],
             "score": self.score,
             "criteria_set": self.criteria_set,
+            "criteria_set_title": self.criteria_set_title,
             "engine_version": self.engine_version,
         }

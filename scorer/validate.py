@@ -12,13 +12,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from scorer.model import SECTION_KEYS, SECTION_TITLES, Document, Finding, make_finding
+from scorer.model import SECTION_KEYS, Document, Finding, make_finding
 from scorer.tables import TableResult
 from scorer.tables.check import check_tables
+from scorer.words import SECTION_TITLES, TABLE_NAMES
 
 __all__ = ["validate_document", "finding_sort_key"]
 
-_TABLE_CN = {"proactive": "表二", "requests": "表三", "review_litigation": "表四"}
 _SECTION_OF_TABLE = {"proactive": "proactive", "requests": "requests", "review_litigation": "review_litigation"}
 # Headings the section detector may miss (renumbered or reworded sections).
 _FALLBACK_HEADINGS = {
@@ -124,7 +124,7 @@ def _tables_present(doc: Document, tables: TableResult) -> list[Finding]:
                 make_finding(
                     "S-table-missing",
                     f"table:{name}",
-                    f"{where_sec}未找到{_TABLE_CN[name]}（{SECTION_TITLES[name][2:]}）",
+                    f"{where_sec}未找到{TABLE_NAMES[name]}（{SECTION_TITLES[name][2:]}）",
                     (at, sec.end if sec else at),
                     {"table": name},
                 )
@@ -136,9 +136,9 @@ def _tables_present(doc: Document, tables: TableResult) -> list[Finding]:
                 make_finding(
                     "S-table-missing",
                     f"table:{name}",
-                    f"{_TABLE_CN[name]}不完整：表格在中途结束，缺少{len(missing)}行（自“{_row_cn(name, missing[0])}”起）"
+                    f"{TABLE_NAMES[name]}不完整：表格在中途结束，缺少{len(missing)}行（自“{_row_cn(name, missing[0])}”起）"
                     if missing
-                    else f"{_TABLE_CN[name]}不完整",
+                    else f"{TABLE_NAMES[name]}不完整",
                     span,
                     {"table": name, "missing_rows": len(missing)},
                 )

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from scorer.cli import cli
 from scorer.render import render_json
-from scorer.score import score_document
+from scorer.pipeline import score_document
 from tests.conftest import CORPORA, seed
 
 S003 = str(seed("003"))

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from scorer.cli import cli
 from scorer.criteria import CORE_IDS, list_criteria, load_criteria, shipped_dir, shipped_names
 from scorer.errors import CriteriaError
-from scorer.model import RULES, SCORING_KINDS
+from scorer.model import SCORING_KINDS
+from scorer.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path("tests/fixtures/criteria")

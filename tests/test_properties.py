@@ -50,7 +50,7 @@ def test_loader_and_tables_on_report_like_text(text):
 @_SETTINGS
 @given(report_like)
 def test_scoring_raises_only_project_errors(text):
-    from scorer.score import score_document
+    from scorer.pipeline import score_document
 
     try:
         doc = load_bytes(text.encode("utf-8", "replace"), "gen.txt", kind="report")
@@ -139,7 +139,7 @@ def test_fast_json_on_every_corpus_result():
     import json
 
     from scorer.render.json import dumps
-    from scorer.score import score_document
+    from scorer.pipeline import score_document
 
     for f in sorted((CORPORA / "reports").glob("*.txt"))[:12]:
         d = score_document(str(f), "core").to_dict()

@@ -79,8 +79,24 @@ def test_markdown_memo_says_it_in_plain_words(result):
     assert "> 建议：" in md
 
 
-def test_memo_from_json_alone_still_locates_findings(result):
-    md = render_markdown(json.loads(render_json(result)))
+def test_memo_from_stored_json_is_the_memo_at_scoring_time(result):
+    """Renderers read the JSON contract only: a memo rebuilt from a stored result
+    (a batch rerun, the results store) is byte-identical to the first one."""
+    from scorer.render import render, render_check
+
+    stored = json.loads(render_json(result))
+    for fmt in ("md", "html", "docx", "json"):
+        assert render(stored, fmt) == render(result, fmt), fmt
+    assert render_check(stored) == render_check(result)
+    assert "第8行" in render_markdown(stored) and "字符位置" not in render_markdown(stored)
+
+
+def test_memo_from_json_without_locations_falls_back_to_offsets(result):
+    """A result stored before findings carried their location still renders."""
+    old = json.loads(render_json(result))
+    for f in old["findings"]:
+        del f["location"]
+    md = render_markdown(old)
     assert "字符位置" in md and "总分：62.2" in md
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from scorer.model import Assessment, CriteriaSet, Criterion, make_finding
-from scorer.score import _round, is_whole_government, score_assessed, statutory_deadline
+from scorer.deadline import is_whole_government, statutory_deadline
+from scorer.explain import finding_note
+from scorer.score import _round, score_assessed
 
 _spec = importlib.util.spec_from_file_location(
     "score_synth", Path(__file__).parent / "fixtures" / "score" / "synth.py")
@@ -123,13 +125,19 @@ def test_missing_assessment_is_not_assessable():
 
 
 def test_finding_notes_have_numbers_and_location():
-    r = run()
-    notes = r.extra["finding_notes"]
+    doc = synth.make_doc()
+    r = run(doc)
+    notes = [finding_note(doc, f) for f in r.findings]
     t3 = next(n for n in notes if "T3-identity" in n)
     assert "本年新收3 + 上年结转0 ≠ 办理总计2 + 结转下年0" in t3
     assert "三、收到和处理政府信息公开申请情况，第8行" in t3
     fmt = next(n for n in notes if "S-format-outdated" in n)
     assert fmt.startswith("【提醒】") and "二、主动公开政府信息情况，第7行" in fmt
+    # every finding of a scored result carries its location, and the rule
+    # criterion that charged it quotes the same note
+    located = {f.id: f.location for f in r.findings}
+    assert "三、收到和处理政府信息公开申请情况，第8行" in located["T3-identity"]
+    assert t3 in by_id(r)["table_consistency"].explanation
 
 
 def test_p_late_added_when_published_after_deadline():

@@ -10,7 +10,7 @@ from docx import Document as open_docx
 from openpyxl import load_workbook
 
 from scorer.render import render_docx, render_html, render_json, render_markdown, render_xlsx
-from scorer.score import score_document
+from scorer.pipeline import ScoreOptions, score_document
 from tests.conftest import CORPORA, FIXTURES, seed
 
 SCRIPT_FIXTURE = FIXTURES / "score" / "000_script_injection.txt"
@@ -149,7 +149,7 @@ def test_late_zone_report_gets_p_late_only_after_march(core):
     r = score_document(CORPORA / "reports" / "010_pingtan_syq_2020.txt", core)
     assert r.document["deadline"] == "2021-03-31"
     assert not any(f.id == "P-late" for f in r.findings)
-    late = score_document(CORPORA / "reports" / "010_pingtan_syq_2020.txt", core, deadline="2021-01-31")
+    late = score_document(CORPORA / "reports" / "010_pingtan_syq_2020.txt", core, ScoreOptions(deadline="2021-01-31"))
     p = [f for f in late.findings if f.id == "P-late"]
     assert len(p) == 1 and dict(p[0].numbers)["days_late"] == 33
     assert crit(late, "timely_publication").verdict == "not_met"

@@ -7,13 +7,8 @@ import click
 
 from scorer.cli.group import cli, format_option, input_path_argument, metadata_options
 from scorer.load import load
-from scorer.model import SECTION_KEYS, SECTION_TITLES
-
-_SOURCE_ZH = {
-    "flag": "命令行参数", "manifest": "清单", "header": "爬虫页头", "title": "标题",
-    "page": "页面日期", "url": "网址日期", "signature": "落款", "text": "正文", "filename": "文件名",
-}
-
+from scorer.model import SECTION_KEYS
+from scorer.words import KIND_NAMES, SECTION_TITLES, SOURCE_LABELS
 
 @cli.command()
 @input_path_argument()
@@ -42,13 +37,12 @@ def inspect(file: str, fmt: str, encoding, kind, agency, report_year, published_
     src = doc.metadata_source
 
     def line(label: str, value, key: str | None = None) -> None:
-        origin = f"  （来源：{_SOURCE_ZH.get(src.get(key, ''), src.get(key, ''))}）" if key and key in src else ""
+        origin = f"  （来源：{SOURCE_LABELS.get(src.get(key, ''), src.get(key, ''))}）" if key and key in src else ""
         click.echo(f"{label:　<6}{value if value not in (None, '') else '未识别'}{origin}")
 
-    kinds = {"report": "年度报告", "yaodian": "政务公开工作要点", "plan": "工作计划/方案", "other": "其他文件"}
     line("文件", doc.path)
     line("格式", doc.format + (f"（编码 {doc.encoding}）" if doc.encoding else ""))
-    line("类型", f"{kinds[doc.kind]}（{doc.kind}）", "kind")
+    line("类型", f"{KIND_NAMES.get(doc.kind, doc.kind)}（{doc.kind}）", "kind")
     line("标题", doc.title, "title")
     line("机关", doc.agency, "agency")
     line("报告年度", doc.report_year, "report_year")

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from scorer.model import RULES, SCORING_KINDS, SECTION_KEYS
+from scorer.model import SCORING_KINDS, SECTION_KEYS
+from scorer.rules import RULES
 
 CORE_IDS: tuple[str, ...] = (
     "policy_interpretation",

@@ -29,7 +29,8 @@ from scorer.criteria.fields import (  # noqa: F401  (re-exported)
     Problem,
     format_value,
 )
-from scorer.model import RULES, SCORING_KINDS, SECTION_KEYS
+from scorer.model import SCORING_KINDS, SECTION_KEYS
+from scorer.rules import RULES
 
 __all__ = [
     "CORE_IDS",

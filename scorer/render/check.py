@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from scorer.render.common import ResultLike, as_dict, memo_context
-from scorer.score import RULE_ADVICE, SEVERITY_LABELS
+from scorer.rules import RULES
+from scorer.words import SEVERITY_LABELS, number
 
 __all__ = ["check_items", "render_check", "has_errors"]
 
@@ -45,7 +46,7 @@ def check_items(result: ResultLike) -> list[dict[str, Any]]:
             continue  # already listed with the points it cost
         what = f["message"] + (f"（位置：{f['location']}）" if f["location"] else "")
         items.append({"kind": "finding", "id": f["id"], "title": f["title"], "lost": 0.0,
-                      "severity": f["severity"], "what": what, "fix": RULE_ADVICE.get(f["id"])})
+                      "severity": f["severity"], "what": what, "fix": RULES[f["id"]].advice if f["id"] in RULES else None})
     return items
 
 

@@ -1,8 +1,9 @@
-"""What every memo shows, computed once from a result (a :class:`Result` or its dict).
+"""What every memo shows, computed once from the JSON result.
 
-Renderers take either form: a fresh :class:`Result` carries finding locations in
-``extra``; a result read back from JSON (a batch rerun) falls back to ``where`` and
-the character span, so a memo can still be made from the JSON alone.
+Renderers read the JSON contract (``Result.to_dict()``) and nothing else, so a memo
+rendered from a stored result is the memo rendered at scoring time. The public
+entry points accept a :class:`~scorer.model.Result` for convenience and turn it
+into its dict once, at the boundary (:func:`as_dict`).
 """
 from __future__ import annotations
 
@@ -11,8 +12,17 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping, Union
 
-from scorer.model import RULES, SECTION_TITLES, Result
-from scorer.score import SEVERITY_LABELS, VERDICT_LABELS
+from scorer.model import Result
+from scorer.rules import rule_title
+from scorer.words import (
+    FORMAT_VERSION_LABELS,
+    KIND_NAMES,
+    SECTION_TITLES,
+    SEVERITY_LABELS,
+    SOURCE_LABELS,
+    VERDICT_LABELS,
+    number_or_dash,
+)
 
 ResultLike = Union[Result, Mapping[str, Any]]
 
@@ -35,34 +45,19 @@ METHOD_TEXT = (
 )
 
 
-#: Where a metadata value came from, in words (keys as set by the loader).
-SOURCE_LABELS: dict[str, str] = {
-    "flag": "命令行参数", "manifest": "清单", "header": "网页页头", "title": "标题",
-    "page": "页面日期", "url": "网址", "signature": "落款", "text": "正文", "filename": "文件名",
-}
-
-
 def as_dict(result: ResultLike) -> dict[str, Any]:
     """The JSON-contract dict of a result in either form."""
     return result.to_dict() if isinstance(result, Result) else dict(result)
 
 
-def _fmt(x: Any) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, float):
-        return f"{x:g}" if x == int(x) else f"{x:.2f}".rstrip("0").rstrip(".")
-    return str(x)
+_fmt = number_or_dash
 
 
-def _finding_rows(result: ResultLike, d: Mapping[str, Any]) -> list[dict[str, Any]]:
-    extra = result.extra if isinstance(result, Result) else {}
-    notes = extra.get("finding_locations") or []
+def _finding_rows(d: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = []
-    for i, f in enumerate(d.get("findings", [])):
-        if i < len(notes):
-            loc = notes[i]
-        else:  # from JSON alone: where + character offset
+    for f in d.get("findings", []):
+        loc = f.get("location")
+        if loc is None:  # a result stored before findings carried their location
             where = f.get("where") or ""
             if where.startswith("section:"):
                 where = SECTION_TITLES.get(where.split(":", 1)[1], where)
@@ -73,7 +68,7 @@ def _finding_rows(result: ResultLike, d: Mapping[str, Any]) -> list[dict[str, An
                 "id": f["id"],
                 "severity": f["severity"],
                 "severity_label": SEVERITY_LABELS.get(f["severity"], f["severity"]),
-                "title": RULES.get(f["id"], ("", "", f["id"]))[2],
+                "title": rule_title(f["id"]),
                 "message": f["message"],
                 "location": loc,
                 "numbers": f.get("numbers") or {},
@@ -82,6 +77,15 @@ def _finding_rows(result: ResultLike, d: Mapping[str, Any]) -> list[dict[str, An
     # errors first, then warnings; stable within a severity (the validator's order)
     rows.sort(key=lambda r: {"error": 0, "warning": 1}.get(r["severity"], 2))
     return rows
+
+
+def _kind_words(kind: str | None) -> str:
+    if not kind:
+        return _fmt(kind)
+    name = KIND_NAMES.get(kind)
+    if name is None:
+        return _fmt(kind)
+    return name if kind == "report" else f"{name}（不是年度报告）"
 
 
 def memo_context(result: ResultLike) -> dict[str, Any]:
@@ -102,7 +106,6 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
     """
     d = as_dict(result)
     doc = d.get("document", {})
-    extra = result.extra if isinstance(result, Result) else {}
     agency = doc.get("agency") or "（未识别机构）"
     year = doc.get("report_year")
     title = f"{agency}{year}年度政府信息公开工作年度报告评估意见" if year else f"{agency}政府信息公开工作年度报告评估意见"
@@ -113,22 +116,18 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
         label = SOURCE_LABELS.get(src.get(key, ""), src.get(key, ""))
         return f"{s}（来源：{label}）" if key in src and value is not None else s
 
-    timing = extra.get("timeliness") or {}
     deadline = doc.get("deadline")
+    basis = doc.get("deadline_basis")
     meta = [
         ("文件", _fmt(doc.get("path"))),
-        ("文件类型", {"report": "年度报告", "yaodian": "政务公开工作要点（不是年度报告）",
-                      "plan": "工作计划或方案（不是年度报告）", "other": "其他文件（不是年度报告）"}
-         .get(doc.get("kind") or "", _fmt(doc.get("kind")))),
+        ("文件类型", _kind_words(doc.get("kind"))),
         ("机构", with_src(doc.get("agency"), "agency")),
         ("报告年度", with_src(year, "report_year")),
         ("发布日期", with_src(doc.get("published_on"), "published_on")),
-        ("发布期限", _fmt(deadline) + (f"（{timing['basis']}）" if timing.get("basis") else "")),
-        ("表格格式", {"2021": "2021年版（国办公开办函〔2021〕30号）",
-                      "2019": "2019年版（国办公开办函〔2019〕60号）"}.get(doc.get("format_version") or "",
-                                                                   "未识别")),
+        ("发布期限", _fmt(deadline) + (f"（{basis}）" if basis else "")),
+        ("表格格式", FORMAT_VERSION_LABELS.get(doc.get("format_version") or "", "未识别")),
         ("指标体系", d.get("criteria_set", "")
-         + (f"（{extra['criteria_title']}）" if extra.get("criteria_title") else "")),
+         + (f"（{d['criteria_set_title']}）" if d.get("criteria_set_title") else "")),
         ("评分引擎版本", _fmt(d.get("engine_version"))),
     ]
     score = dict(d.get("score", {}))
@@ -165,7 +164,7 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
         "meta": meta,
         "score": score,
         "rows": rows,
-        "findings": _finding_rows(result, d),
+        "findings": _finding_rows(d),
         "n_errors": sum(1 for f in d.get("findings", []) if f["severity"] == "error"),
         "n_warnings": sum(1 for f in d.get("findings", []) if f["severity"] == "warning"),
         "n_info": sum(1 for f in d.get("findings", []) if f["severity"] == "info"),

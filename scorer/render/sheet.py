@@ -26,9 +26,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pandera.typing import Series
 
-from scorer.model import RULES, CriteriaSet
+from scorer.model import CriteriaSet
+from scorer.rules import rule_title
 from scorer.render.common import ResultLike, as_dict
-from scorer.score import SEVERITY_LABELS, VERDICT_LABELS
+from scorer.words import SEVERITY_LABELS, VERDICT_LABELS
 
 __all__ = [
     "ScoreTable",
@@ -168,7 +169,7 @@ def scoring_note(c: Any) -> str:
     elif scoring == "rule":
         rules = get("rules", ()) or ()
         per = w * float(get("deduction", 0.5) or 0)
-        names = "、".join(RULES[r][2] if r in RULES else r for r in rules)
+        names = "、".join(rule_title(r) for r in rules)
         text = f"每发现一处问题（{names}）扣{per:g}分，扣完为止。"
     elif scoring == "timeliness":
         text = "在发布期限前发布得满分，逾期不得分（部门为次年1月31日，本级政府为次年3月31日，或指标体系指定的日期）；无发布日期不计分。"
@@ -262,7 +263,7 @@ def render_xlsx(
         for f in d["findings"]:
             span = f.get("span")
             frows.append([doc.get("agency"), doc.get("report_year"), doc.get("path"), f["id"],
-                          RULES.get(f["id"], ("", "", ""))[2], SEVERITY_LABELS.get(f["severity"], f["severity"]),
+                          rule_title(f["id"]), SEVERITY_LABELS.get(f["severity"], f["severity"]),
                           f.get("where"), f["message"], f"{span[0]}–{span[1]}" if span else None])
     _write_rows(wf, ["机构", "年度", "文件", "规则", "问题类型", "严重程度", "位置", "说明", "字符位置"], frows,
                 [30, 6, 30, 16, 24, 8, 24, 60, 12], wrap=(7,))

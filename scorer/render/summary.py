@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from scorer.model import RULES
+from scorer.rules import rule_title
 from scorer.render.common import ResultLike, as_dict
 from scorer.render.html import environment
 from scorer.render.sheet import competition_ranks
@@ -168,7 +168,7 @@ def render_summary_html(
     rates = pass_rates(dicts)
     scored = [t for t in totals if t is not None]
     rule_counts = Counter(f["id"] for d in dicts for f in d["findings"])
-    common = [{"id": k, "title": RULES.get(k, ("", "", k))[2], "n": n}
+    common = [{"id": k, "title": rule_title(k), "n": n}
               for k, n in sorted(rule_counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     charts = {}
     if scored:

@@ -11,8 +11,8 @@ from scorer.tables.numbers import Piece, parse_value, splits
 from scorer.tables.parse import TableParse, find_proactive, find_requests, find_review, prepare
 from scorer.tables.result import Cell, TableResult
 from scorer.tables.solve import choose, requests_columns_ok, review_sums_ok, row_sum_ok
+from scorer.words import TABLE_NAMES
 
-_TABLE_CN = {"proactive": "表二", "requests": "表三", "review_litigation": "表四"}
 
 
 def extract_tables(doc: Document) -> TableResult:
@@ -186,7 +186,7 @@ class _Builder:
                 why = f"的内容“{_short(content)}”无法读成{len(cols)}个单元格"
                 numbers = {"raw": content, "cells": len(cols)}
             self.findings.append(
-                make_finding("T-cell", where, f"{_TABLE_CN[table]}“{row_label}”行{why}", content_span, numbers)
+                make_finding("T-cell", where, f"{TABLE_NAMES[table]}“{row_label}”行{why}", content_span, numbers)
             )
             return values
         cells = self.cells
@@ -223,7 +223,7 @@ class _Builder:
                 make_finding(
                     "T-cell",
                     where if len(blank) > 1 else f"{where}.{blank[0]}",
-                    f"{_TABLE_CN[table]}“{row_label}”行有{len(blank)}个空白单元格（{'、'.join(_col_cn(table, row, c) for c in blank)}）",
+                    f"{TABLE_NAMES[table]}“{row_label}”行有{len(blank)}个空白单元格（{'、'.join(_col_cn(table, row, c) for c in blank)}）",
                     content_span,
                     {"blank": len(blank)},
                     severity="warning",
@@ -234,7 +234,7 @@ class _Builder:
                 make_finding(
                     "T-cell",
                     where if len(placeholder) > 1 else f"{where}.{placeholder[0][0]}",
-                    f"{_TABLE_CN[table]}“{row_label}”行有单元格填写占位符（"
+                    f"{TABLE_NAMES[table]}“{row_label}”行有单元格填写占位符（"
                     + "、".join(f"{_col_cn(table, row, c)}“{t}”" for c, t in placeholder)
                     + "），未填数字",
                     content_span,
@@ -249,7 +249,7 @@ class _Builder:
                 make_finding(
                     "T-cell",
                     where if len(ambiguous) > 1 else f"{where}.{ambiguous[0]}",
-                    f"{_TABLE_CN[table]}“{row_label}”行的连写数字“{_short(content)}”有多种读法："
+                    f"{TABLE_NAMES[table]}“{row_label}”行的连写数字“{_short(content)}”有多种读法："
                     + "；".join(shown)
                     + more
                     + f"，无法确定{'、'.join(_col_cn(table, row, c) for c in ambiguous)}"

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 from scorer.model import Finding
 from scorer.tables import labels as L
 from scorer.tables.result import TableResult
+from scorer.words import table_name
 
 
 def _width(s: str) -> int:
@@ -99,4 +100,4 @@ def render_text(tables: TableResult, findings: Sequence[Finding] = ()) -> str:
 
 
 def _name(key: str) -> str:
-    return {"proactive": "表二", "requests": "表三", "review_litigation": "表四"}.get(key, key)
+    return table_name(key)

@@ -26,10 +26,11 @@ import pandera.pandas as pa
 from pandera.typing import Index, Series
 
 from scorer.model import Finding, make_finding
-from scorer.tables import labels as L
 from scorer.tables import arithmetic as A
+from scorer.tables import labels as L
 from scorer.tables.quick import table_specs
 from scorer.tables.result import TableResult
+from scorer.words import TABLE_NAMES
 
 _T = L.REQUEST_COLUMN_LABELS
 
@@ -254,7 +255,7 @@ def validate_frames(tables: TableResult, rules: Mapping[str, Collection[str]] | 
 def failures_to_findings(
     table: str, df: pd.DataFrame, failure_cases: pd.DataFrame, tables: TableResult | None = None
 ) -> list[Finding]:
-    """Turn pandera ``failure_cases`` into Findings (severity from ``scorer.model.RULES``).
+    """Turn pandera ``failure_cases`` into Findings (severity from the rule registry, ``scorer.rules``).
 
     Built-in ``ge`` checks and the integral check are ``T-cell``; the named
     dataframe checks carry their rule id. One finding per failing (rule, row,
@@ -320,7 +321,7 @@ def _cell_rule(table: str, at: _Values, row: str, col: str, check: str):
     label = _row_label(table, row)
     return (
         f"{table}.{row}.{col}",
-        f"{_CN[table]}“{label}”行“{_col_label(table, col)}”{what}：{_n(v)}",
+        f"{TABLE_NAMES[table]}“{label}”行“{_col_label(table, col)}”{what}：{_n(v)}",
         [f"{table}.{row}.{col}"],
         {"value": _n(v)},
     )
@@ -376,7 +377,6 @@ _BUILDERS: dict[str, Callable[..., tuple[str, str, list[str], dict[str, Any]]]] 
     "T3-results-sum": _results_sum,
     "T4-sum": _t4,
 }
-_CN = {"proactive": "表二", "requests": "表三", "review_litigation": "表四"}
 
 
 def _row_label(table: str, row: str) -> str:

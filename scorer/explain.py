@@ -1,0 +1,279 @@
+"""Explanations people read: why each criterion got its verdict, where each finding
+is, and what to do about it — built from the scorer's numbers, quoting the report.
+
+:mod:`scorer.score` decides verdicts and points; this module only words them. The
+labels and phrases it uses come from :mod:`scorer.words`; a rule's title and
+advice from :mod:`scorer.rules`.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Sequence
+
+from scorer.model import Assessment, Criterion, Document, Evidence, Finding
+from scorer.rules import RULES, rule_title
+from scorer.words import (
+    DOCUMENT_FIELD_LABELS,
+    SECTION_TITLES,
+    SEVERITY_LABELS,
+    TABLE_TITLES,
+    line_words,
+    number,
+    offset_words,
+    page_words,
+)
+
+__all__ = [
+    "CORE_ADVICE",
+    "locate",
+    "finding_location",
+    "finding_note",
+    "criterion_advice",
+    "assessment_text",
+    "NOT_CHECKABLE_TEXT",
+    "NO_ASSESSMENT_TEXT",
+    "rule_not_checked_text",
+    "rule_passed_text",
+    "rule_failed_text",
+    "rule_advice",
+    "timeliness_text",
+    "timeliness_advice",
+]
+
+_QUOTE_MAX = 90  # characters of a quote shown inside an explanation
+
+#: What a report should say to meet each core criterion (domain.md §7).
+CORE_ADVICE: dict[str, str] = {
+    "policy_interpretation": "写明本年度对哪些政策文件发布了解读及数量，例如“全年发布政策解读X篇”。",
+    "interpretation_sync": "写明政策解读与政策文件同步起草、同步审签、同步发布（“三同步”）的落实情况。",
+    "interpretation_forms": "写明文字解读以外采用的解读形式及数量，如图解、视频、问答、在线访谈、新闻发布会解读。",
+    "open_day": "写明本年度举办的政府开放日或开放活动（时间、主题、参加人数）。",
+    "public_attendance": "写明本年度邀请公众代表、利益相关方或专家列席决策会议的次数和会议名称。",
+    "decision_consultation": "写明本年度公布重大行政决策目录或决策前公开征求意见（预公开）的情况。",
+    "responding_concerns": "写明本年度回应社会关切的情况，如12345热线、网上留言答复、舆情回应的数量。",
+    "training": "写明本年度组织或参加政务公开培训的次数、对象和内容。",
+    "leadership_review": "写明本年度领导班子听取政务公开工作汇报或专题研究的次数（如局务会、专题会议）。",
+    "request_to_proactive": "写明本年度将依申请公开的信息转为主动公开的情况（依申请转主动）。",
+    "press_conference": "写明本年度召开新闻发布会的场次和主题。",
+    "new_media": "写明本年度政务新媒体（微信公众号、微博等）的运营和发布情况。",
+    "fee_statement": "在“六、其他需要报告的事项”写明本年度收取信息处理费的情况（未收取也应写明“未收取信息处理费”）。",
+    "prior_rectification": "在“五、存在的主要问题及改进情况”写明上年度所提问题的整改情况。",
+    "yaodian_implementation": "写明本年度政务公开工作要点的落实情况。",
+    "timely_publication": "在法定期限前发布年度报告（部门：次年1月31日前；本级政府：次年3月31日前）。",
+}
+
+
+def _section_name(doc: Document, key: str | None, offset: int | None) -> str | None:
+    if key and key in SECTION_TITLES:
+        return SECTION_TITLES[key]
+    if offset is not None:
+        sec = doc.section_at(offset)
+        if sec is not None:
+            return SECTION_TITLES.get(sec.key or "", None) or sec.heading.strip()
+        return "标题和开头部分" if doc.sections and offset < doc.sections[0].start else None
+    return None
+
+
+def locate(doc: Document, span: Sequence[int] | None, section: str | None = None) -> str:
+    """Where a span is, in words a reader can follow: section name and line or page.
+
+    Parameters
+    ----------
+    doc : Document
+        The document the span points into.
+    span : (start, end) or None
+        Character offsets into ``doc.text``.
+    section : str, optional
+        Canonical section key already known (e.g. from :class:`Evidence`).
+
+    Returns
+    -------
+    str
+        e.g. ``"三、收到和处理政府信息公开申请情况，第42行"`` or ``"第3页"``; ``""`` when
+        the span is unknown.
+    """
+    if not span:
+        return SECTION_TITLES.get(section or "", "")
+    start = int(span[0])
+    parts = []
+    name = _section_name(doc, section, start)
+    if name:
+        parts.append(name)
+    parts.append(_line_words(doc, start))
+    return "，".join(parts)
+
+
+def _line_words(doc: Document, offset: int) -> str:
+    """第N页 (PDF), 第N行, or — in a crawler dump whose whole body is one line, where
+    a line number says nothing — the character position within its section."""
+    page = doc.page_at(offset) if doc.pages else None
+    if page:
+        return page_words(page)
+    line_start = doc.text.rfind("\n", 0, offset) + 1
+    line_end = doc.text.find("\n", offset)
+    if (line_end if line_end >= 0 else len(doc.text)) - line_start > 500:
+        sec = doc.section_at(offset)
+        base = sec.body_start if sec is not None and sec.body_start <= offset else line_start
+        return offset_words(offset - base + 1)
+    return line_words(doc.line_at(offset))
+
+
+def _short(quote: str) -> str:
+    q = " ".join(quote.split())
+    return q if len(q) <= _QUOTE_MAX else q[: _QUOTE_MAX - 1] + "…"
+
+
+def _cite(doc: Document, ev: Evidence) -> str:
+    return f"「{_short(ev.quote)}」（{locate(doc, ev.span, ev.section)}）"
+
+
+def _where_words(where: str) -> str:
+    """``requests.new.total`` → ``表三 requests.new.total``; ``section:x`` / ``table:x`` → names."""
+    if where.startswith("section:"):
+        return SECTION_TITLES.get(where.split(":", 1)[1], where)
+    if where.startswith(("table:", "tables:")):
+        names = where.split(":", 1)[1].split(",")
+        return "、".join(TABLE_TITLES.get(n, n) for n in names)
+    if where.startswith("document."):
+        return DOCUMENT_FIELD_LABELS.get(where, where)
+    head = where.split(".", 1)[0]
+    if head in TABLE_TITLES:
+        return f"{TABLE_TITLES[head]} {where}"
+    return where
+
+
+def finding_location(doc: Document, f: Finding) -> str:
+    """Where a finding is, in Chinese: the table/section it concerns and its place."""
+    ww = _where_words(f.where) if f.where else ""
+    if f.span and f.span[0] == f.span[1]:
+        # a zero-width span marks where something missing should be, not a passage
+        at = _line_words(doc, f.span[0]).removesuffix("处")
+        return "，".join(p for p in (ww, f"应位于{at}处") if p)
+    loc = locate(doc, f.span) if f.span else ""
+    return "，".join(p for p in (ww, loc) if p)
+
+
+def finding_note(doc: Document, f: Finding) -> str:
+    """One line a reader can check: severity, rule, message with numbers, location."""
+    title = rule_title(f.id)
+    loc = finding_location(doc, f)
+    sev = SEVERITY_LABELS.get(f.severity, f.severity)
+    return f"【{sev}】{title}（{f.id}）：{f.message}" + (f"（位置：{loc}）" if loc else "")
+
+
+# --------------------------------------------------------------------------- criteria
+
+
+def criterion_advice(criterion: Criterion) -> str:
+    """What the report should say to meet ``criterion`` (for not_met / partial)."""
+    base = CORE_ADVICE.get(criterion.id) or CORE_ADVICE.get(criterion.classifier_label or "")
+    if base is None:
+        base = f"写明本年度“{criterion.title}”的实际完成情况（做了什么、何时、几次）。"
+    extra = []
+    if criterion.clause:
+        extra.append(f"要点原文：“{criterion.clause}”")
+    if criterion.min_count:
+        extra.append(f"须写明次数，不少于{criterion.min_count}次")
+    if criterion.months:
+        extra.append("须在" + "、".join(f"{m}月" for m in criterion.months) + "开展并写明时间")
+    base += "；".join(extra) + ("。" if extra else "")
+    return base + "计划、打算（拟、将、下一步）不计为已完成。" if criterion.scoring in ("presence", "count") else base
+
+
+def assessment_text(doc: Document, c: Criterion, a: Assessment) -> str:
+    """Why an evidence verdict is what it is, quoting the sentences behind it."""
+    ev = list(a.evidence)
+    done = [e for e in ev if e.modality == "done"]
+    planned = [e for e in ev if e.modality == "planned"]
+    denied = [e for e in ev if e.modality == "denied"]
+    reason = a.reason
+    if a.verdict == "not_assessable":
+        return "无法从报告判断" + (f"（{reason}）" if reason and reason != "not_assessable" else "") + "，不计入分母。"
+    if reason == "below_min" or (c.min_count and a.count is not None and a.count < c.min_count):
+        cites = "；".join(_cite(doc, e) for e in (done or ev)[:2])
+        return f"次数{a.count or 0}低于要求的{c.min_count}" + (f"：{cites}。" if cites else "。")
+    if reason == "wrong_month" and c.months:
+        stated = sorted({m for e in done for m in e.months})
+        cites = "；".join(_cite(doc, e) for e in (done or ev)[:2])
+        return (f"月份不符：要求在{'、'.join(f'{m}月' for m in c.months)}开展，报告写明的是"
+                f"{'、'.join(f'{m}月' for m in stated) or '其他月份'}：{cites}。")
+    if a.verdict in ("met", "partial") and (done or ev):
+        head = "已完成" if a.verdict == "met" else "部分完成"
+        if c.min_count and a.count is not None:
+            head += f"（共{a.count}次，要求不少于{c.min_count}次）"
+        more = f"；另有{len(done) - 2}处相关表述" if len(done) > 2 else ""
+        return f"{head}：" + "；".join(_cite(doc, e) for e in (done or ev)[:2]) + more + "。"
+    if reason == "denied" or denied:
+        return "明确未开展：" + "；".join(_cite(doc, e) for e in denied[:2] or ev[:2]) + "。"
+    if reason in ("planned_only", "planned") or planned:
+        return ("仅为计划，不计为已完成："
+                + "；".join(_cite(doc, e) for e in planned[:2] or ev[:2]) + "。")
+    if ev:  # candidate sentences the evidence layer did not accept, each with why
+        why = {"planned": "仅为计划", "denied": "明确未开展", "other": "未写明本年度已完成"}
+        cites = "；".join(f"{_cite(doc, e)[:-1]}，{why.get(e.modality, '不符合要求')}）" for e in ev[:2])
+        return f"未找到写明本年度已完成的表述；相关句子不计分：{cites}。"
+    kws = "、".join((c.keywords + c.synonyms)[:6])
+    return "未找到相关表述" + (f"（检索词：{kws}）" if kws else "") + "。"
+
+
+# --------------------------------------------------------------------------- verdict texts
+
+NOT_CHECKABLE_TEXT = "该项无法从年度报告判断（需查看网站或其他材料），不计入分母。"
+NO_ASSESSMENT_TEXT = "证据层未对该项给出判断，不计入分母。"
+
+
+def rule_not_checked_text(rules: Sequence[str], absent: Sequence[str]) -> str:
+    """A rule criterion none of whose rules could run."""
+    why = ("相关表格缺失" if absent else "需要上年度报告或发布日期才能核对") if rules else "未配置核对规则"
+    return f"无法判断：{why}，不计入分母。"
+
+
+def _rule_note(prior: Sequence[str], date_unchecked: bool, absent: dict[str, str]) -> str:
+    missing_tables = dict.fromkeys(TABLE_TITLES[t].split("（")[0] for t in absent.values())
+    return "".join([f"（{'、'.join(prior)}需要上年度报告，本次未核对）" if prior else "",
+                    "（P-late需要发布日期，本次未核对）" if date_unchecked else "",
+                    f"（{'、'.join(missing_tables)}缺失，{'、'.join(absent)}无法核对；缺表已在表格完整性中扣分）"
+                    if absent else ""])
+
+
+def _checked_names(checked: Sequence[str]) -> str:
+    return "、".join(f"{RULES[r].title}（{r}）" if r in RULES else r for r in checked)
+
+
+def rule_passed_text(checked: Sequence[str], prior: Sequence[str], date_unchecked: bool,
+                     absent: dict[str, str]) -> str:
+    """A rule criterion whose checks found nothing: which checks ran, which did not."""
+    return f"未发现问题（核对了：{_checked_names(checked)}）{_rule_note(prior, date_unchecked, absent)}。"
+
+
+def rule_failed_text(doc: Document, hits: Sequence[Finding], per: Decimal | float, lost: Decimal | float,
+                     prior: Sequence[str], date_unchecked: bool, absent: dict[str, str]) -> str:
+    """A rule criterion that lost points: the deduction and each finding with its place."""
+    lines = [f"{i}. {finding_note(doc, f)}" for i, f in enumerate(hits, 1)]
+    return (f"发现{len(hits)}处问题，每处扣{number(per)}分，共扣{number(lost)}分"
+            f"（最多扣至0分）{_rule_note(prior, date_unchecked, absent)}：" + "；".join(lines))
+
+
+def rule_advice(hits: Sequence[Finding], timing: dict[str, Any]) -> str | None:
+    """What to fix, once per rule that fired."""
+    parts = []
+    for rid in dict.fromkeys(f.id for f in hits):
+        if rid == "P-late" and timing.get("deadline"):
+            parts.append(timeliness_advice(timing))
+        elif rid in RULES:
+            parts.append(RULES[rid].advice)
+    return " ".join(parts) or None
+
+
+def timeliness_text(verdict: str, timing: dict[str, Any]) -> str:
+    """Why a report is on time, late, or cannot be judged."""
+    if verdict == "not_assessable":
+        return f"无法判断：{timing['reason']}，不计入分母。"
+    if verdict == "not_met":
+        return (f"逾期发布：发布日期{timing['published_on']}，期限{timing['deadline']}（{timing['basis']}），"
+                f"逾期{timing['days_late']}天。")
+    return f"按时发布：发布日期{timing['published_on']}，不晚于期限{timing['deadline']}（{timing['basis']}）。"
+
+
+def timeliness_advice(timing: dict[str, Any]) -> str:
+    return f"在{timing['deadline']}前发布年度报告（{timing['basis']}）。"

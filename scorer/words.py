@@ -1,0 +1,115 @@
+"""The words people read: every Chinese label, name, number format and location
+phrase that more than one output uses, in one place.
+
+Keys stay English in code and JSON (domain.md's canonical keys are a contract);
+what a memo, a sheet, ``xxgk check`` or ``xxgk inspect`` shows comes from here. A
+rule's title and advice live with the rule (:mod:`scorer.rules`).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+__all__ = [
+    "SECTION_TITLES",
+    "TABLE_NAMES",
+    "TABLE_TITLES",
+    "VERDICT_LABELS",
+    "SEVERITY_LABELS",
+    "SOURCE_LABELS",
+    "KIND_NAMES",
+    "FORMAT_VERSION_LABELS",
+    "DOCUMENT_FIELD_LABELS",
+    "number",
+    "number_or_dash",
+    "table_name",
+    "page_words",
+    "line_words",
+    "offset_words",
+]
+
+#: The six statutory sections (domain.md §2) by canonical key.
+SECTION_TITLES: dict[str, str] = {
+    "overview": "一、总体情况",
+    "proactive": "二、主动公开政府信息情况",
+    "requests": "三、收到和处理政府信息公开申请情况",
+    "review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
+
+#: The statutory tables by canonical key: the short name …
+TABLE_NAMES: dict[str, str] = {"proactive": "表二", "requests": "表三", "review_litigation": "表四"}
+#: … and the name with its subject, for locations in memos.
+TABLE_TITLES: dict[str, str] = {
+    "proactive": "表二（主动公开）",
+    "requests": "表三（依申请公开）",
+    "review_litigation": "表四（复议诉讼）",
+}
+
+VERDICT_LABELS: dict[str, str] = {
+    "met": "达标",
+    "partial": "部分达标",
+    "not_met": "未达标",
+    "not_assessable": "无法判断",
+}
+
+SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "提醒", "info": "待核对"}
+
+#: Where a metadata value came from (keys as set by the loader and the pipeline).
+SOURCE_LABELS: dict[str, str] = {
+    "flag": "命令行参数", "manifest": "清单", "header": "网页页头", "title": "标题",
+    "page": "页面日期", "url": "网址", "signature": "落款", "text": "正文", "filename": "文件名",
+    "form": "网页表单",
+}
+
+#: Document kinds (:data:`scorer.model.DOCUMENT_KINDS`).
+KIND_NAMES: dict[str, str] = {
+    "report": "年度报告",
+    "yaodian": "政务公开工作要点",
+    "plan": "工作计划或方案",
+    "other": "其他文件",
+}
+
+FORMAT_VERSION_LABELS: dict[str, str] = {
+    "2021": "2021年版（国办公开办函〔2021〕30号）",
+    "2019": "2019年版（国办公开办函〔2019〕60号）",
+}
+
+#: Document fields named in findings (``Finding.where`` of ``document.*``).
+DOCUMENT_FIELD_LABELS: dict[str, str] = {"document.published_on": "发布日期", "document.report_year": "报告年度"}
+
+
+def number(x: float | int | Decimal) -> str:
+    """A count, weight or point value as people write it: no useless ``.0``, no
+    exponent (6 → "6", 2.5 → "2.5", 0.125 → "0.125")."""
+    d = x if isinstance(x, Decimal) else Decimal(str(x))
+    return format(d.normalize(), "f")
+
+
+def number_or_dash(x: Any) -> str:
+    """A value in a memo's table: "—" for unknown, a float to at most two decimals
+    without trailing zeros, anything else as text."""
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:g}" if x == int(x) else f"{x:.2f}".rstrip("0").rstrip(".")
+    return str(x)
+
+
+def table_name(key: str) -> str:
+    """表二 / 表三 / 表四 for a canonical table key; other keys unchanged."""
+    return TABLE_NAMES.get(key, key)
+
+
+def page_words(page: int) -> str:
+    return f"第{page}页"
+
+
+def line_words(line: int) -> str:
+    return f"第{line}行"
+
+
+def offset_words(chars_into_section: int) -> str:
+    """A place in a one-line crawler dump, where a line number says nothing."""
+    return f"本节第{chars_into_section}字处"
