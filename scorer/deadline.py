@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from scorer.model import CriteriaSet, Document, make_finding
+from scorer.words import SOURCE_LABELS
 
 __all__ = ["is_whole_government", "statutory_deadline", "timeliness"]
 
@@ -100,6 +101,7 @@ def timeliness(doc: Document, criteria_set: CriteriaSet) -> dict[str, Any]:
     out["days_late"] = max(late, 0)
     if late > 0:
         src = doc.metadata_source.get("published_on", "")
+        src = SOURCE_LABELS.get(src, src)
         out["finding"] = make_finding(
             "P-late",
             "document.published_on",

@@ -12,11 +12,13 @@ from typing import Any, Sequence
 
 from scorer.model import Assessment, Criterion, Document, Evidence, Finding
 from scorer.rules import RULES, rule_title
+from scorer.tables import labels as L
 from scorer.words import (
     DOCUMENT_FIELD_LABELS,
     SECTION_TITLES,
     SEVERITY_LABELS,
     TABLE_TITLES,
+    WHERE_WORDS,
     line_words,
     number,
     offset_words,
@@ -27,6 +29,7 @@ __all__ = [
     "CORE_ADVICE",
     "locate",
     "finding_location",
+    "where_words",
     "finding_note",
     "criterion_advice",
     "assessment_text",
@@ -127,24 +130,63 @@ def _cite(doc: Document, ev: Evidence) -> str:
     return f"「{_short(ev.quote)}」（{locate(doc, ev.span, ev.section)}）"
 
 
-def _where_words(where: str) -> str:
-    """``requests.new.total`` → ``表三 requests.new.total``; ``section:x`` / ``table:x`` → names."""
+def _row_words(table: str, row: str) -> str | None:
+    if table == "requests":
+        return L.REQUEST_ROW_LABELS.get(row)
+    if table == "review_litigation":
+        return L.REVIEW_GROUP_LABELS.get(row)
+    for d in L.PROACTIVE_ROWS_2021 + L.PROACTIVE_ROWS_2019:
+        if d.key == row:
+            return d.label
+    return None
+
+
+def _column_words(table: str, col: str) -> str | None:
+    if table == "requests":
+        return L.REQUEST_COLUMN_LABELS.get(col)
+    if table == "review_litigation":
+        return L.REVIEW_COLUMN_LABELS.get(col)
+    for d in L.PROACTIVE_ROWS_2021 + L.PROACTIVE_ROWS_2019:
+        for key, label, _kind in d.columns:
+            if key == col:
+                return label
+    return None
+
+
+def where_words(where: str) -> str:
+    """A finding's ``where`` in Chinese: ``requests.new.total`` →
+    ``表三（依申请公开）“一、本年新收政府信息公开申请数量”行“总计”列``;
+    ``section:x`` / ``table:x`` / ``document.x`` → their names. A key with no
+    Chinese name is shown as a code in brackets, never bare."""
     if where.startswith("section:"):
-        return SECTION_TITLES.get(where.split(":", 1)[1], where)
+        key = where.split(":", 1)[1]
+        return SECTION_TITLES.get(key, f"章节（{key}）")
     if where.startswith(("table:", "tables:")):
         names = where.split(":", 1)[1].split(",")
-        return "、".join(TABLE_TITLES.get(n, n) for n in names)
+        return "、".join(TABLE_TITLES.get(n, f"表格（{n}）") for n in names)
     if where.startswith("document."):
-        return DOCUMENT_FIELD_LABELS.get(where, where)
-    head = where.split(".", 1)[0]
-    if head in TABLE_TITLES:
-        return f"{TABLE_TITLES[head]} {where}"
-    return where
+        return DOCUMENT_FIELD_LABELS.get(where, f"文档信息（{where}）")
+    if where in WHERE_WORDS:
+        return WHERE_WORDS[where]
+    table, _, rest = where.partition(".")
+    if table not in TABLE_TITLES:
+        return f"（{where}）"
+    if not rest:
+        return TABLE_TITLES[table]
+    row, _, col = rest.partition(".")
+    parts = [TABLE_TITLES[table]]
+    if row != "*":
+        name = _row_words(table, row)
+        parts.append(f"“{name}”行" if name else f"（行 {row}）")
+    if col:
+        name = _column_words(table, col)
+        parts.append(f"“{name}”列" if name else f"（列 {col}）")
+    return "".join(parts)
 
 
 def finding_location(doc: Document, f: Finding) -> str:
     """Where a finding is, in Chinese: the table/section it concerns and its place."""
-    ww = _where_words(f.where) if f.where else ""
+    ww = where_words(f.where) if f.where else ""
     if f.span and f.span[0] == f.span[1]:
         # a zero-width span marks where something missing should be, not a passage
         at = _line_words(doc, f.span[0]).removesuffix("处")
@@ -230,9 +272,9 @@ def rule_not_checked_text(rules: Sequence[str], absent: Sequence[str]) -> str:
 
 def _rule_note(prior: Sequence[str], date_unchecked: bool, absent: dict[str, str]) -> str:
     missing_tables = dict.fromkeys(TABLE_TITLES[t].split("（")[0] for t in absent.values())
-    return "".join([f"（{'、'.join(prior)}需要上年度报告，本次未核对）" if prior else "",
-                    "（P-late需要发布日期，本次未核对）" if date_unchecked else "",
-                    f"（{'、'.join(missing_tables)}缺失，{'、'.join(absent)}无法核对；缺表已在表格完整性中扣分）"
+    return "".join([f"（{_checked_names(prior)}需要上年度报告，本次未核对）" if prior else "",
+                    f"（{_checked_names(['P-late'])}需要发布日期，本次未核对）" if date_unchecked else "",
+                    f"（{'、'.join(missing_tables)}缺失，{_checked_names(list(absent))}无法核对；缺表已在表格完整性中扣分）"
                     if absent else ""])
 
 

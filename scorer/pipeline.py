@@ -19,7 +19,10 @@ from typing import Any
 
 from scorer.model import CriteriaSet, Document, Result
 
-__all__ = ["ScoreOptions", "Upload", "Scored", "run", "score_document", "prepare_document", "NOT_A_REPORT_WORDS"]
+__all__ = [
+    "ScoreOptions", "Upload", "Checked", "Scored", "run", "check", "score_document", "prepare_document",
+    "NOT_A_REPORT_WORDS",
+]
 
 
 @dataclass(frozen=True)
@@ -82,9 +85,10 @@ def _load(source: Any, opts: ScoreOptions) -> Document:
     return load(os.fspath(source), **load_kw)
 
 
-def prepare_document(source: Any, options: ScoreOptions | None = None) -> Document:
+def prepare_document(source: Any, options: ScoreOptions | None = None, *, require_report: bool = True) -> Document:
     """Load ``source`` with the overrides applied and refuse anything that is not an
-    annual report (the one place that decision is made).
+    annual report (the one place that decision is made; ``require_report=False``
+    for views such as ``xxgk tables`` that show any document).
 
     Raises
     ------
@@ -93,7 +97,7 @@ def prepare_document(source: Any, options: ScoreOptions | None = None) -> Docume
     """
     opts = options or ScoreOptions()
     doc = _load(source, opts)
-    if doc.kind != "report":
+    if require_report and doc.kind != "report":
         # a 要点, plan or notice scored as a report would get a meaningless total
         from scorer.errors import NotAReport
 
@@ -107,6 +111,28 @@ def prepare_document(source: Any, options: ScoreOptions | None = None) -> Docume
     if opts.url:
         doc = replace(doc, url=str(opts.url))
     return doc
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A document with its tables as read and every finding about it."""
+
+    document: Document
+    tables: Any  # scorer.tables.TableResult (imported lazily: pandas-free start)
+    findings: tuple[Any, ...]
+
+
+def check(source: Any, options: ScoreOptions | None = None, *, require_report: bool = True) -> Checked:
+    """Read a document and its tables and check them (no criteria, no score): the
+    first half of :func:`run`, which ``xxgk tables`` shows on its own."""
+    from scorer.tables import extract_tables
+    from scorer.validate import validate_document
+
+    doc = prepare_document(source, options, require_report=require_report)
+    tables = extract_tables(doc)
+    # validate_document includes the extractor's own findings (unreadable cells):
+    # every finding is produced once, here
+    return Checked(doc, tables, tuple(validate_document(doc, tables)))
 
 
 @dataclass(frozen=True)
@@ -166,16 +192,13 @@ def run(
     from scorer.criteria import load_criteria
     from scorer.evidence import assess_all
     from scorer.score import score_assessed
-    from scorer.tables import extract_tables
-    from scorer.validate import validate_document
 
-    doc = prepare_document(source, options)
     cs = criteria if isinstance(criteria, CriteriaSet) else load_criteria(criteria)
-    tables = extract_tables(doc)
-    findings = list(tables.findings) + list(validate_document(doc, tables))
+    checked = check(source, options)
+    doc, tables = checked.document, checked.tables
     assessments = assess_all(doc, cs)
     result = score_assessed(
         doc, cs, tables=tables.to_dict(), format_version=tables.format_version,
-        findings=findings, assessments=assessments,
+        findings=checked.findings, assessments=assessments,
     )
     return Scored(doc, result)

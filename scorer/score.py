@@ -104,17 +104,6 @@ def _score_timeliness(c: Criterion, timing: dict[str, Any]) -> Outcome:
     return ("met", 1.0, float(_round(c.weight, 2)), "on_time", explain.timeliness_text("met", timing), (), None)
 
 
-def _dedupe(findings: Sequence[Finding]) -> list[Finding]:
-    seen: set[tuple[Any, ...]] = set()
-    out = []
-    for f in findings:
-        key = (f.id, f.where, f.span, f.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
-
-
 def score_assessed(
     doc: Document,
     criteria_set: CriteriaSet,
@@ -152,7 +141,7 @@ def score_assessed(
         and the deadline's basis: renderers need nothing but ``to_dict()``.
     """
     timing = timeliness(doc, criteria_set)
-    all_findings = _dedupe(list(findings))
+    all_findings = list(findings)
     if timing["finding"] is not None and not any(f.id == "P-late" for f in all_findings):
         all_findings.append(timing["finding"])
 

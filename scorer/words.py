@@ -20,6 +20,7 @@ __all__ = [
     "KIND_NAMES",
     "FORMAT_VERSION_LABELS",
     "DOCUMENT_FIELD_LABELS",
+    "WHERE_WORDS",
     "number",
     "number_or_dash",
     "table_name",
@@ -75,6 +76,9 @@ FORMAT_VERSION_LABELS: dict[str, str] = {
     "2021": "2021年版（国办公开办函〔2021〕30号）",
     "2019": "2019年版（国办公开办函〔2019〕60号）",
 }
+
+#: Places named in findings that are neither a section, a table nor a cell.
+WHERE_WORDS: dict[str, str] = {"text": "正文"}
 
 #: Document fields named in findings (``Finding.where`` of ``document.*``).
 DOCUMENT_FIELD_LABELS: dict[str, str] = {"document.published_on": "发布日期", "document.report_year": "报告年度"}

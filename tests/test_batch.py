@@ -71,12 +71,12 @@ def test_batch_completes_lists_failures_and_rerun_does_no_work(inputs, tmp_path,
     assert any(f["id"] == "S-section-missing" for f in d["findings"])
     # the batch sheet: scores, failures
     wb = load_workbook(out / "scores.xlsx")
-    assert wb.sheetnames == ["得分表", "问题清单", "指标与分值", "failures"]
+    assert wb.sheetnames == ["得分表", "问题清单", "指标与分值", "未能评分"]
     rows = list(wb["得分表"].iter_rows(min_row=2, values_only=True))
     assert [r[-1] for r in rows] == [str(inputs / "000.txt"), str(inputs / "003.txt"),
                                      str(inputs / "pingtan" / "020_gongan_2024.txt")]
     assert sorted(r[3] for r in rows) == sorted(rows_rank(rows))
-    fails = list(wb["failures"].iter_rows(min_row=2, values_only=True))
+    fails = list(wb["未能评分"].iter_rows(min_row=2, values_only=True))
     assert sorted(Path(f[0]).name for f in fails) == ["binary.txt", "empty.txt", "notzip.docx"]
     assert (out / "scores.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     summary = (out / "summary.html").read_text(encoding="utf-8")

@@ -144,7 +144,7 @@ def test_batch_workbook_rank_findings_failures(result):
     results = [result, other(result, "b.txt", "乙局", 10.0), other(result, "c.txt", "丙局", 0.0)]
     data = render_xlsx(results, failures=[{"file": "bad.docx", "error": "UnsupportedFormat: 不是有效的DOCX"}])
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["得分表", "问题清单", "指标与分值", "failures"]
+    assert wb.sheetnames == ["得分表", "问题清单", "指标与分值", "未能评分"]
     ws = wb["得分表"]
     header = [c.value for c in ws[1]]
     assert header[:4] == ["机构", "年度", "总分", "排名"]
@@ -155,7 +155,7 @@ def test_batch_workbook_rank_findings_failures(result):
     assert rows[0][header.index("问题数")] == 3 and rows[0][header.index("其中错误")] == 2
     issues = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
     assert len(issues) == 9 and issues[0][3] == "T3-identity" and issues[0][5] == "错误"
-    assert list(wb["failures"].iter_rows(values_only=True))[1] == ("bad.docx", "UnsupportedFormat: 不是有效的DOCX")
+    assert list(wb["未能评分"].iter_rows(values_only=True))[1] == ("bad.docx", "UnsupportedFormat: 不是有效的DOCX")
     evaluator = wb["指标与分值"]
     assert all(r[4] is None for r in evaluator.iter_rows(min_row=2, values_only=True))  # batch: left blank
 

@@ -28,15 +28,13 @@ def tables(file: str, fmt: str, encoding, kind, agency, report_year, published_o
       xxgk tables corpora/reports/091_pingtan_nongyenongcun_2023.txt
       xxgk tables report.pdf --format json
     """
-    from scorer.tables import extract_tables
+    from scorer.pipeline import ScoreOptions, check
     from scorer.tables.render import render_text
-    from scorer.validate import validate_document
 
-    doc = load(
-        file, encoding=encoding, kind=kind, agency=agency, report_year=report_year, published_on=published_on
-    )
-    result = extract_tables(doc)
-    findings = validate_document(doc, result)
+    opts = ScoreOptions.of(encoding=encoding, kind=kind, agency=agency, report_year=report_year,
+                           published_on=published_on)
+    checked = check(file, opts, require_report=False)
+    result, findings = checked.tables, list(checked.findings)
     if fmt == "json":
         out = {"tables": result.to_dict(), "findings": [f.to_dict() for f in findings]}
         click.echo(json.dumps(out, ensure_ascii=False, sort_keys=True, indent=2))

@@ -51,7 +51,7 @@ FREQUENCIES: dict[str, int] = {
 
 #: Every set must add up to this, like an evaluator's 分值 column.
 TOTAL_WEIGHT = 100.0
-_TOTAL_TOLERANCE = 0.01
+TOTAL_TOLERANCE = 0.01
 
 #: Top-level keys: name -> (kind, description). Kinds are checked in loader.py.
 SET_FIELDS: dict[str, tuple[str, str]] = {
@@ -93,7 +93,7 @@ CRITERION_FIELDS: dict[str, tuple[str, str]] = {
     "note": ("text", "free text for people (deadline wording, who it applies to …)"),
 }
 
-_TEXT_SCORING = ("presence", "count")
+TEXT_SCORING = ("presence", "count")
 
 
 
@@ -147,7 +147,7 @@ def quick_pass(rows: list[dict[str, Any]]) -> bool:
             isinstance(r["deduction"], (int, float)) and 0 < r["deduction"] <= 1,
             isinstance(r["partial_credit"], (int, float)) and 0 <= r["partial_credit"] <= 1,
             isinstance(r["checkable"], bool),
-            not (scoring in _TEXT_SCORING and r["checkable"]) or len(r["keywords"]) + len(r["synonyms"]) > 0,
+            not (scoring in TEXT_SCORING and r["checkable"]) or len(r["keywords"]) + len(r["synonyms"]) > 0,
             scoring != "count" or r.get("min_count") is not None,
             r.get("min_count") is None or scoring == "count",
             scoring != "rule" or n_rules > 0,
@@ -156,4 +156,4 @@ def quick_pass(rows: list[dict[str, Any]]) -> bool:
         if not all(checks):
             return False
         total += float(weight)
-    return abs(total - TOTAL_WEIGHT) <= _TOTAL_TOLERANCE
+    return abs(total - TOTAL_WEIGHT) <= TOTAL_TOLERANCE

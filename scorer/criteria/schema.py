@@ -18,8 +18,8 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from scorer.criteria.fields import (  # noqa: F401  (re-exported)
-    _TEXT_SCORING,
-    _TOTAL_TOLERANCE,
+    TEXT_SCORING,
+    TOTAL_TOLERANCE,
     CLASSIFIER_LABELS,
     CORE_IDS,
     CRITERION_FIELDS,
@@ -108,7 +108,7 @@ class CriteriaTable(pa.DataFrameModel):
     @pa.dataframe_check(name="keywords-required")
     def _text_criteria_have_keywords(cls, df: pd.DataFrame) -> Series[bool]:
         """A checkable presence/count criterion needs words to search for."""
-        return ~(df["scoring"].isin(_TEXT_SCORING) & df["checkable"]) | (df["n_keywords"] > 0)
+        return ~(df["scoring"].isin(TEXT_SCORING) & df["checkable"]) | (df["n_keywords"] > 0)
 
     @pa.dataframe_check(name="count-needs-min_count")
     def _count_has_minimum(cls, df: pd.DataFrame) -> Series[bool]:
@@ -133,7 +133,7 @@ class CriteriaTable(pa.DataFrameModel):
     @pa.dataframe_check(name="weights-total")
     def _weights_total(cls, df: pd.DataFrame) -> bool:
         """Weights sum to 100, like the 分值 column of a score sheet."""
-        return abs(float(df["weight"].sum()) - TOTAL_WEIGHT) <= _TOTAL_TOLERANCE
+        return abs(float(df["weight"].sum()) - TOTAL_WEIGHT) <= TOTAL_TOLERANCE
 
 
 def _offending(column: str, value: Any) -> Any:

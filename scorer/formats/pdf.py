@@ -42,7 +42,7 @@ def read_pdf(data: bytes, path: str) -> Extracted:
             except Exception as exc:
                 raise UnsupportedFormat(f"cannot read PDF page {i}: {type(exc).__name__}", path=path) from None
             chars += len(raw.strip())
-            paras, open_end = _paragraphs(raw)
+            paras, open_end = join_wrapped_lines(raw)
             if paras and carry and not _HEADING.match(paras[0]):
                 # a paragraph that runs over the page break stays one paragraph
                 blocks[-1].text += paras.pop(0)
@@ -68,7 +68,7 @@ def _despace(line: str) -> str:
     return _SPACE_DIGIT_CJK.sub("", _SPACE_DIGIT_CJK.sub("", line)).strip()
 
 
-def _paragraphs(raw: str) -> tuple[list[str], bool]:
+def join_wrapped_lines(raw: str) -> tuple[list[str], bool]:
     """Paragraphs of one page, and whether the last one runs on to the next page."""
     lines = [ln.rstrip() for ln in raw.split("\n")]
     lines = [ln for ln in lines if ln.strip() and not _PAGE_NO.match(ln.strip())]

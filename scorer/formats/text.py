@@ -81,9 +81,9 @@ def read_text(data: bytes, path: str, encoding: str | None, fmt: str) -> Extract
     if _hard_wrapped(lines):
         # Markdown or text extracted from a PDF keeps the PDF's line breaks; join
         # wrapped lines back into paragraphs as for a PDF.
-        from scorer.formats.pdf import _paragraphs
+        from scorer.formats.pdf import join_wrapped_lines
 
-        lines, _ = _paragraphs("\n".join(lines))
+        lines, _ = join_wrapped_lines("\n".join(lines))
         notes.append("文本按版面硬换行，已将折行合并为段落")
     return Extracted(format=fmt, blocks=[Block(text=ln) for ln in lines], encoding=enc, notes=notes)
 

@@ -12,12 +12,12 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping, Union
 
+from scorer.explain import where_words
 from scorer.model import Result
 from scorer.rules import rule_title
 from scorer.words import (
     FORMAT_VERSION_LABELS,
     KIND_NAMES,
-    SECTION_TITLES,
     SEVERITY_LABELS,
     SOURCE_LABELS,
     VERDICT_LABELS,
@@ -58,9 +58,7 @@ def _finding_rows(d: Mapping[str, Any]) -> list[dict[str, Any]]:
     for f in d.get("findings", []):
         loc = f.get("location")
         if loc is None:  # a result stored before findings carried their location
-            where = f.get("where") or ""
-            if where.startswith("section:"):
-                where = SECTION_TITLES.get(where.split(":", 1)[1], where)
+            where = where_words(f["where"]) if f.get("where") else ""
             span = f.get("span")
             loc = where + (f"，字符位置{span[0]}–{span[1]}" if span else "")
         rows.append(

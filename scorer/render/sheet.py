@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from pandera.typing import Series
 
 from scorer.model import CriteriaSet
+from scorer.explain import where_words
 from scorer.rules import rule_title
 from scorer.render.common import ResultLike, as_dict
 from scorer.words import SEVERITY_LABELS, VERDICT_LABELS
@@ -264,8 +265,9 @@ def render_xlsx(
             span = f.get("span")
             frows.append([doc.get("agency"), doc.get("report_year"), doc.get("path"), f["id"],
                           rule_title(f["id"]), SEVERITY_LABELS.get(f["severity"], f["severity"]),
-                          f.get("where"), f["message"], f"{span[0]}–{span[1]}" if span else None])
-    _write_rows(wf, ["机构", "年度", "文件", "规则", "问题类型", "严重程度", "位置", "说明", "字符位置"], frows,
+                          f.get("location") or (where_words(f["where"]) if f.get("where") else None),
+                          f["message"], f"{span[0]}–{span[1]}" if span else None])
+    _write_rows(wf, ["机构", "年度", "文件", "规则代码", "问题类型", "严重程度", "位置", "说明", "字符位置"], frows,
                 [30, 6, 30, 16, 24, 8, 24, 60, 12], wrap=(7,))
 
     wc = wb.create_sheet("指标与分值")
@@ -292,7 +294,7 @@ def render_xlsx(
         wc.append(["总分（百分制）", 100, None, None, single["score"].get("total"), None])
 
     if failures:
-        wx = wb.create_sheet("failures")
+        wx = wb.create_sheet("未能评分")
         _write_rows(wx, ["文件", "错误"], [[f["file"], f["error"]] for f in failures], [50, 80])
 
     buf = io.BytesIO()
