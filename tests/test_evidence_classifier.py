@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from scorer.errors import ModelError
-from scorer.evidence.classifier import EvidenceModel, ModelWarning, export_model, fit_pipeline, load_model
-from scorer.evidence.data import CORE_LABELS, data_hash, read_sentences
+from scorer.evidence.classifier import EvidenceModel, ModelWarning, load_model
+from xxgk_lab.data import CORE_LABELS, data_hash, read_sentences
+from xxgk_lab.train import export_model, fit_pipeline
 
 LABELS = Path(__file__).resolve().parents[1] / "corpora" / "labels" / "sentences.csv"
 # small and fast: the tests check the machinery, not the accuracy
@@ -60,7 +61,7 @@ def test_pipeline_pickles_and_follows_estimator_contract() -> None:
 
     from sklearn.base import clone
 
-    from scorer.evidence.classifier import make_evidence_pipeline
+    from xxgk_lab.train import make_evidence_pipeline
 
     pipe = make_evidence_pipeline(C=2.0)
     assert clone(pipe).get_params()["clf__estimator__estimator__C"] == 2.0
@@ -123,8 +124,9 @@ def test_inference_does_not_import_sklearn() -> None:
 
 @pytest.fixture(scope="module")
 def fitted_modality(rows, fitted, tmp_path_factory):
-    from scorer.evidence.classifier import MODALITY_LABELS, fit_modality
-    from scorer.evidence.evaluate import modality_rows
+    from scorer.evidence.classifier import MODALITY_LABELS
+    from xxgk_lab.train import fit_modality
+    from xxgk_lab.evaluate import modality_rows
 
     pipe, labels, _ = fitted
     mrows = modality_rows(rows)
@@ -152,7 +154,8 @@ def test_numpy_modality_equals_sklearn_predict_proba(rows, fitted_modality) -> N
 
 
 def test_modality_training_is_deterministic(rows, fitted_modality, tmp_path) -> None:
-    from scorer.evidence.classifier import MODALITY_LABELS, fit_modality
+    from scorer.evidence.classifier import MODALITY_LABELS
+    from xxgk_lab.train import fit_modality
 
     _, _, mrows, out = fitted_modality
     pipe2, labels2 = fit_pipeline([r.text for r in rows], [r.labels for r in rows], label_order=CORE_LABELS, **PARAMS)
@@ -165,7 +168,8 @@ def test_modality_training_is_deterministic(rows, fitted_modality, tmp_path) -> 
 
 
 def test_modality_head_must_share_the_topic_features(rows, fitted, fitted_modality, tmp_path) -> None:
-    from scorer.evidence.classifier import MODALITY_LABELS, fit_modality
+    from scorer.evidence.classifier import MODALITY_LABELS
+    from xxgk_lab.train import fit_modality
 
     _, _, mrows, _ = fitted_modality
     other, labels = fit_pipeline([r.text for r in rows], [r.labels for r in rows], label_order=CORE_LABELS, **PARAMS)
@@ -199,7 +203,7 @@ def test_shipped_model_has_modality_head_and_cv_chosen_combination() -> None:
     assert "cross-validation" in sel["method"] and sel["folds"] >= 2
     # chosen on the training split only: not one of the 18 doc_verdicts documents
     assert sel["documents"] + 18 == model.meta["training"]["documents"]
-    from scorer.evidence.evaluate import GRID_RESCUE, GRID_TOPIC, GRID_VETO
+    from xxgk_lab.evaluate import GRID_RESCUE, GRID_TOPIC, GRID_VETO
 
     assert comb["topic_threshold"] in GRID_TOPIC and comb["done_veto"] in GRID_VETO and comb["done_rescue"] in GRID_RESCUE
     p = model.predict_modality(["2023年,我局共召开政务公开培训会3次。", "下一步,我局将继续加强政策解读工作。"])
@@ -209,7 +213,7 @@ def test_shipped_model_has_modality_head_and_cv_chosen_combination() -> None:
 
 def test_choose_combination_is_deterministic_and_on_the_grid(rows) -> None:
     from scorer.criteria import load_criteria
-    from scorer.evidence.evaluate import GRID_RESCUE, GRID_TOPIC, GRID_VETO, choose_combination
+    from xxgk_lab.evaluate import GRID_RESCUE, GRID_TOPIC, GRID_VETO, choose_combination
 
     crit = list(load_criteria("core").criteria)
     root = LABELS.parents[1]

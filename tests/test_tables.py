@@ -10,7 +10,7 @@ import pytest
 
 from scorer.load import load
 from scorer.tables import extract_tables
-from scorer.tables.accuracy import run_gold, score_document
+from xxgk_lab.tables_accuracy import run_gold, score_document
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "corpora"

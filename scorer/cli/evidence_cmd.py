@@ -1,4 +1,8 @@
-"""``xxgk train`` and ``xxgk evaluate``: the evidence classifier's build and its figures."""
+"""``xxgk train`` and ``xxgk evaluate``: the evidence classifier's build and its figures.
+
+Both run lab tools (package ``xxgk_lab`` of a source checkout, imported inside the
+command); the default label files are resolved there, against the repository root.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,9 +10,11 @@ from pathlib import Path
 import click
 
 from scorer.cli.group import cli
+from scorer.cli.lab import lab_missing
 
-DEFAULT_LABELS = "corpora/labels/sentences.csv"
-DEFAULT_VERDICTS = "corpora/labels/doc_verdicts.csv"
+#: Shown in --help; the paths themselves are :mod:`xxgk_lab.paths`.
+LABELS_SHOWN = "corpora/labels/sentences.csv in the source checkout"
+VERDICTS_SHOWN = "corpora/labels/doc_verdicts.csv in the source checkout"
 
 
 def _default_out() -> str:
@@ -18,16 +24,16 @@ def _default_out() -> str:
 
 
 @cli.command()
-@click.option("--labels", "labels", default=DEFAULT_LABELS, show_default=True,
+@click.option("--labels", "labels", default=None, show_default=LABELS_SHOWN,
               type=click.Path(exists=True, dir_okay=False, path_type=str), help="Labelled sentences (CSV).")
-@click.option("--verdicts", "verdicts", default=DEFAULT_VERDICTS, show_default=True,
+@click.option("--verdicts", "verdicts", default=None, show_default=VERDICTS_SHOWN,
               type=click.Path(dir_okay=False, path_type=str),
               help="Document verdicts (CSV) whose documents are kept out of threshold tuning.")
 @click.option("--out", "out", default=None, type=click.Path(file_okay=False, path_type=str),
               help="Model directory [default: the shipped scorer/data/model].")
 @click.option("--veto/--no-veto", default=False, show_default=True,
               help="Let the done/planned head overrule the regexes (tuned by CV; off for the shipped model).")
-def train(labels: str, verdicts: str, out: str | None, veto: bool) -> None:
+def train(labels: str | None, verdicts: str | None, out: str | None, veto: bool) -> None:
     """Rebuild the evidence classifier from labelled sentences.
 
     Deterministic: the same data gives byte-identical model files (model.json,
@@ -38,10 +44,16 @@ def train(labels: str, verdicts: str, out: str | None, veto: bool) -> None:
 
     Example: xxgk train --labels corpora/labels/sentences.csv
     """
-    from scorer.evidence.data import read_sentences
-    from scorer.evidence.evaluate import train as train_model
-    from scorer.evidence.evaluate import training_split
+    try:
+        from xxgk_lab.data import read_sentences
+        from xxgk_lab.evaluate import train as train_model
+        from xxgk_lab.evaluate import training_split
+        from xxgk_lab.paths import DEFAULT_LABELS, DEFAULT_VERDICTS
+    except ImportError as exc:
+        lab_missing(exc, "train")
 
+    labels = labels or str(DEFAULT_LABELS)
+    verdicts = verdicts or str(DEFAULT_VERDICTS)
     rows = read_sentences(labels)
     train_docs, _ = training_split(rows, verdicts)
     tune = [r for r in rows if r.doc in set(train_docs)]
@@ -59,9 +71,9 @@ def train(labels: str, verdicts: str, out: str | None, veto: bool) -> None:
 
 
 @cli.command()
-@click.option("--labels", "labels", default=DEFAULT_LABELS, show_default=True,
+@click.option("--labels", "labels", default=None, show_default=LABELS_SHOWN,
               type=click.Path(exists=True, dir_okay=False, path_type=str), help="Labelled sentences (CSV).")
-@click.option("--verdicts", "verdicts", default=DEFAULT_VERDICTS, show_default=True,
+@click.option("--verdicts", "verdicts", default=None, show_default=VERDICTS_SHOWN,
               type=click.Path(exists=True, dir_okay=False, path_type=str), help="Document verdicts (CSV).")
 @click.option("--criteria", "criteria", default="core", show_default=True,
               help="Criteria set whose keywords are evaluated.")
@@ -70,7 +82,7 @@ def train(labels: str, verdicts: str, out: str | None, veto: bool) -> None:
 @click.option("--strategy", type=click.Choice(["veto", "union", "gated"]), default="veto", show_default=True,
               help="The combination reported as shipped (veto: keywords + CV-chosen modality veto).")
 @click.option("--errors", "show_errors", is_flag=True, help="List the documents/criteria judged wrongly.")
-def evaluate(labels: str, verdicts: str, criteria: str, corpora: str | None, strategy: str, show_errors: bool) -> None:
+def evaluate(labels: str | None, verdicts: str | None, criteria: str, corpora: str | None, strategy: str, show_errors: bool) -> None:
     """Print keyword / classifier / combined figures on held-out documents.
 
     (a) sentence-level precision, recall and F1 per criterion (split by document,
@@ -81,9 +93,15 @@ def evaluate(labels: str, verdicts: str, criteria: str, corpora: str | None, str
 
     Example: xxgk evaluate --errors
     """
+    try:
+        from xxgk_lab.evaluate import evaluate as run
+        from xxgk_lab.paths import DEFAULT_LABELS, DEFAULT_VERDICTS
+    except ImportError as exc:
+        lab_missing(exc, "evaluate")
     from scorer.criteria import load_criteria
-    from scorer.evidence.evaluate import evaluate as run
 
+    labels = labels or str(DEFAULT_LABELS)
+    verdicts = verdicts or str(DEFAULT_VERDICTS)
     cs = load_criteria(criteria)
     root = corpora or str(Path(labels).resolve().parent.parent)
     report = run(list(cs.criteria), labels_path=labels, verdicts_path=verdicts, corpora_root=root,

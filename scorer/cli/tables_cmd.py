@@ -1,5 +1,6 @@
 """``xxgk tables FILE`` (the three statutory tables and their checks) and
-``xxgk tables-accuracy`` (cell accuracy of the extractor against the gold set)."""
+``xxgk tables-accuracy`` (cell accuracy of the extractor against the gold set; a lab
+tool of the source checkout, package ``xxgk_lab``, imported inside the command)."""
 from __future__ import annotations
 
 import json
@@ -8,6 +9,7 @@ from pathlib import Path
 import click
 
 from scorer.cli.group import EXIT_BAD_INPUT, cli, format_option, input_path_argument, metadata_options
+from scorer.cli.lab import lab_missing
 from scorer.load import load
 
 
@@ -47,12 +49,12 @@ def tables(file: str, fmt: str, encoding, kind, agency, report_year, published_o
     "--gold",
     "gold_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("tests/gold/tables"),
-    show_default=True,
+    default=None,
+    show_default="tests/gold/tables in the source checkout",
     help="Directory of gold files <doc-stem>.json (see tests/gold/README.md).",
 )
 @format_option()
-def tables_accuracy(gold_dir: Path, fmt: str) -> None:
+def tables_accuracy(gold_dir: Path | None, fmt: str) -> None:
     """Measure table extraction against hand-checked gold files: per-document and
     overall cell accuracy, the wrong cells (gold vs extracted), and cells reported
     unreadable/ambiguous, counted apart from wrong ones.
@@ -65,8 +67,13 @@ def tables_accuracy(gold_dir: Path, fmt: str) -> None:
     Example:
       xxgk tables-accuracy --gold tests/gold/tables
     """
-    from scorer.tables.accuracy import run_gold, summary
+    try:
+        from xxgk_lab.paths import DEFAULT_GOLD_TABLES
+        from xxgk_lab.tables_accuracy import run_gold, summary
+    except ImportError as exc:
+        lab_missing(exc, "tables-accuracy")
 
+    gold_dir = gold_dir or DEFAULT_GOLD_TABLES
     if not gold_dir.is_dir() or not any(gold_dir.glob("*.json")):
         click.echo(f"Error: no gold files (*.json) in {gold_dir}; pass --gold DIR", err=True)
         raise SystemExit(EXIT_BAD_INPUT)

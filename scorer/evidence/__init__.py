@@ -4,9 +4,10 @@ report year?
 ``assess(doc, criterion)`` / ``assess_all(doc, criteria_set)`` give an
 :class:`scorer.model.Assessment` (verdict, reason code, evidence sentences). Modules:
 :mod:`.keywords` (retrieval), :mod:`.modality` (done/planned/denied), :mod:`.quantities`
-(counts, months), :mod:`.classifier` (scikit-learn pipeline for training, numpy-only
-inference), :mod:`.assess` (verdicts), :mod:`.evaluate` (train/evaluate on the labels).
-Importing this package does not import scikit-learn.
+(counts, months), :mod:`.classifier` (numpy-only inference of the shipped model),
+:mod:`.assess` (verdicts). Training and evaluation on the labels live apart, in the
+lab package ``xxgk_lab`` of the source checkout. Importing this package does not
+import scikit-learn.
 """
 from scorer.evidence.assess import STRATEGIES, Prepared, assess, assess_all, prepare
 

@@ -46,7 +46,7 @@ __all__ = ["STRATEGIES", "Prepared", "prepare", "assess", "assess_all", "REASONS
 #: regexes miss become ``other``), and, if ``combination["done_rescue"]`` is set, a
 #: sentence the regexes judge ``other`` counts as done when P(done) >= it. The
 #: thresholds are chosen by cross-validation on the training documents
-#: (:func:`scorer.evidence.evaluate.choose_combination`).
+#: (:func:`xxgk_lab.evaluate.choose_combination`).
 STRATEGIES: tuple[str, ...] = ("keywords", "classifier", "union", "gated", "veto")
 DEFAULT_STRATEGY = "veto"
 DEFAULT_GATE = 0.05

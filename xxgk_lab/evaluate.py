@@ -35,15 +35,11 @@ from typing import Any, Sequence
 import numpy as np
 
 from scorer.evidence.assess import assess_all
-from scorer.evidence.classifier import (
-    MODALITY_LABELS,
-    EvidenceModel,
-    export_model,
-    fit_modality,
-    fit_pipeline,
-    load_model,
-)
-from scorer.evidence.data import (
+from scorer.evidence.classifier import MODALITY_LABELS, EvidenceModel, load_model
+from scorer.evidence.keywords import criterion_terms, match_terms
+from scorer.evidence.modality import judge_modality
+from scorer.nlp import cut
+from xxgk_lab.data import (
     CORE_LABELS,
     LabelledSentence,
     data_hash,
@@ -51,9 +47,7 @@ from scorer.evidence.data import (
     read_sentences,
     split_documents,
 )
-from scorer.evidence.keywords import criterion_terms, match_terms
-from scorer.evidence.modality import judge_modality
-from scorer.nlp import cut
+from xxgk_lab.train import export_model, fit_modality, fit_pipeline
 
 __all__ = [
     "TRAIN_PARAMS",
@@ -67,7 +61,7 @@ __all__ = [
     "training_split",
 ]
 
-#: Parameters of the shipped model (passed to make_evidence_pipeline).
+#: Parameters of the shipped model (passed to :func:`xxgk_lab.train.make_evidence_pipeline`).
 TRAIN_PARAMS: dict[str, Any] = {"C": 4.0, "min_df": 2, "word_ngram_range": (1, 2), "char_ngram_range": (1, 3)}
 #: Probability for a sentence WITHOUT keywords to count as evidence in the shipped
 #: combination (keyword hits always count). Chosen on the held-out documents with
