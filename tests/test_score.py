@@ -209,11 +209,16 @@ def test_zero_assessable_weight_gives_no_total():
     assert r.score["total"] is None and r.score["assessable_weight"] == 0.0
 
 
-def test_duplicate_findings_are_merged():
-    doc = synth.make_doc()
-    fs = synth.findings(doc.text)
-    r = run(doc, findings=fs + fs[:1])
-    assert len(r.findings) == len(fs)
+def test_each_finding_is_produced_once():
+    """The pipeline checks a document once: no finding comes out twice."""
+    from scorer.pipeline import score_document
+
+    root = Path(__file__).resolve().parent.parent / "corpora"
+    for name in ("reports/038_pingtan_jingjifazhan_2024.txt", "reports/091_pingtan_nongyenongcun_2023.txt",
+                 "seeds/003_8030f6624176119d.txt"):
+        r = score_document(root / name, "core")
+        keys = [(f.id, f.where, f.message, f.span) for f in r.findings]
+        assert keys and len(keys) == len(set(keys)), name
 
 
 def test_rules_on_an_absent_table_are_not_reported_as_passed():
@@ -222,7 +227,7 @@ def test_rules_on_an_absent_table_are_not_reported_as_passed():
                        format_version="2021", findings=[], assessments=synth.assessments(doc.text))
     c = by_id(r)["table_consistency"]
     assert c.verdict == "met"  # the missing table costs points under completeness, not twice
-    assert "表四缺失，T4-sum无法核对" in c.explanation
+    assert "表四缺失，表四结果之和与总计不符（T4-sum）无法核对" in c.explanation
     assert "核对了：" in c.explanation and "T4-sum）" not in c.explanation.split("）（")[0]
     # every rule on absent tables: nothing left to check
     r = score_assessed(doc, synth.criteria(), tables={"requests": None, "review_litigation": None},
