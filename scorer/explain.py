@@ -17,6 +17,7 @@ from scorer.words import (
     DOCUMENT_FIELD_LABELS,
     SECTION_TITLES,
     SEVERITY_LABELS,
+    TABLE_NAMES,
     TABLE_TITLES,
     WHERE_WORDS,
     line_words,
@@ -230,7 +231,7 @@ def assessment_text(doc: Document, c: Criterion, a: Assessment) -> str:
     denied = [e for e in ev if e.modality == "denied"]
     reason = a.reason
     if a.verdict == "not_assessable":
-        return "无法从报告判断" + (f"（{reason}）" if reason and reason != "not_assessable" else "") + "，不计入分母。"
+        return "未核对：无法从报告判断，不计入分母。"
     if reason == "below_min" or (c.min_count and a.count is not None and a.count < c.min_count):
         cites = "；".join(_cite(doc, e) for e in (done or ev)[:2])
         return f"次数{a.count or 0}低于要求的{c.min_count}" + (f"：{cites}。" if cites else "。")
@@ -260,40 +261,85 @@ def assessment_text(doc: Document, c: Criterion, a: Assessment) -> str:
 
 # --------------------------------------------------------------------------- verdict texts
 
-NOT_CHECKABLE_TEXT = "该项无法从年度报告判断（需查看网站或其他材料），不计入分母。"
-NO_ASSESSMENT_TEXT = "证据层未对该项给出判断，不计入分母。"
+NOT_CHECKABLE_TEXT = "未核对：该项无法从年度报告判断（需查看网站或其他材料），不计入分母。"
+NO_ASSESSMENT_TEXT = "未核对：证据层未对该项给出判断，不计入分母。"
 
 
-def rule_not_checked_text(rules: Sequence[str], absent: Sequence[str]) -> str:
+#: Why a rule did not run (keys: scorer.score.rule_status), in words; ``{table}`` is
+#: the name of the table the rule reads.
+_NOT_RUN_WORDS = {
+    "prior": "需要上年度报告",
+    "no_date": "需要发布日期",
+    "absent": "{table}缺失（缺表已在表格完整性中扣分）",
+    "uncovered": "{table}相关行缺失或数据待核对，无法确定地核对",
+}
+
+
+def _named(rules: Sequence[str]) -> str:
+    return "、".join(f"{RULES[r].title}（{r}）" if r in RULES else r for r in rules)
+
+
+def _not_run_reasons(rules: Sequence[str], status: dict[str, str]) -> list[str]:
+    """"rules，why" for each group of rules that did not run, by reason and table."""
+    out = []
+    for why, words in _NOT_RUN_WORDS.items():
+        by_table: dict[str, list[str]] = {}
+        for r in rules:
+            if status.get(r) == why:
+                key = RULES[r].table if r in RULES else None
+                by_table.setdefault(TABLE_NAMES.get(key or "", "相关表格"), []).append(r)
+        out += [f"{_named(rs)}，{words.format(table=table)}" for table, rs in by_table.items()]
+    return out
+
+
+def _status_notes(rules: Sequence[str], status: dict[str, str]) -> str:
+    """（未核对…）（部分核对…） for the rules of a criterion that did not fully run."""
+    notes = [f"（未核对，不计入分母：{why}）" for why in _not_run_reasons(rules, status)]
+    partial = [r for r in rules if status.get(r) == "partial"]
+    if partial:
+        notes.append(f"（部分核对：{_named(partial)}，部分行列缺失或待核对，只核对了读取确定的部分）")
+    return "".join(notes)
+
+
+def rule_not_checked_text(rules: Sequence[str], status: dict[str, str]) -> str:
     """A rule criterion none of whose rules could run."""
-    why = ("相关表格缺失" if absent else "需要上年度报告或发布日期才能核对") if rules else "未配置核对规则"
-    return f"无法判断：{why}，不计入分母。"
+    if not rules:
+        return "未核对：未配置核对规则，不计入分母。"
+    return f"未核对：{'；'.join(_not_run_reasons(rules, status))}，不计入分母。"
 
 
-def _rule_note(prior: Sequence[str], date_unchecked: bool, absent: dict[str, str]) -> str:
-    missing_tables = dict.fromkeys(TABLE_TITLES[t].split("（")[0] for t in absent.values())
-    return "".join([f"（{_checked_names(prior)}需要上年度报告，本次未核对）" if prior else "",
-                    f"（{_checked_names(['P-late'])}需要发布日期，本次未核对）" if date_unchecked else "",
-                    f"（{'、'.join(missing_tables)}缺失，{_checked_names(list(absent))}无法核对；缺表已在表格完整性中扣分）"
-                    if absent else ""])
-
-
-def _checked_names(checked: Sequence[str]) -> str:
-    return "、".join(f"{RULES[r].title}（{r}）" if r in RULES else r for r in checked)
-
-
-def rule_passed_text(checked: Sequence[str], prior: Sequence[str], date_unchecked: bool,
-                     absent: dict[str, str]) -> str:
+def rule_passed_text(rules: Sequence[str], status: dict[str, str]) -> str:
     """A rule criterion whose checks found nothing: which checks ran, which did not."""
-    return f"未发现问题（核对了：{_checked_names(checked)}）{_rule_note(prior, date_unchecked, absent)}。"
+    ran = [r for r in rules if status.get(r) in ("ran", "partial")]
+    return f"未发现问题（核对了：{_named(ran)}）{_status_notes(rules, status)}。"
 
 
-def rule_failed_text(doc: Document, hits: Sequence[Finding], per: Decimal | float, lost: Decimal | float,
-                     prior: Sequence[str], date_unchecked: bool, absent: dict[str, str]) -> str:
-    """A rule criterion that lost points: the deduction and each finding with its place."""
-    lines = [f"{i}. {finding_note(doc, f)}" for i, f in enumerate(hits, 1)]
-    return (f"发现{len(hits)}处问题，每处扣{number(per)}分，共扣{number(lost)}分"
-            f"（最多扣至0分）{_rule_note(prior, date_unchecked, absent)}：" + "；".join(lines))
+def _cause_words(group: Sequence[Finding]) -> str:
+    rows = [{c.rsplit(".", 1)[0] for c in f.cells} for f in group]
+    common = set.intersection(*rows) if rows else set()
+    row = min(common) if common else min(r for rs in rows for r in rs)
+    return where_words(row)
+
+
+def rule_failed_text(doc: Document, groups: Sequence[Sequence[Finding]], factors: dict[str, float],
+                     per: Decimal | float, lost: Decimal | float, rules: Sequence[str],
+                     status: dict[str, str]) -> str:
+    """A rule criterion that lost points: each cause once, with its findings and places."""
+    n = sum(len(g) for g in groups)
+    lines = []
+    for i, g in enumerate(groups, 1):
+        worst = max(Decimal(str(factors.get(f.severity, 1.0))) for f in g)
+        cost = number(Decimal(str(per)) * worst)
+        if len(g) == 1:
+            lines.append(f"{i}. {finding_note(doc, g[0])}（扣{cost}分）")
+        else:
+            parts = "；".join(f"（{j}）{finding_note(doc, f)}" for j, f in enumerate(g, 1))
+            lines.append(f"{i}. 同一原因（{_cause_words(g)}）导致{len(g)}处问题，只扣一次（扣{cost}分）：{parts}")
+    head = f"发现{n}处问题" + (f"，归为{len(groups)}个原因" if len(groups) < n else "")
+    scale = "、".join(f"{SEVERITY_LABELS[k]}扣{number(Decimal(str(per)) * Decimal(str(v)))}分"
+                      for k, v in factors.items() if k in SEVERITY_LABELS)
+    return (f"{head}，每个原因按其中最严重的一处扣分（{scale}），共扣{number(lost)}分"
+            f"（最多扣至0分）{_status_notes(rules, status)}：" + "；".join(lines))
 
 
 def rule_advice(hits: Sequence[Finding], timing: dict[str, Any]) -> str | None:
@@ -310,7 +356,7 @@ def rule_advice(hits: Sequence[Finding], timing: dict[str, Any]) -> str | None:
 def timeliness_text(verdict: str, timing: dict[str, Any]) -> str:
     """Why a report is on time, late, or cannot be judged."""
     if verdict == "not_assessable":
-        return f"无法判断：{timing['reason']}，不计入分母。"
+        return f"未核对：{timing['reason']}，不计入分母。"
     if verdict == "not_met":
         return (f"逾期发布：发布日期{timing['published_on']}，期限{timing['deadline']}（{timing['basis']}），"
                 f"逾期{timing['days_late']}天。")

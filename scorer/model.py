@@ -161,6 +161,9 @@ class Finding:
     span: Span | None = None
     numbers: tuple[tuple[str, Any], ...] = ()  # ordered (name, value) pairs
     location: str | None = None  # Chinese, set when the result is scored
+    #: canonical cells the rule read (``requests.total.natural_person`` …): findings
+    #: that share a cell may share one cause, and a page can mark them
+    cells: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -171,6 +174,7 @@ class Finding:
             "span": list(self.span) if self.span else None,
             "numbers": {k: v for k, v in self.numbers},
             "location": self.location,
+            "cells": list(self.cells),
         }
 
 
@@ -181,6 +185,7 @@ def make_finding(
     span: Span | None = None,
     numbers: dict[str, Any] | None = None,
     severity: str | None = None,
+    cells: tuple[str, ...] = (),
 ) -> Finding:
     """Build a :class:`Finding`, taking the severity from the rule registry.
 
@@ -197,6 +202,7 @@ def make_finding(
         message=message,
         span=span,
         numbers=tuple((numbers or {}).items()),
+        cells=tuple(cells),
     )
 
 
@@ -256,6 +262,10 @@ class CriteriaSet:
     deadline: str | None = None  # ISO date, overrides the statutory default
     path: str | None = None
     extends: str | None = None
+    #: places the set applies to (a report whose agency names none is refused)
+    jurisdiction: tuple[str, ...] = ()
+    #: share of a criterion's deduction charged per finding of each severity
+    severity_factors: tuple[tuple[str, float], ...] = (("error", 1.0), ("warning", 0.5), ("info", 0.0))
 
     @property
     def total_weight(self) -> float:
@@ -323,6 +333,9 @@ class CriterionResult:
     findings: tuple[str, ...] = ()  # ids of findings that cost points here
     advice: str | None = None  # for not_met: what the report would need to say
     category: str = ""
+    #: the part of ``weight`` whose checks ran (rule criteria whose checks did not all
+    #: run count only the rest in the denominator); None: all of it
+    assessable_weight: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -339,6 +352,7 @@ class CriterionResult:
             "findings": list(self.findings),
             "explanation": self.explanation,
             "advice": self.advice,
+            "assessable_weight": self.weight if self.assessable_weight is None else self.assessable_weight,
         }
 
 

@@ -39,6 +39,7 @@ from scorer.model import (
 )
 from scorer.provenance import engine_version
 from scorer.rules import PRIOR_REPORT_RULES, RULES
+from scorer.tables import arithmetic as A
 
 __all__ = ["score_assessed"]
 
@@ -59,39 +60,103 @@ def _credit_for(verdict: str, c: Criterion) -> float:
     return {"met": 1.0, "partial": float(c.partial_credit), "not_met": 0.0}.get(verdict, 0.0)
 
 
+#: Why a rule of a criterion did not run (or ran on part of its table).
+NOT_RUN = ("prior", "no_date", "absent", "uncovered")
+
+
+def rule_status(rule: str, findings: Sequence[Finding], timing: dict[str, Any],
+                tables: Mapping[str, Any] | None) -> str:
+    """Whether a rule actually checked something in this report:
+
+    ``ran``; ``partial`` (some of its rows/columns were read as 待核对 or are
+    missing); ``prior`` (needs last year's report); ``no_date`` (P-late without a
+    publication date); ``absent`` (its table is absent); ``uncovered`` (its table is
+    there but not one of its checks had every cell read with certainty).
+    """
+    if rule in PRIOR_REPORT_RULES:
+        return "prior"
+    if rule == "P-late" and timing["finding"] is None and timing["days_late"] is None:
+        return "no_date"
+    table_key = RULES[rule].table if rule in RULES else None
+    if table_key is None or tables is None or table_key not in tables:
+        return "ran"
+    if any(f.id == rule for f in findings):
+        return "ran"
+    table = tables[table_key]
+    if table is None:
+        return "absent"
+    if rule not in A.ROW_RULES and rule not in A.COLUMN_RULES:
+        return "ran"
+    known, total = A.coverage(rule, table)
+    if known == 0:
+        return "uncovered"
+    return "ran" if known == total else "partial"
+
+
+def causes(findings: Sequence[Finding]) -> list[list[Finding]]:
+    """Group findings that follow from one cause, so that one defect counts once.
+
+    Table findings name the cells their rule read. A cell shared by several broken
+    checks explains them all (an all-zero 总计 row breaks T3-identity and
+    T3-results-sum in every column it touches): the cell shared by the most findings
+    is taken as a cause, then the next, and causes in the same table row are one
+    cause. Findings without cells are causes of their own.
+    """
+    with_cells = [f for f in findings if f.cells]
+    groups: dict[str, list[int]] = {}
+    remaining = set(range(len(with_cells)))
+    while remaining:
+        count: dict[str, int] = {}
+        for i in remaining:
+            for cell in with_cells[i].cells:
+                count[cell] = count.get(cell, 0) + 1
+        best = min(count, key=lambda cell: (-count[cell], cell))
+        members = sorted(i for i in remaining if best in with_cells[i].cells)
+        groups.setdefault(best.rsplit(".", 1)[0], []).extend(members)
+        remaining.difference_update(members)
+    out = [[with_cells[i] for i in sorted(m)] for _, m in sorted(groups.items(), key=lambda kv: min(kv[1]))]
+    return out + [[f] for f in findings if not f.cells]
+
+
+def _severity_factor(cs: CriteriaSet, group: Sequence[Finding]) -> Decimal:
+    factors = dict(cs.severity_factors)
+    return max(_dec(factors.get(f.severity, 1.0)) for f in group)
+
+
 def _score_rule(
     doc: Document, c: Criterion, findings: Sequence[Finding], timing: dict[str, Any],
-    tables: Mapping[str, Any] | None = None,
-) -> Outcome:
-    """(verdict, credit, points, reason, explanation, finding ids, advice) of a rule criterion."""
+    tables: Mapping[str, Any] | None, cs: CriteriaSet,
+) -> tuple[Outcome, float]:
+    """The outcome of a rule criterion and the part of its weight that was checked.
+
+    The weight is shared equally by the criterion's rules; the share of a rule that
+    did not run is out of the denominator (未核对), never earned. Each cause loses
+    ``weight × deduction × factor`` of its most severe finding (factors per severity
+    from the criteria set), down to 0 of the checked share.
+    """
     rules = tuple(c.rules)
-    unchecked = [r for r in rules if r in PRIOR_REPORT_RULES
-                 or (r == "P-late" and timing["finding"] is None and timing["days_late"] is None)]
-    # a rule about a table that is absent cannot fire: say so instead of "no problem"
-    table_of = {r: RULES[r].table for r in rules if r in RULES and RULES[r].table is not None}
-    absent = {r: table_of[r] for r in rules if r not in unchecked and r in table_of
-              and tables is not None and table_of[r] in tables and tables[table_of[r]] is None
-              and not any(f.id == r for f in findings)}
-    checked = [r for r in rules if r not in unchecked and r not in absent]
-    if not checked:
-        return ("not_assessable", 0.0, 0.0, "not_assessable", explain.rule_not_checked_text(rules, list(absent)),
-                (), None)
-    # "info" findings are the engine's own reading doubts (ambiguous digit runs): shown
-    # for checking, never deducted
-    hits = [f for f in findings if f.id in checked and f.severity != "info"]
-    per = _dec(c.weight) * _dec(c.deduction)
-    lost = min(_dec(c.weight), per * len(hits))
-    points = _round(_dec(c.weight) - lost, 2)
-    credit = _round(_dec(points) / _dec(c.weight), 4) if c.weight else 0.0
-    prior = [r for r in unchecked if r != "P-late"]
-    date_unchecked = "P-late" in unchecked
-    if not hits:
-        return ("met", 1.0, float(_round(c.weight, 2)), "no_findings",
-                explain.rule_passed_text(checked, prior, date_unchecked, absent), (), None)
+    status = {r: rule_status(r, findings, timing, tables) for r in rules}
+    ran = [r for r in rules if status[r] in ("ran", "partial")]
+    if not ran:
+        return ("not_assessable", 0.0, 0.0, "not_assessable", explain.rule_not_checked_text(rules, status),
+                (), None), 0.0
+    weight = _dec(c.weight)
+    share = weight * len(ran) / len(rules)
+    hits = [f for f in findings if f.id in ran]
+    groups = [g for g in causes(hits) if _severity_factor(cs, g) > 0]
+    per = weight * _dec(c.deduction)
+    lost = min(share, sum((per * _severity_factor(cs, g) for g in groups), Decimal(0)))
+    assessable = _round(share, 2)
+    points = _round(share - lost, 2)
+    credit = _round(_dec(points) / share, 4) if share else 0.0
+    if not groups:
+        return ("met", 1.0, assessable, "no_findings", explain.rule_passed_text(rules, status), (), None), assessable
     verdict = "partial" if points > 0 else "not_met"
-    expl = explain.rule_failed_text(doc, hits, _round(per, 2), _round(lost, 2), prior, date_unchecked, absent)
-    return (verdict, credit, points, "findings", expl,
-            tuple(dict.fromkeys(f.id for f in hits)), explain.rule_advice(hits, timing))
+    charged = [f for g in groups for f in g]
+    expl = explain.rule_failed_text(doc, groups, dict(cs.severity_factors), _round(per, 2), _round(lost, 2),
+                                    rules, status)
+    return ((verdict, credit, points, "findings", expl, tuple(dict.fromkeys(f.id for f in charged)),
+             explain.rule_advice(charged, timing)), assessable)
 
 
 def _score_timeliness(c: Criterion, timing: dict[str, Any]) -> Outcome:
@@ -149,11 +214,13 @@ def score_assessed(
     for c in criteria_set.criteria:
         conf = None
         evidence: tuple[Evidence, ...] = ()
+        part = float(_round(c.weight, 2))
         if not c.checkable:
             verdict, credit, points, reason = "not_assessable", 0.0, 0.0, "not_checkable"
             expl, fids, advice = explain.NOT_CHECKABLE_TEXT, (), None
         elif c.scoring == "rule":
-            verdict, credit, points, reason, expl, fids, advice = _score_rule(doc, c, all_findings, timing, tables)
+            (verdict, credit, points, reason, expl, fids, advice), part = _score_rule(
+                doc, c, all_findings, timing, tables, criteria_set)
         elif c.scoring == "timeliness":
             verdict, credit, points, reason, expl, fids, advice = _score_timeliness(c, timing)
         else:
@@ -177,11 +244,12 @@ def score_assessed(
                 points=points if verdict != "not_assessable" else 0.0, reason=reason,
                 explanation=expl, confidence=conf, evidence=evidence, findings=fids,
                 advice=advice, category=c.category,
+                assessable_weight=0.0 if verdict == "not_assessable" else part,
             )
         )
 
     assessable = [r for r in results if r.verdict != "not_assessable"]
-    weight = sum((_dec(r.weight) for r in assessable), Decimal(0))
+    weight = sum((_dec(r.assessable_weight or 0) for r in assessable), Decimal(0))
     earned = sum((_dec(r.points) for r in assessable), Decimal(0))
     total = _round(Decimal(100) * earned / weight, 1) if weight else None
     score = {

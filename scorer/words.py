@@ -15,6 +15,7 @@ __all__ = [
     "TABLE_NAMES",
     "TABLE_TITLES",
     "VERDICT_LABELS",
+    "NOT_ASSESSABLE_HEADING",
     "SEVERITY_LABELS",
     "SOURCE_LABELS",
     "KIND_NAMES",
@@ -52,10 +53,13 @@ VERDICT_LABELS: dict[str, str] = {
     "met": "达标",
     "partial": "部分达标",
     "not_met": "未达标",
-    "not_assessable": "无法判断",
+    "not_assessable": "未核对",
 }
 
 SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "提醒", "info": "待核对"}
+
+#: Heading of the list of criteria that were not checked (out of the denominator).
+NOT_ASSESSABLE_HEADING = "未核对、不计入分母的指标"
 
 #: Where a metadata value came from (keys as set by the loader and the pipeline).
 SOURCE_LABELS: dict[str, str] = {

@@ -21,7 +21,9 @@ _spec.loader.exec_module(synth)
 
 def run(doc=None, cs=None, findings=None, assessments=None):
     doc = doc or synth.make_doc()
-    return score_assessed(doc, cs or synth.criteria(), tables={"requests": None}, format_version="2021",
+    # tables=None: no table was read for these hand-made findings, so every rule is
+    # taken to have run (rule_status needs the tables to say otherwise)
+    return score_assessed(doc, cs or synth.criteria(), tables=None, format_version="2021",
                           findings=synth.findings(doc.text) if findings is None else findings,
                           assessments=synth.assessments(doc.text) if assessments is None else assessments)
 
@@ -226,9 +228,21 @@ def test_rules_on_an_absent_table_are_not_reported_as_passed():
     r = score_assessed(doc, synth.criteria(), tables={"requests": {"new": {}}, "review_litigation": None},
                        format_version="2021", findings=[], assessments=synth.assessments(doc.text))
     c = by_id(r)["table_consistency"]
-    assert c.verdict == "met"  # the missing table costs points under completeness, not twice
-    assert "表四缺失，表四结果之和与总计不符（T4-sum）无法核对" in c.explanation
-    assert "核对了：" in c.explanation and "T4-sum）" not in c.explanation.split("）（")[0]
+    # 表三 holds no row the T3 rules need and 表四 is absent: nothing was checked, so
+    # nothing is earned and the criterion is out of the denominator (the missing table
+    # costs points under completeness, not twice)
+    assert (c.verdict, c.points, c.assessable_weight) == ("not_assessable", 0.0, 0.0)
+    assert "表四结果之和与总计不符（T4-sum），表四缺失" in c.explanation
+    assert "表三相关行缺失或数据待核对" in c.explanation and "核对了" not in c.explanation
+    # one rule on a readable table: only its share is scored
+    full = {r: {col: 0 for col in ("natural_person", "business", "research", "social_org", "legal_service",
+                                   "other_org", "total")} for r in ("new", "carried_over", "granted", "total",
+                                                                    "carried_forward")}
+    r = score_assessed(doc, synth.criteria(), tables={"requests": full, "review_litigation": None},
+                       format_version="2021", findings=[], assessments=synth.assessments(doc.text))
+    c = by_id(r)["table_consistency"]
+    assert (c.verdict, c.points, c.assessable_weight) == ("met", 6.67, 6.67)  # 2 of 3 rules ran
+    assert "核对了：表三勾稽关系" in c.explanation and "表四缺失" in c.explanation
     # every rule on absent tables: nothing left to check
     r = score_assessed(doc, synth.criteria(), tables={"requests": None, "review_litigation": None},
                        format_version=None, findings=[], assessments=synth.assessments(doc.text))

@@ -73,5 +73,5 @@ def render_check(result: ResultLike) -> str:
         if it["fix"]:
             out.append(f"   修改：{it['fix']}")
     if ctx["not_assessable"]:
-        out += ["", "无法从报告判断（未计分）：" + "、".join(ctx["not_assessable"]) + "。"]
+        out += ["", ctx["not_assessable_heading"] + "：" + "；".join(ctx["not_assessable"]) + "。"]
     return "\n".join(out) + "\n"

@@ -17,6 +17,7 @@ from scorer.model import Result
 from scorer.rules import rule_title
 from scorer.words import (
     FORMAT_VERSION_LABELS,
+    NOT_ASSESSABLE_HEADING,
     KIND_NAMES,
     SEVERITY_LABELS,
     SOURCE_LABELS,
@@ -39,7 +40,7 @@ __all__ = [
 METHOD_TEXT = (
     "计分方法：每项指标按“达标”得满分、“部分达标”按部分分值计、“未达标”不得分；"
     "规则类指标（表格勾稽、章节完整等）每发现一处问题按规定比例扣分，扣完为止；"
-    "按时发布按发布日期与期限比较。“无法判断”的指标不计入分母："
+    "按时发布按发布日期与期限比较。“未核对”的指标（所需材料缺失或数据待核对）不计入分母，也不得分："
     "总分 = 100 × 实得分 ÷ 可评分值，保留一位小数（四舍五入）。"
     "只有报告写明本年度已完成的工作才计分，计划、打算（拟、将、下一步）和“未开展”的表述不计分。"
 )
@@ -75,6 +76,11 @@ def _finding_rows(d: Mapping[str, Any]) -> list[dict[str, Any]]:
     # errors first, then warnings; stable within a severity (the validator's order)
     rows.sort(key=lambda r: {"error": 0, "warning": 1}.get(r["severity"], 2))
     return rows
+
+
+def _unchecked_reason(explanation: str) -> str:
+    """The reason part of a 未核对 explanation ("未核对：X，不计入分母。" → "X")."""
+    return explanation.removeprefix("未核对：").removesuffix("。").removesuffix("，不计入分母")
 
 
 def _kind_words(kind: str | None) -> str:
@@ -136,25 +142,30 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
 
     rows = []
     for c in d.get("criteria", []):
+        part = c.get("assessable_weight", c["weight"])
+        # a rule criterion some of whose checks could not run: only the rest is scored
+        partly = c["verdict"] != "not_assessable" and part is not None and part < c["weight"]
         rows.append(
             {
                 "id": c["id"],
                 "title": c["title"],
                 "category": c.get("category", ""),
                 "weight": c["weight"],
-                "weight_text": _fmt(c["weight"]),
+                "weight_text": _fmt(c["weight"]) + (f"（可评{_fmt(part)}）" if partly else ""),
                 "points": c["points"],
                 "points_text": "—" if c["verdict"] == "not_assessable" else _fmt(c["points"]),
                 "verdict": c["verdict"],
-                "verdict_label": VERDICT_LABELS.get(c["verdict"], c["verdict"]),
+                "verdict_label": VERDICT_LABELS.get(c["verdict"], c["verdict"]) + ("（部分未核对）" if partly else ""),
                 "explanation": c.get("explanation") or "",
                 "advice": c.get("advice"),
                 "evidence": c.get("evidence") or [],
-                "lost": 0.0 if c["verdict"] == "not_assessable" else round(c["weight"] - c["points"], 2),
+                "lost": 0.0 if c["verdict"] == "not_assessable" else round(c.get("assessable_weight", c["weight"]) - c["points"], 2),
             }
         )
     lost = sorted((r for r in rows if r["lost"] > 0), key=lambda r: (-r["lost"], r["id"]))
     titles = {c["id"]: c["title"] for c in d.get("criteria", [])}
+    why = {c["id"]: _unchecked_reason(c.get("explanation") or "") for c in d.get("criteria", [])
+           if c["verdict"] == "not_assessable"}
     return {
         "title": title,
         "agency": agency,
@@ -166,7 +177,9 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
         "n_errors": sum(1 for f in d.get("findings", []) if f["severity"] == "error"),
         "n_warnings": sum(1 for f in d.get("findings", []) if f["severity"] == "warning"),
         "n_info": sum(1 for f in d.get("findings", []) if f["severity"] == "info"),
-        "not_assessable": [titles.get(i, i) for i in score.get("not_assessable", [])],
+        "not_assessable": [f"{titles.get(i, i)}（{why.get(i)}）" if why.get(i) else titles.get(i, i)
+                           for i in score.get("not_assessable", [])],
+        "not_assessable_heading": NOT_ASSESSABLE_HEADING,
         "lost": lost,
         "method": METHOD_TEXT,
         "notes": list(doc.get("notes") or []),

@@ -143,7 +143,7 @@ def render_docx(result: ResultLike) -> bytes:
     _cell(row[1], s["weight_text"], bold=True, right=True)
     _cell(row[3], s["earned_text"], bold=True, right=True)
     if c["not_assessable"]:
-        _para(doc, "无法判断、不计入分母的指标：" + "、".join(c["not_assessable"]) + "。")
+        _para(doc, c["not_assessable_heading"] + "：" + "；".join(c["not_assessable"]) + "。")
 
     _heading(doc, "发现的问题", 1)
     if c["findings"]:

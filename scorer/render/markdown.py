@@ -47,7 +47,7 @@ def render_markdown(result: ResultLike) -> str:
         out.append(f"| {md_escape(r['title'])} | {r['weight_text']} | {r['verdict_label']} | {r['points_text']} |")
     out.append(f"| **合计（可评分）** | {s['weight_text']} |  | {s['earned_text']} |")
     if ctx["not_assessable"]:
-        out += ["", "无法判断、不计入分母的指标：" + "、".join(md_escape(t) for t in ctx["not_assessable"]) + "。"]
+        out += ["", ctx["not_assessable_heading"] + "：" + "；".join(md_escape(t) for t in ctx["not_assessable"]) + "。"]
 
     out += ["", "## 发现的问题", ""]
     if ctx["findings"]:

@@ -14,7 +14,7 @@ and 总计 respectively) when they are reported.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from scorer.tables import labels as L
 
@@ -31,6 +31,7 @@ __all__ = [
     "rule_verdicts",
     "broken_cells",
     "failing_rules",
+    "coverage",
     "ROW_RULES",
     "COLUMN_RULES",
     "CARRIER_ROW",
@@ -155,3 +156,29 @@ def failing_rules(name: str, g: Grid, rows: Sequence[str], cols: Sequence[str]) 
         if verdicts is not None and not all(verdicts):
             bad.add(rule)
     return frozenset(bad)
+
+
+def coverage(rule: str, table: Mapping[str, Mapping[str, Any]] | None) -> tuple[int, int]:
+    """How much of ``table`` a rule could check: (instances whose cells are all
+    known, all instances). An instance is a row for a row rule and a column for a
+    column rule; a rule whose rows are absent has no known instance. A table read
+    only as 待核对 (ambiguous or unreadable cells are None) checks nothing certain."""
+    if table is None:
+        return (0, 0)
+    if rule == "T4-sum":
+        rows, cols = [g for g in L.REVIEW_GROUPS if g in table], list(L.REVIEW_COLUMNS)
+    else:
+        rows, cols = list(table), list(L.REQUEST_COLUMNS)
+    g = grid(dict(table), rows, cols)  # type: ignore[arg-type]
+    if rule in ROW_RULES:
+        idx = [cols.index(c) for c in ROW_RULES[rule][1]] + [cols.index("total")]
+        known = sum(all(row[i] is not None for i in idx) for row in g)
+        return (known, len(g))
+    at = {r: i for i, r in enumerate(rows)}
+    needed = list(L.IDENTITY_ROWS) if rule == "T3-identity" else [*result_leaves(rows), "total"]
+    if rule == "T3-results-sum" and "total" not in at:
+        return (0, len(cols))
+    if not all(r in at for r in needed):
+        return (0, len(cols))
+    known = sum(all(g[at[r]][j] is not None for r in needed) for j in range(len(cols)))
+    return (known, len(cols))

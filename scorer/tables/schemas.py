@@ -281,7 +281,7 @@ def failures_to_findings(
                 continue
         where, message, keys, numbers = _BUILDERS[rule](table, at, row, col, check)
         if (rule, where) not in out:
-            out[(rule, where)] = make_finding(rule, where, message, _span(tables, keys), numbers)
+            out[(rule, where)] = make_finding(rule, where, message, _span(tables, keys), numbers, cells=tuple(keys))
     return list(out.values())
 
 
