@@ -12,6 +12,7 @@ case cleanly; the hard kill here is the backstop.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import signal
 import time
 from collections import deque
@@ -19,6 +20,7 @@ from dataclasses import replace
 from multiprocessing.connection import wait as _wait
 from typing import Any, Callable, Protocol, Sequence
 
+from scorer.batch.lifeline import die_with_parent
 from scorer.batch.messages import FAILED, BatchConfig, Outcome, Task
 from scorer.batch.worker import process, timeout_message, warm_up
 
@@ -39,7 +41,8 @@ class Executor(Protocol):
         ...
 
 
-def _worker_main(conn: Any, config: BatchConfig) -> None:
+def _worker_main(conn: Any, config: BatchConfig, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     if config.warm_in_worker:
         warm_up(config.criteria_set)
@@ -58,7 +61,7 @@ class _Slot:
 
     def __init__(self, ctx: Any, config: BatchConfig) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, config), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, config, os.getpid()), daemon=True)
         self.proc.start()
         child.close()
         self.task: Task | None = None

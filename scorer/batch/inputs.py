@@ -2,7 +2,9 @@
 with its output base name (key) and metadata overrides, sorted by path."""
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -10,10 +12,15 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from scorer.batch.manifest import MANIFEST_FIELDS, read_manifest
+from scorer.render import MEMO_EXTENSIONS
 
-__all__ = ["BATCH_EXTENSIONS", "BatchItem", "collect_inputs", "walk_inputs", "output_keys"]
+__all__ = ["BATCH_EXTENSIONS", "BatchItem", "collect_inputs", "walk_inputs", "output_keys", "unreadable_reason",
+           "NO_SUCH_FILE"]
 
 BATCH_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+NO_SUCH_FILE = "文件不存在"
+# longest output base name: a file name has at most 255 bytes, extension included
+MAX_KEY_BYTES = 255 - max(len(ext.encode("utf-8")) for ext in MEMO_EXTENSIONS.values())
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,23 @@ class BatchItem:
     path: str
     key: str
     overrides: tuple[tuple[str, Any], ...] = ()
+
+
+def unreadable_reason(path: str) -> str | None:
+    """Why ``path`` is not a file to read, found by ``stat`` alone; None for a regular
+    file. Never opens it: reading a FIFO blocks for ever, a device such as /dev/zero
+    never ends."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return NO_SUCH_FILE
+    except (OSError, ValueError) as exc:
+        return f"无法访问文件（{getattr(exc, 'strerror', None) or exc}）"
+    if stat.S_ISDIR(st.st_mode):
+        return "是文件夹，不是文件"
+    if not stat.S_ISREG(st.st_mode):
+        return "不是普通文件（管道、设备或套接字），未读取"
+    return None
 
 
 def walk_inputs(root: Path, exclude: Path | None) -> list[Path]:
@@ -42,12 +66,22 @@ def walk_inputs(root: Path, exclude: Path | None) -> list[Path]:
     return found
 
 
+def _fit(key: str) -> str:
+    """The key, cut to a hash-tagged prefix when ``key`` plus the longest output
+    extension would pass the 255-byte limit of a file name."""
+    if len(key.encode("utf-8")) <= MAX_KEY_BYTES:
+        return key
+    tag = "_" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+    head = key.encode("utf-8")[:MAX_KEY_BYTES - len(tag)].decode("utf-8", "ignore")
+    return head + tag
+
+
 def output_keys(paths: Sequence[Path]) -> list[str]:
     """Output base names: the file stem, or the relative path when stems collide."""
     stems = [p.stem for p in paths]
     dup = {s for s in stems if stems.count(s) > 1}
     if not dup:
-        return stems
+        return [_fit(s) for s in stems]
     root = Path(os.path.commonpath([str(p.resolve().parent) for p in paths]))
     out = []
     for p, s in zip(paths, stems):
@@ -56,7 +90,7 @@ def output_keys(paths: Sequence[Path]) -> list[str]:
             out.append("__".join(rel.with_suffix("").parts) + "_" + p.suffix.lstrip(".").lower())
         else:
             out.append(s)
-    return out
+    return [_fit(k) for k in out]
 
 
 def collect_inputs(

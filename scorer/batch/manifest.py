@@ -4,9 +4,11 @@ Empty cells mean "detect from the document"; every problem is named by its CSV l
 """
 from __future__ import annotations
 
+import csv
 import datetime as _dt
 import io
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -87,12 +89,30 @@ def _manifest_problems(err: Any, df: pd.DataFrame) -> list[str]:
         words = _CHECK_WORDS.get(check, check)
         if check == "unique-agency-year" and known:
             r = df.loc[int(idx)]
-            problems.append((n, f"{line}：{r['agency']} {r['report_year']}年 {words}"))
+            problems.append((n, f"{line}：{_shown(r['agency'])} {r['report_year']}年 {words}"))
         elif col is not None and not pd.isna(col):
-            problems.append((n, f"{line} {col}“{row['failure_case']}”{words}"))
+            problems.append((n, f"{line} {col}“{_shown(row['failure_case'])}”{words}"))
         else:
             problems.append((n, f"{line}：{words}"))
     return [text for _, text in sorted(dict.fromkeys(problems), key=lambda t: t[0])]
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A cell as it may appear in a one-line message: control characters escaped,
+    long values cut."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _parse_problem(message: str) -> str:
+    """pandas' CSV parser error as one Chinese phrase naming the line."""
+    m = re.search(r"EOF inside string starting at row (\d+)", message)
+    if m:  # the parser counts rows from 0, header included: row n is line n + 1
+        return f"第{int(m.group(1)) + 1}行起引号未闭合，请检查该行的引号"
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if m:
+        return f"第{m.group(2)}行有{m.group(3)}列，表头只有{m.group(1)}列（含逗号的内容请加引号）"
+    return "不是有效的CSV文件，请在Excel中另存为“CSV UTF-8”"
 
 
 def _read_csv_text(path: Path) -> str:
@@ -130,7 +150,15 @@ def read_manifest(path: str | os.PathLike[str]) -> pd.DataFrame:
     """
     p = Path(path)
     text = _read_csv_text(p)
-    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    if "\x00" in text:  # a damaged file; a NUL in a path would also break every file call
+        raise ManifestError(f"第{text.count(chr(10), 0, text.index(chr(0))) + 1}行含有空字符（NUL），"
+                            "清单可能已损坏，请重新导出", path=str(p))
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise ManifestError("清单是空的，需要表头行 file, agency, report_year, published_on", path=str(p)) from None
+    except (pd.errors.ParserError, csv.Error, ValueError) as err:
+        raise ManifestError(_parse_problem(str(err)), path=str(p)) from None
     df.columns = [c.strip() for c in df.columns]
     df = df.apply(lambda s: s.str.strip()).replace({"": None})
     for opt in ("url", "deadline"):
@@ -141,10 +169,14 @@ def read_manifest(path: str | os.PathLike[str]) -> pd.DataFrame:
     if missing:
         raise ManifestError(f"缺少列 {', '.join(missing)}（需要 file, agency, report_year, published_on）",
                             path=str(p))
-    bad_year = [i for i, v in df["report_year"].items() if v is not None and not str(v).isdigit()]
+    # isdecimal, not isdigit: "2023²" is digits but no number; a 20-digit year is a
+    # number no Int64 column holds
+    bad_year = [(i, "不是整数年份" if not str(v).isdecimal() else "年度不合理")
+                for i, v in df["report_year"].items()
+                if v is not None and (not str(v).isdecimal() or len(str(v)) > 6)]
     if bad_year:
-        raise ManifestError("；".join(f"第{i + 2}行 report_year“{df.at[i, 'report_year']}”不是整数年份"
-                                     for i in bad_year), path=str(p))
+        raise ManifestError("；".join(f"第{i + 2}行 report_year“{_shown(df.at[i, 'report_year'])}”{words}"
+                                     for i, words in bad_year), path=str(p))
     df["report_year"] = pd.array([None if v is None else int(v) for v in df["report_year"]], dtype="Int64")
     try:
         return Manifest.validate(df, lazy=True)

@@ -48,6 +48,7 @@ class Outcome:
     result: dict[str, Any] | None = None  # the sheet view of the result (scored only)
     outputs: tuple[str, ...] = ()  # file names written in the output folder
     timeout: bool = False  # a time limit hit: retried on the next run
+    transient: bool = False  # the output folder failed, not the document: no state, redone next run
     seconds: float = 0.0
     recorded: bool = False  # the rerun state is written already (by the worker)
 

@@ -16,9 +16,9 @@ from typing import Any, Callable, Iterable, Sequence
 from scorer.batch.executor import Executor, ProcessPool
 from scorer.batch.inputs import collect_inputs
 from scorer.batch.messages import FAILED, SCORED, BatchConfig, Outcome, Task
-from scorer.batch.sheets import sheet_paths, sheet_view, write_sheets
+from scorer.batch.sheets import SHEETS, sheet_paths, sheet_view, write_sheets
 from scorer.batch.state import (BATCH_STATE, STATE_DIR, batch_fingerprint, file_sha256, fingerprint,
-                                load_state, record, save_batch_state)
+                                load_state, open_output_folder, record, save_batch_state, write_problem)
 from scorer.model import CriteriaSet
 from scorer.render import MEMO_EXTENSIONS
 from scorer.score import criteria_fingerprint
@@ -52,6 +52,7 @@ class BatchReport:
     outcomes: list[DocOutcome]
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)  # batch-level failures (the sheets), one line each
 
     @property
     def failures(self) -> list[DocOutcome]:
@@ -72,7 +73,7 @@ class BatchReport:
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.problems
 
     def summary_lines(self) -> list[str]:
         """A short Chinese summary, then one line per failure."""
@@ -84,6 +85,8 @@ class BatchReport:
             lines.append("输出：" + "，".join(self.outputs[k] for k in sorted(self.outputs)))
         for o in self.failures:
             lines.append(f"失败：{o.path}：{o.error}")
+        for p in self.problems:
+            lines.append(f"失败：{p}")
         return lines
 
 
@@ -157,9 +160,20 @@ def run_batch(
 
         cs = load_criteria(criteria_set)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    lock = open_output_folder(out)  # one batch at a time per output folder
+    try:
+        return _run(inputs, cs, out, jobs=jobs, force=force, fmts=fmts, manifest=manifest, progress=progress,
+                    timeout=timeout, executor=executor, t0=t0)
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: CriteriaSet, out: Path, *,
+         jobs: int | None, force: bool, fmts: tuple[str, ...], manifest: str | os.PathLike[str] | None,
+         progress: Callable[[int, int, DocOutcome], None] | None, timeout: float | None,
+         executor: Executor | None, t0: float) -> BatchReport:
     state_dir = out / STATE_DIR
-    state_dir.mkdir(exist_ok=True)
     items = collect_inputs(inputs, manifest=manifest, exclude=out)
     crit = criteria_fingerprint(cs)
 
@@ -201,7 +215,10 @@ def run_batch(
         if res.status == SCORED and res.result is not None:
             results[res.path] = res.result
         if not res.recorded:  # the worker died or was killed: the parent records it
-            record(out, by_key[res.key], res)
+            try:
+                record(out, by_key[res.key], res)
+            except OSError:  # no state: the document is simply redone next time
+                pass
         report(DocOutcome(res.path, res.key, res.status, res.error, res.total, res.seconds,
                           False, tuple(res.outputs)))
 
@@ -217,7 +234,12 @@ def run_batch(
     batch_fp = batch_fingerprint([(i.key, prints[i.key], outcomes[i.path].status) for i in items], crit)
     sheets = sheet_paths(out)
     prev = load_state(state_dir, BATCH_STATE)
+    problems: list[str] = []
     if force or not prev or prev.get("fingerprint") != batch_fp or not all(Path(p).is_file() for p in sheets.values()):
-        write_sheets(sheets, scored, failures, cs)
-        save_batch_state(state_dir, batch_fp)
-    return BatchReport(str(out), cs.id, ordered, sheets, round(time.monotonic() - t0, 3))
+        try:
+            write_sheets(sheets, scored, failures, cs)
+            save_batch_state(state_dir, batch_fp)
+        except Exception as exc:  # a full disk, a full temp folder …: the outcomes still reach the caller
+            problems.append(f"汇总表（{'、'.join(SHEETS.values())}）未能写入：{write_problem(exc)}")
+            sheets = {}
+    return BatchReport(str(out), cs.id, ordered, sheets, round(time.monotonic() - t0, 3), problems)

@@ -1,11 +1,14 @@
 """The batch sheets written at the end: ``scores.xlsx``, ``scores.csv``, ``summary.html``."""
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
+import sys
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from scorer.batch.lifeline import die_with_parent
 from scorer.model import CriteriaSet
 from scorer.render import render_csv, render_summary_html, render_xlsx, write_atomic
 
@@ -45,8 +48,9 @@ def _write_csv_and_summary(sheets: Mapping[str, str], scored: Sequence[Mapping[s
 
 
 def _sheets_child(sheets: Mapping[str, str], scored: Sequence[Mapping[str, Any]],
-                  failures: Sequence[Mapping[str, str]], cs: CriteriaSet) -> None:
+                  failures: Sequence[Mapping[str, str]], cs: CriteriaSet, parent_pid: int) -> None:
     try:
+        die_with_parent(parent_pid)
         _write_csv_and_summary(sheets, scored, failures, cs)
     except BaseException:
         os._exit(1)  # the parent writes them again and reports the real error
@@ -61,10 +65,32 @@ def write_sheets(sheets: Mapping[str, str], scored: Sequence[Mapping[str, Any]],
     two sooner."""
     child = None
     if "fork" in mp.get_all_start_methods():
-        child = mp.get_context("fork").Process(target=_sheets_child, args=(sheets, scored, failures, cs))
+        child = mp.get_context("fork").Process(target=_sheets_child,
+                                               args=(sheets, scored, failures, cs, os.getpid()))
         child.start()
-    write_atomic(sheets["xlsx"], render_xlsx(scored, criteria_set=cs, failures=failures))
+    failure: Exception | None = None
+    try:
+        write_atomic(sheets["xlsx"], render_xlsx(scored, criteria_set=cs, failures=failures))
+    except Exception as exc:
+        failure = exc
     if child is not None:
         child.join()
+    if failure is not None:
+        raise _quiet(failure)
     if child is None or child.exitcode != 0:
         _write_csv_and_summary(sheets, scored, failures, cs)
+
+
+def _quiet(exc: Exception) -> Exception:
+    """``exc`` without its traceback. openpyxl's write-only sheets, cut off by a full
+    disk, leave generators that print tracebacks to stderr when they are collected;
+    they are collected here, silently (the error itself is reported once, by the
+    caller)."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        exc.__traceback__ = None
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    return exc

@@ -8,7 +8,6 @@ code.
 """
 from __future__ import annotations
 
-import os
 import signal
 import threading
 import time
@@ -16,10 +15,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from scorer.batch.inputs import NO_SUCH_FILE, unreadable_reason
 from scorer.batch.messages import FAILED, SCORED, BatchConfig, Outcome, Task
 from scorer.batch.sheets import sheet_view
-from scorer.batch.state import record
-from scorer.errors import ScorerError
+from scorer.batch.state import record, write_problem
+from scorer.errors import LoadError, ScorerError
 from scorer.model import CriteriaSet
 from scorer.pipeline import ScoreOptions, score_document
 from scorer.render import MEMO_EXTENSIONS, render, write_atomic
@@ -68,8 +68,11 @@ def process(task: Task, config: BatchConfig) -> Outcome:
             signal.signal(signal.SIGALRM, _alarm)
             signal.setitimer(signal.ITIMER_REAL, float(timeout))
         try:
-            if not os.path.isfile(task.path):
-                raise FileNotFoundError("文件不存在")
+            problem = unreadable_reason(task.path)
+            if problem == NO_SUCH_FILE:
+                raise FileNotFoundError(problem)
+            if problem:
+                raise LoadError(problem, path=task.path)
             result = score_document(task.path, config.criteria_set, ScoreOptions.of(**dict(task.overrides)))
             data = result.to_dict()  # once, for the JSON and the sheet view
             payload = {fmt: render(data if fmt == "json" else result, fmt) for fmt in config.formats}
@@ -77,11 +80,17 @@ def process(task: Task, config: BatchConfig) -> Outcome:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         written = []
-        for fmt in config.formats:
-            name = task.key + MEMO_EXTENSIONS[fmt]
-            write_atomic(Path(config.out_dir) / name, payload[fmt])
-            written.append(name)
-        out = replace(out, status=SCORED, result=sheet_view(data), outputs=tuple(written))
+        try:
+            for fmt in config.formats:
+                name = task.key + MEMO_EXTENSIONS[fmt]
+                write_atomic(Path(config.out_dir) / name, payload[fmt])
+                written.append(name)
+        except OSError as exc:  # the output folder, not the document, is at fault
+            for name in written:  # all of a document's outputs or none
+                (Path(config.out_dir) / name).unlink(missing_ok=True)
+            out = replace(out, error=f"无法写入输出文件（{write_problem(exc)}）", transient=True)
+        else:
+            out = replace(out, status=SCORED, result=sheet_view(data), outputs=tuple(written))
     except DocumentTimeout:
         out = replace(out, error=timeout_message(timeout or 0), timeout=True)
     except Exception as exc:  # one bad document must not stop the batch
@@ -89,7 +98,10 @@ def process(task: Task, config: BatchConfig) -> Outcome:
     out = replace(out, seconds=round(time.monotonic() - start, 3))
     # the worker keeps the books for its own document, so the parent, which shares
     # the cores with the workers, does no per-document writing
-    record(Path(config.out_dir), task, out)
+    try:
+        record(Path(config.out_dir), task, out)
+    except OSError:  # no state: the document is simply redone next time
+        return out
     return replace(out, recorded=True)
 
 
