@@ -17,8 +17,9 @@ One module per job:
   the soft time limit, its outputs and its rerun state;
 - :mod:`~scorer.batch.executor` — the ``Executor`` interface and ``ProcessPool`` (hard
   limit, crashed workers replaced);
-- :mod:`~scorer.batch.state` — rerun fingerprints and the ``.xxgk`` state files;
+- :mod:`~scorer.batch.state` — rerun fingerprints, the ``.xxgk`` state files, the folder lock;
 - :mod:`~scorer.batch.sheets` — scores.xlsx, scores.csv, summary.html;
+- :mod:`~scorer.batch.lifeline` — child processes die with the batch;
 - :mod:`~scorer.batch.runner` — ``run_batch`` and its ``BatchReport``.
 """
 from __future__ import annotations

@@ -34,6 +34,8 @@ _ERRNO_WORDS = {
     errno.EROFS: "文件系统只读",
     errno.EFBIG: "文件超过系统允许的大小",
     errno.ENAMETOOLONG: "文件名太长",
+    errno.EEXIST: "已有同名文件，不是文件夹",
+    errno.ENOTDIR: "路径中有同名文件，不是文件夹",
 }
 
 
