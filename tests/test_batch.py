@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-import scorer.batch as batch
-from scorer.batch import run_batch
+from scorer.batch import executor, run_batch, sheets, worker
 from tests.conftest import CORPORA, seed
 
 GOOD = {
@@ -140,7 +139,7 @@ def test_manifest_metadata_reaches_the_result(tmp_path, core):
 # ---- time limits and crashes: the scoring function is replaced *inside the worker* by
 # one that hangs or dies for one file (workers are forked, so they see the patch).
 
-_REAL_SCORE = batch.score_document
+_REAL_SCORE = worker.score_document
 
 
 def _slow_for(name, mode):
@@ -172,8 +171,8 @@ def test_one_stuck_or_crashing_document_costs_only_itself(tmp_path, core, monkey
     shutil.copy(seed("003"), root / "a.txt")
     shutil.copy(seed("003"), root / "b.txt")
     shutil.copy(seed("003"), root / "c.txt")
-    monkeypatch.setattr(batch, "score_document", _slow_for("b.txt", mode))
-    monkeypatch.setattr(batch, "HARD_GRACE", 1.0)
+    monkeypatch.setattr(worker, "score_document", _slow_for("b.txt", mode))
+    monkeypatch.setattr(executor, "HARD_GRACE", 1.0)
     t0 = time.monotonic()
     # 6 s: far above the ~0.3 s a document takes, with room for a busy machine
     rep = run_batch(root, core, tmp_path / "out", jobs=2, timeout=6, formats=("json",))
@@ -183,7 +182,7 @@ def test_one_stuck_or_crashing_document_costs_only_itself(tmp_path, core, monkey
     assert rep.failures[0].error == expected
     if mode != "crash":
         # a timeout may be the machine's fault: it is retried on the next run
-        monkeypatch.setattr(batch, "score_document", _slow_for("none", mode))
+        monkeypatch.setattr(worker, "score_document", _slow_for("none", mode))
         rep2 = run_batch(root, core, tmp_path / "out", jobs=2, timeout=60, formats=("json",))
         assert [Path(o.path).name for o in rep2.worked] == ["b.txt"] and rep2.ok
 
@@ -222,7 +221,7 @@ def test_sheets_written_again_by_the_parent_when_the_child_fails(tmp_path, core,
     # the CSV and summary are drawn in a forked child; if it dies, the parent writes
     # them itself (here a first-call failure that only the child sees)
     marker, ok_pid = tmp_path / "failed-once", tmp_path / "ok-pid"
-    real = batch.render_csv
+    real = sheets.render_csv
 
     def flaky(scored):
         if not marker.exists():  # a file, not a list: the child's memory is its own
@@ -231,7 +230,7 @@ def test_sheets_written_again_by_the_parent_when_the_child_fails(tmp_path, core,
         ok_pid.write_text(str(os.getpid()))
         return real(scored)
 
-    monkeypatch.setattr(batch, "render_csv", flaky)
+    monkeypatch.setattr(sheets, "render_csv", flaky)
     src = tmp_path / "in"
     src.mkdir()
     shutil.copy(CORPORA / "reports/029_pingtan_xingzhengshenpi_2024.txt", src)

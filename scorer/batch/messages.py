@@ -1,0 +1,57 @@
+"""What the parent and the workers of a batch send each other.
+
+Frozen dataclasses of plain values, picklable, so that any executor — the process
+pool of :mod:`scorer.batch.executor` or one on other machines — can carry them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from scorer.model import CriteriaSet
+
+__all__ = ["Task", "BatchConfig", "Outcome", "SCORED", "FAILED"]
+
+SCORED = "scored"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One document to score: parent → worker."""
+
+    path: str
+    key: str  # output base name
+    overrides: tuple[tuple[str, Any], ...]  # metadata overrides (ScoreOptions fields)
+    fingerprint: str  # rerun state: unchanged fingerprint → skipped next time
+
+
+@dataclass(frozen=True)
+class BatchConfig:
+    """What every task of a batch shares."""
+
+    criteria_set: CriteriaSet
+    out_dir: str
+    formats: tuple[str, ...]
+    timeout: float | None  # seconds per document; None: no limit
+    warm_in_worker: bool = False  # spawned workers load the pipeline themselves
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one task: worker (or executor, when the worker died) → parent."""
+
+    path: str
+    key: str
+    status: str  # SCORED | FAILED
+    error: str | None = None  # one line, for failures
+    result: dict[str, Any] | None = None  # the sheet view of the result (scored only)
+    outputs: tuple[str, ...] = ()  # file names written in the output folder
+    timeout: bool = False  # a time limit hit: retried on the next run
+    transient: bool = False  # the output folder failed, not the document: no state, redone next run
+    seconds: float = 0.0
+    recorded: bool = False  # the rerun state is written already (by the worker)
+
+    @property
+    def total(self) -> float | None:
+        return self.result["score"]["total"] if self.result else None

@@ -1,0 +1,132 @@
+"""Scoring one task of a batch, in a worker: :func:`process` scores the document
+(``scorer.pipeline.score_document``, the one scoring call), writes its outputs and its
+rerun state, and returns an :class:`~scorer.batch.messages.Outcome`.
+
+The soft time limit lives here (``SIGALRM`` in the worker): it handles the ordinary
+slow document cleanly; the executor's hard kill is the backstop for one stuck in C
+code.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from scorer.batch.inputs import NO_SUCH_FILE, unreadable_reason
+from scorer.batch.messages import FAILED, SCORED, BatchConfig, Outcome, Task
+from scorer.batch.sheets import sheet_view
+from scorer.batch.state import record, write_problem
+from scorer.errors import LoadError, ScorerError
+from scorer.model import CriteriaSet
+from scorer.pipeline import ScoreOptions, score_document
+from scorer.render import MEMO_EXTENSIONS, render, write_atomic
+
+__all__ = ["DocumentTimeout", "process", "warm_up", "one_line", "timeout_message"]
+
+
+class DocumentTimeout(BaseException):
+    """A document took longer than the per-document limit.
+
+    A ``BaseException`` so that a pipeline stage's ``except Exception`` fallback cannot
+    swallow it and carry on past the limit.
+    """
+
+
+def timeout_message(timeout: float, killed: bool = False) -> str:
+    """The one-line failure of a document over the time limit."""
+    return f"超时：超过单份文件时限{timeout:g}秒" + ("，处理进程已终止" if killed else "")
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: its type and the first line of its message."""
+    # a LoadError's text starts with the path, which the failure list already shows
+    reason = getattr(exc, "reason", None) if isinstance(exc, ScorerError) else None
+    text = str(reason if isinstance(reason, str) and reason else exc).strip().splitlines()
+    msg = text[0] if text else ""
+    name = type(exc).__name__
+    return f"{name}: {msg}" if msg else name
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise DocumentTimeout()
+
+
+def process(task: Task, config: BatchConfig) -> Outcome:
+    """Score one document and write its outputs and rerun state. Never raises for a
+    bad document: the failure is the outcome."""
+    start = time.monotonic()
+    timeout = config.timeout
+    # soft limit: SIGALRM (Unix); elsewhere only the executor's hard kill applies
+    use_alarm = (bool(timeout) and hasattr(signal, "setitimer")
+                 and threading.current_thread() is threading.main_thread())
+    out = Outcome(task.path, task.key, FAILED)
+    try:
+        if use_alarm:
+            signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, float(timeout))
+        try:
+            problem = unreadable_reason(task.path)
+            if problem == NO_SUCH_FILE:
+                raise FileNotFoundError(problem)
+            if problem:
+                raise LoadError(problem, path=task.path)
+            result = score_document(task.path, config.criteria_set, ScoreOptions.of(**dict(task.overrides)))
+            data = result.to_dict()  # once, for the JSON and the sheet view
+            payload = {fmt: render(data if fmt == "json" else result, fmt) for fmt in config.formats}
+        finally:
+            if use_alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        written = []
+        try:
+            for fmt in config.formats:
+                name = task.key + MEMO_EXTENSIONS[fmt]
+                write_atomic(Path(config.out_dir) / name, payload[fmt])
+                written.append(name)
+        except OSError as exc:  # the output folder, not the document, is at fault
+            for name in written:  # all of a document's outputs or none
+                (Path(config.out_dir) / name).unlink(missing_ok=True)
+            out = replace(out, error=f"无法写入输出文件（{write_problem(exc)}）", transient=True)
+        else:
+            out = replace(out, status=SCORED, result=sheet_view(data), outputs=tuple(written))
+    except DocumentTimeout:
+        out = replace(out, error=timeout_message(timeout or 0), timeout=True)
+    except Exception as exc:  # one bad document must not stop the batch
+        out = replace(out, error=one_line(exc))
+    out = replace(out, seconds=round(time.monotonic() - start, 3))
+    # the worker keeps the books for its own document, so the parent, which shares
+    # the cores with the workers, does no per-document writing
+    try:
+        record(Path(config.out_dir), task, out)
+    except OSError:  # no state: the document is simply redone next time
+        return out
+    return replace(out, recorded=True)
+
+
+_WARM_TEXT = (
+    "某某局2022年度政府信息公开工作年度报告\n一、总体情况\n2022年，我局举办政府开放日活动1次。\n"
+    "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n"
+    "五、存在的主要问题及改进情况\n六、其他需要报告的事项\n"
+)
+
+
+def warm_up(criteria_set: CriteriaSet) -> None:
+    """Load what the pipeline loads lazily (dictionaries, the evidence model) once.
+
+    Run before the per-document clock starts: in the parent before forking (workers
+    inherit it), or in each spawned worker before its first task. Without it the
+    first document of every worker would pay seconds of start-up inside its limit.
+    """
+    from scorer.model import Document
+
+    doc = Document(path="<warm-up>", format="txt", text=_WARM_TEXT, kind="report", title=None,
+                   agency="某某局", report_year=2022, published_on=None, metadata_source={})
+    try:
+        from scorer.sections import find_sections
+
+        doc = replace(doc, sections=tuple(find_sections(_WARM_TEXT)))
+        score_document(doc, criteria_set)
+    except Exception:
+        pass  # a real document will report the real error
