@@ -14,7 +14,7 @@ import pytest
 from scorer.batch import (BatchConfig, DocOutcome, Outcome, ProcessPool, Task, collect_inputs, process,
                           run_batch, worker)
 from scorer.batch.state import STATE_DIR, file_sha256, fingerprint
-from scorer.score import criteria_fingerprint
+from scorer.provenance import criteria_fingerprint
 from tests.conftest import CORPORA, ROOT
 
 FORK = "fork" in __import__("multiprocessing").get_all_start_methods()
