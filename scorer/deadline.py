@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any
+from typing import Any, Mapping
 
 from scorer.model import CriteriaSet, Document, make_finding
 from scorer.words import SOURCE_LABELS
@@ -43,7 +43,8 @@ def is_whole_government(agency: str | None) -> bool:
 
 
 def statutory_deadline(
-    agency: str | None, report_year: int, override: str | None = None
+    agency: str | None, report_year: int, override: str | None = None,
+    deadlines: Mapping[str, str] | None = None,
 ) -> tuple[_dt.date, str]:
     """The publication deadline of a report and the reason, in Chinese.
 
@@ -69,9 +70,13 @@ def statutory_deadline(
     """
     if override:
         return _dt.date.fromisoformat(str(override)), "指定的发布期限"
-    if is_whole_government(agency):
-        return _dt.date(report_year + 1, 3, 31), "本级政府报告：次年3月31日前（条例第四十九条）"
-    return _dt.date(report_year + 1, 1, 31), "部门报告：次年1月31日前（条例第四十九条）"
+    if deadlines is None:
+        from scorer.criteria import load_criteria
+
+        deadlines = dict(load_criteria("core").deadlines)  # stated once, in core.yaml
+    who, words = ("whole_government", "本级政府报告") if is_whole_government(agency) else ("department", "部门报告")
+    month, day = (int(x) for x in deadlines[who].split("-"))
+    return _dt.date(report_year + 1, month, day), f"{words}：次年{month}月{day}日前（条例第四十九条）"
 
 
 def timeliness(doc: Document, criteria_set: CriteriaSet) -> dict[str, Any]:
@@ -80,11 +85,22 @@ def timeliness(doc: Document, criteria_set: CriteriaSet) -> dict[str, Any]:
     out: dict[str, Any] = {"deadline": None, "basis": None, "published_on": doc.published_on,
                            "days_late": None, "finding": None, "reason": None}
     override = doc.deadline or criteria_set.deadline  # the document's own (manifest/flag) wins
+    if not doc.deadline and override and criteria_set.report_year and doc.report_year \
+            and doc.report_year != criteria_set.report_year:
+        # a set written for another year (scored anyway on request): its deadline
+        # moves with the year instead of making every report "late" by years
+        set_date = _dt.date.fromisoformat(str(override))
+        shift = doc.report_year - criteria_set.report_year
+        try:
+            override = set_date.replace(year=set_date.year + shift).isoformat()
+        except ValueError:  # 29 February
+            override = set_date.replace(year=set_date.year + shift, day=28).isoformat()
     if doc.report_year is None and not override:
         out["reason"] = "未识别报告年度，无法确定发布期限"
         return out
     try:
-        deadline, basis = statutory_deadline(doc.agency, doc.report_year or 0, override)
+        deadline, basis = statutory_deadline(doc.agency, doc.report_year or 0, override,
+                                             dict(criteria_set.deadlines) or None)
     except ValueError:
         out["reason"] = f"发布期限“{override}”不是有效日期"
         return out

@@ -16,6 +16,7 @@ __all__ = [
     "TooLarge",
     "NotAReport",
     "CriteriaError",
+    "CriteriaNotApplicable",
     "ManifestError",
     "ModelError",
 ]
@@ -56,6 +57,10 @@ class TooLarge(LoadError):
 
 class NotAReport(LoadError):
     """The document is readable but is not an annual report where one is required."""
+
+
+class CriteriaNotApplicable(ScorerError):
+    """The criteria set was written for another report year or another place."""
 
 
 class CriteriaError(ScorerError):

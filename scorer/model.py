@@ -264,6 +264,10 @@ class CriteriaSet:
     extends: str | None = None
     #: places the set applies to (a report whose agency names none is refused)
     jurisdiction: tuple[str, ...] = ()
+    #: statutory table format by report year: (first year, format), ascending
+    table_formats: tuple[tuple[int, str], ...] = ()
+    #: statutory deadlines, MM-DD of the year after the report year, by kind of agency
+    deadlines: tuple[tuple[str, str], ...] = ()
     #: share of a criterion's deduction charged per finding of each severity
     severity_factors: tuple[tuple[str, float], ...] = (("error", 1.0), ("warning", 0.5), ("info", 0.0))
 
@@ -336,6 +340,9 @@ class CriterionResult:
     #: the part of ``weight`` whose checks ran (rule criteria whose checks did not all
     #: run count only the rest in the denominator); None: all of it
     assessable_weight: float | None = None
+    #: rule criteria: each rule and whether it ran (``ran``, ``partial``, ``prior``,
+    #: ``no_date``, ``absent``, ``uncovered``; see scorer.score.rule_status)
+    checks: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -353,6 +360,7 @@ class CriterionResult:
             "explanation": self.explanation,
             "advice": self.advice,
             "assessable_weight": self.weight if self.assessable_weight is None else self.assessable_weight,
+            "checks": dict(self.checks),
         }
 
 

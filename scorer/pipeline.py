@@ -21,7 +21,7 @@ from scorer.model import CriteriaSet, Document, Result
 
 __all__ = [
     "ScoreOptions", "Upload", "Checked", "Scored", "run", "check", "score_document", "prepare_document",
-    "NOT_A_REPORT_WORDS",
+    "NOT_A_REPORT_WORDS", "resolve_criteria", "check_applicable",
 ]
 
 
@@ -41,6 +41,10 @@ class ScoreOptions:
     deadline: str | None = None
     url: str | None = None
     source: str = "flag"
+    #: score with a criteria set written for another report year / another place
+    #: (refused otherwise); the memo says so
+    any_year: bool = False
+    any_place: bool = False
 
     @classmethod
     def of(cls, **kwargs: Any) -> "ScoreOptions":
@@ -122,17 +126,68 @@ class Checked:
     findings: tuple[Any, ...]
 
 
-def check(source: Any, options: ScoreOptions | None = None, *, require_report: bool = True) -> Checked:
-    """Read a document and its tables and check them (no criteria, no score): the
-    first half of :func:`run`, which ``xxgk tables`` shows on its own."""
+def check(source: Any, options: ScoreOptions | None = None, *, require_report: bool = True,
+          criteria: CriteriaSet | None = None) -> Checked:
+    """Read a document and its tables and check them (no evidence, no score): the
+    first half of :func:`run`, which ``xxgk tables`` shows on its own. The table
+    format in force per year comes from ``criteria`` (else from ``core``)."""
+    doc = prepare_document(source, options, require_report=require_report)
+    return _check_document(doc, criteria)
+
+
+def _check_document(doc: Document, criteria: CriteriaSet | None) -> Checked:
     from scorer.tables import extract_tables
     from scorer.validate import validate_document
 
-    doc = prepare_document(source, options, require_report=require_report)
     tables = extract_tables(doc)
+    formats = criteria.table_formats if criteria is not None and criteria.table_formats else None
     # validate_document includes the extractor's own findings (unreadable cells):
     # every finding is produced once, here
-    return Checked(doc, tables, tuple(validate_document(doc, tables)))
+    return Checked(doc, tables, tuple(validate_document(doc, tables, formats)))
+
+
+def resolve_criteria(criteria: CriteriaSet | str, doc: Document) -> CriteriaSet:
+    """The criteria set for ``doc``: a set, a shipped name / path, or a family of
+    sets by year (``pingtan-{year}``: each report gets the set of its own year)."""
+    if isinstance(criteria, CriteriaSet):
+        return criteria
+    from scorer.criteria import load_criteria
+    from scorer.errors import CriteriaError
+
+    if "{year}" in criteria:
+        if doc.report_year is None:
+            raise CriteriaError(f"未识别报告年度，无法从“{criteria}”选择该年度的指标体系；请用 --report-year 指明",
+                                path=doc.path)
+        return load_criteria(criteria.replace("{year}", str(doc.report_year)))
+    return load_criteria(criteria)
+
+
+def _mentions(agency: str, places: tuple[str, ...]) -> bool:
+    return any(p and p in agency for p in places)
+
+
+def check_applicable(cs: CriteriaSet, doc: Document, opts: ScoreOptions) -> Document:
+    """Refuse a report outside the set's year or place, or (when the caller insists)
+    note in the document that it was scored anyway."""
+    from scorer.errors import CriteriaNotApplicable
+
+    notes = []
+    if cs.report_year and doc.report_year and cs.report_year != doc.report_year:
+        if not opts.any_year:
+            raise CriteriaNotApplicable(
+                f"指标体系“{cs.id}”适用于{cs.report_year}年度报告，本报告为{doc.report_year}年度；"
+                f"请选用{doc.report_year}年度的指标体系，或加 --any-year 仍按此体系评分", path=doc.path)
+        notes.append(f"按评估人员要求，用适用于{cs.report_year}年度的指标体系“{cs.id}”评分本{doc.report_year}年度报告"
+                     "（发布期限按年度顺延）")
+    if cs.jurisdiction and doc.agency and not _mentions(doc.agency, cs.jurisdiction):
+        if not opts.any_place:
+            raise CriteriaNotApplicable(
+                f"指标体系“{cs.id}”适用于{'、'.join(cs.jurisdiction)}，本报告的机构是{doc.agency}；"
+                "请选用该地区的指标体系，或加 --any-place 仍按此体系评分", path=doc.path)
+        notes.append(f"按评估人员要求，用适用于{'、'.join(cs.jurisdiction)}的指标体系“{cs.id}”评分{doc.agency}的报告")
+    elif cs.jurisdiction and not doc.agency:
+        notes.append(f"未识别机构，未能核对指标体系“{cs.id}”是否适用于本报告所在地区")
+    return replace(doc, notes=tuple(doc.notes) + tuple(notes)) if notes else doc
 
 
 @dataclass(frozen=True)
@@ -189,12 +244,14 @@ def run(
     options: ScoreOptions | None = None,
 ) -> Scored:
     """Read, check and score one report: the pipeline itself (see :func:`score_document`)."""
-    from scorer.criteria import load_criteria
     from scorer.evidence import assess_all
     from scorer.score import score_assessed
 
-    cs = criteria if isinstance(criteria, CriteriaSet) else load_criteria(criteria)
-    checked = check(source, options)
+    opts = options or ScoreOptions()
+    doc = prepare_document(source, opts)
+    cs = resolve_criteria(criteria, doc)
+    doc = check_applicable(cs, doc, opts)
+    checked = _check_document(doc, cs)
     doc, tables = checked.document, checked.tables
     assessments = assess_all(doc, cs)
     result = score_assessed(

@@ -126,7 +126,7 @@ def _severity_factor(cs: CriteriaSet, group: Sequence[Finding]) -> Decimal:
 def _score_rule(
     doc: Document, c: Criterion, findings: Sequence[Finding], timing: dict[str, Any],
     tables: Mapping[str, Any] | None, cs: CriteriaSet,
-) -> tuple[Outcome, float]:
+) -> tuple[Outcome, float, dict[str, str]]:
     """The outcome of a rule criterion and the part of its weight that was checked.
 
     The weight is shared equally by the criterion's rules; the share of a rule that
@@ -139,7 +139,7 @@ def _score_rule(
     ran = [r for r in rules if status[r] in ("ran", "partial")]
     if not ran:
         return ("not_assessable", 0.0, 0.0, "not_assessable", explain.rule_not_checked_text(rules, status),
-                (), None), 0.0
+                (), None), 0.0, status
     weight = _dec(c.weight)
     share = weight * len(ran) / len(rules)
     hits = [f for f in findings if f.id in ran]
@@ -150,13 +150,14 @@ def _score_rule(
     points = _round(share - lost, 2)
     credit = _round(_dec(points) / share, 4) if share else 0.0
     if not groups:
-        return ("met", 1.0, assessable, "no_findings", explain.rule_passed_text(rules, status), (), None), assessable
+        return (("met", 1.0, assessable, "no_findings", explain.rule_passed_text(rules, status), (), None),
+                assessable, status)
     verdict = "partial" if points > 0 else "not_met"
     charged = [f for g in groups for f in g]
     expl = explain.rule_failed_text(doc, groups, dict(cs.severity_factors), _round(per, 2), _round(lost, 2),
                                     rules, status)
     return ((verdict, credit, points, "findings", expl, tuple(dict.fromkeys(f.id for f in charged)),
-             explain.rule_advice(charged, timing)), assessable)
+             explain.rule_advice(charged, timing)), assessable, status)
 
 
 def _score_timeliness(c: Criterion, timing: dict[str, Any]) -> Outcome:
@@ -215,11 +216,12 @@ def score_assessed(
         conf = None
         evidence: tuple[Evidence, ...] = ()
         part = float(_round(c.weight, 2))
+        status: dict[str, str] = {}
         if not c.checkable:
             verdict, credit, points, reason = "not_assessable", 0.0, 0.0, "not_checkable"
             expl, fids, advice = explain.NOT_CHECKABLE_TEXT, (), None
         elif c.scoring == "rule":
-            (verdict, credit, points, reason, expl, fids, advice), part = _score_rule(
+            (verdict, credit, points, reason, expl, fids, advice), part, status = _score_rule(
                 doc, c, all_findings, timing, tables, criteria_set)
         elif c.scoring == "timeliness":
             verdict, credit, points, reason, expl, fids, advice = _score_timeliness(c, timing)
@@ -245,6 +247,7 @@ def score_assessed(
                 explanation=expl, confidence=conf, evidence=evidence, findings=fids,
                 advice=advice, category=c.category,
                 assessable_weight=0.0 if verdict == "not_assessable" else part,
+                checks=tuple(status.items()),
             )
         )
 

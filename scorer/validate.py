@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Sequence
 
 from scorer.model import SECTION_KEYS, Document, Finding, make_finding
 from scorer.tables import TableResult
@@ -36,7 +36,8 @@ def finding_sort_key(f: Finding) -> tuple[Any, ...]:
     return (f.span[0] if f.span else -1, f.span[1] if f.span else -1, f.id, f.where, f.message)
 
 
-def validate_document(doc: Document, tables: TableResult) -> list[Finding]:
+def validate_document(doc: Document, tables: TableResult,
+                      table_formats: Sequence[tuple[int, str]] | None = None) -> list[Finding]:
     """All single-document findings for a loaded report.
 
     Includes ``tables.findings`` (cells that could not be read), so callers need
@@ -67,7 +68,11 @@ def validate_document(doc: Document, tables: TableResult) -> list[Finding]:
     if doc.kind == "report":
         findings += _sections(doc, tables)
         findings += _tables_present(doc, tables)
-        findings += _format(doc, tables)
+        if table_formats is None:
+            from scorer.criteria import load_criteria
+
+            table_formats = load_criteria("core").table_formats  # stated once, in core.yaml
+        findings += _format(doc, tables, table_formats)
     findings += text_vs_tables(doc, tables)
     findings += wrong_years(doc, tables)
     unique = {(f.id, f.where, f.message, f.span): f for f in findings}
@@ -154,8 +159,17 @@ def _row_cn(table: str, row: str) -> str:
     return row
 
 
-def _format(doc: Document, tables: TableResult) -> list[Finding]:
-    if doc.report_year is None or doc.report_year < 2021:
+def format_for_year(year: int, table_formats: Sequence[tuple[int, str]]) -> str | None:
+    """The statutory table format in force for a report year (criteria ``table_formats``)."""
+    fmt = None
+    for first, name in sorted(table_formats):
+        if year >= first:
+            fmt = name
+    return fmt
+
+
+def _format(doc: Document, tables: TableResult, table_formats: Sequence[tuple[int, str]]) -> list[Finding]:
+    if doc.report_year is None or format_for_year(doc.report_year, table_formats) != "2021":
         return []
     why = {
         "proactive": "表二使用2019年试行格式的栏目（本年新制作数量/上一年项目数量等）",

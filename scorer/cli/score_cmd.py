@@ -15,15 +15,26 @@ _EXT = {"json": ".json", "md": ".md", "html": ".html", "docx": ".docx", "xlsx": 
 
 criteria_option = click.option(
     "--criteria", "criteria", default="core", show_default=True,
-    help="Criteria set: a shipped name (core, qingpu-lvrong-2022, …) or a YAML file.",
+    help="Criteria set: a shipped name (core, qingpu-lvrong-2022, …), a YAML file, or a family by year "
+         "(pingtan-{year}: each report gets the set of its own year).",
 )
 
 
-def _options(deadline, encoding, kind, agency, report_year, published_on):
+def applicability_options(f):
+    """--any-year / --any-place: score with a set written for another year or place."""
+    f = click.option("--any-place", is_flag=True,
+                     help="Score even when the criteria set is for another place (the memo says so).")(f)
+    f = click.option("--any-year", is_flag=True,
+                     help="Score even when the criteria set is for another report year (the memo says so).")(f)
+    return f
+
+
+def _options(deadline, encoding, kind, agency, report_year, published_on, any_year=False, any_place=False):
     from scorer.pipeline import ScoreOptions
 
     return ScoreOptions.of(deadline=deadline, encoding=encoding, kind=kind, agency=agency,
-                           report_year=report_year, published_on=published_on)
+                           report_year=report_year, published_on=published_on,
+                           any_year=any_year or None, any_place=any_place or None)
 
 
 @cli.command()
@@ -34,8 +45,10 @@ def _options(deadline, encoding, kind, agency, report_year, published_on):
 @click.option("--format", "fmt", type=click.Choice(list(_EXT)), default="json", show_default=True,
               help="json (the result contract), md/html/docx memo, or xlsx score sheet.")
 @click.option("--deadline", help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
+@applicability_options
 @metadata_options
-def score(files, criteria, out, fmt, deadline, encoding, kind, agency, report_year, published_on) -> None:
+def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, kind, agency, report_year,
+          published_on) -> None:
     """Score annual reports against a criteria set.
 
     One FILE without --out prints json/md/html to stdout; otherwise one file per
@@ -50,8 +63,8 @@ def score(files, criteria, out, fmt, deadline, encoding, kind, agency, report_ye
     from scorer.render import render, write_atomic
     from scorer.pipeline import score_document
 
-    cs = load_criteria(criteria)
-    opts = _options(deadline, encoding, kind, agency, report_year, published_on)
+    cs = criteria if "{year}" in criteria else load_criteria(criteria)
+    opts = _options(deadline, encoding, kind, agency, report_year, published_on, any_year, any_place)
     to_stdout = out is None and len(files) == 1 and fmt in _STDOUT_FORMATS
     results, errors = [], []
     for f in files:
@@ -132,8 +145,9 @@ def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
 @input_path_argument()
 @criteria_option
 @click.option("--deadline", help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
+@applicability_options
 @metadata_options
-def check(file, criteria, deadline, encoding, kind, agency, report_year, published_on) -> None:
+def check(file, criteria, deadline, any_year, any_place, encoding, kind, agency, report_year, published_on) -> None:
     """Self-assessment of a draft report: defects and missing items, most points first.
 
     Exits 1 while any error-severity defect remains, 0 otherwise.
@@ -145,7 +159,8 @@ def check(file, criteria, deadline, encoding, kind, agency, report_year, publish
     from scorer.render import has_errors, render_check
     from scorer.pipeline import score_document
 
-    result = score_document(file, criteria, _options(deadline, encoding, kind, agency, report_year, published_on))
+    result = score_document(file, criteria, _options(deadline, encoding, kind, agency, report_year, published_on,
+                                                     any_year, any_place))
     click.echo(render_check(result), nl=False)
     if has_errors(result):
         sys.exit(EXIT_DEFECTS)

@@ -63,6 +63,12 @@ SET_FIELDS: dict[str, tuple[str, str]] = {
     "drop": ("id_list", "ids of inherited criteria to remove"),
     "report_year": ("year", "the report year the set applies to"),
     "deadline": ("date", "publication deadline YYYY-MM-DD (overrides the statutory default)"),
+    "jurisdiction": ("str_list", "places the set applies to, e.g. [平潭综合实验区]; a report whose agency "
+                     "names none of them is refused unless --any-place"),
+    "table_formats": ("year_map", "statutory table format by report year, the format from that year on, "
+                      "e.g. {2019: '2019', 2021: '2021'}"),
+    "deadlines": ("deadline_map", "statutory deadlines as MM-DD in the year after the report year: "
+                  "{department: '01-31', whole_government: '03-31'}"),
     "note": ("text", "free text for people; not used for scoring"),
     "criteria": ("list", "the criteria (new items, or overrides of inherited ones by id)"),
 }

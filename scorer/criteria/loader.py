@@ -75,6 +75,8 @@ _KIND_TEXT: dict[str, str] = {
     "month_list": "a month 1–12 or a list of months, e.g. [6, 7]",
     "year": "a year such as 2022",
     "date": "a date YYYY-MM-DD",
+    "year_map": "a mapping of report years to table formats, e.g. {2019: '2019', 2021: '2021'}",
+    "deadline_map": "a mapping {department: 'MM-DD', whole_government: 'MM-DD'}",
     "list": "a list of criteria (mappings)",
 }
 
@@ -317,6 +319,28 @@ class _FileReader:
                 except ValueError:
                     pass
             raise bad()
+        if kind == "year_map":
+            if not isinstance(value, dict) or not value:
+                raise bad()
+            pairs = []
+            for year, fmt in value.items():
+                fmt = str(fmt)
+                if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100 \
+                        or fmt not in ("2019", "2021"):
+                    raise bad()
+                pairs.append((year, fmt))
+            return tuple(sorted(pairs))
+        if kind == "deadline_map":
+            if not isinstance(value, dict) or set(value) - {"department", "whole_government"}:
+                raise bad()
+            out = []
+            for who, mmdd in sorted(value.items()):
+                try:
+                    dt.date.fromisoformat(f"2001-{str(mmdd).strip()}")
+                except ValueError:
+                    raise bad() from None
+                out.append((who, str(mmdd).strip()))
+            return tuple(out)
         if kind == "month_list":
             months = value if isinstance(value, list) else [value]
             if any(isinstance(m, bool) or not isinstance(m, int) for m in months):
@@ -478,7 +502,17 @@ def _load(path: Path, stack: tuple[Path, ...], cache: dict[str, list[_Row]]) -> 
         deadline=doc.get("deadline", parent.deadline if parent else None),
         path=display,
         extends=parent.id if parent else None,
+        jurisdiction=tuple(doc.get("jurisdiction") or (parent.jurisdiction if parent else ())),
+        table_formats=doc.get("table_formats") or (parent.table_formats if parent else ()),
+        deadlines=doc.get("deadlines") or (parent.deadlines if parent else ()),
     )
+    if set_id != "core" and not (cset.table_formats and cset.deadlines):
+        # the statutory formats and deadlines are stated once, in core.yaml
+        from dataclasses import replace
+
+        core = load_criteria("core")
+        cset = replace(cset, table_formats=cset.table_formats or core.table_formats,
+                       deadlines=cset.deadlines or core.deadlines)
     cache[display] = rows
     return cset
 
