@@ -57,8 +57,23 @@ class Upload:
     data: bytes
 
 
-#: How a document kind other than ``report`` is named when scoring is refused.
-NOT_A_REPORT_WORDS: dict[str, str] = {"yaodian": "政务公开工作要点", "plan": "工作计划/实施方案"}
+#: How a document kind other than ``report`` is named when scoring is refused (the
+#: kinds and how they are recognised: :mod:`scorer.metadata`).
+NOT_A_REPORT_WORDS: dict[str, str] = {
+    "yaodian": "政务公开工作要点",
+    "plan": "工作计划或实施方案",
+    "self_check": "政务公开自查报告或要点落实情况",
+    "work_summary": "工作总结",
+    "gov_work_report": "政府工作报告",
+    "rules": "制度或办法的条文",
+    "budget": "部门预算或决算公开文件",
+    "memo": "本工具生成的评估意见、汇总或评分表",
+    "skeleton": "只有章节标题、没有法定表格和实际内容的样稿或占位稿",
+    "fragment": "年度报告的片段，只有部分表格、没有完整章节",
+    "stub": "只有标题、没有正文的网页存根，正文可能在附件中",
+    "old_format": "2019年条例修订前的旧格式年度报告，不在评分范围内",
+    "other": "其他文件",
+}
 
 
 def _load(source: Any, opts: ScoreOptions) -> Document:
@@ -97,9 +112,11 @@ def prepare_document(source: Any, options: ScoreOptions | None = None) -> Docume
         # a 要点, plan or notice scored as a report would get a meaningless total
         from scorer.errors import NotAReport
 
-        what = NOT_A_REPORT_WORDS.get(doc.kind, "其他文件")
+        what = NOT_A_REPORT_WORDS.get(doc.kind, NOT_A_REPORT_WORDS["other"])
+        current = "现行格式的" if doc.kind == "old_format" else ""
         raise NotAReport(
-            f"not an annual report (looks like {doc.kind}: {what}); pass --kind report to score it anyway",
+            f"这不是{current}政府信息公开工作年度报告（看起来是{what}），不予评分；"
+            "如确为年度报告，请加 --kind report",
             path=doc.path,
         )
     if opts.deadline:

@@ -45,10 +45,12 @@ def inspect(file: str, fmt: str, encoding, kind, agency, report_year, published_
         origin = f"  （来源：{_SOURCE_ZH.get(src.get(key, ''), src.get(key, ''))}）" if key and key in src else ""
         click.echo(f"{label:　<6}{value if value not in (None, '') else '未识别'}{origin}")
 
-    kinds = {"report": "年度报告", "yaodian": "政务公开工作要点", "plan": "工作计划/方案", "other": "其他文件"}
+    from scorer.pipeline import NOT_A_REPORT_WORDS
+
+    kinds = {"report": "年度报告", **NOT_A_REPORT_WORDS}
     line("文件", doc.path)
     line("格式", doc.format + (f"（编码 {doc.encoding}）" if doc.encoding else ""))
-    line("类型", f"{kinds[doc.kind]}（{doc.kind}）", "kind")
+    line("类型", f"{kinds.get(doc.kind, doc.kind)}（{doc.kind}）", "kind")
     line("标题", doc.title, "title")
     line("机关", doc.agency, "agency")
     line("报告年度", doc.report_year, "report_year")
