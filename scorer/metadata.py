@@ -15,32 +15,37 @@ Only a ``report`` (a 政府信息公开工作年度报告 under the 2019 条例)
 The file name is never looked at. The checks, in order (first match wins):
 
 1. ``memo``: words only this engine's outputs carry (评分引擎版本, 合计（可评分）,
-   各指标达标率, 预计得分：, the score sheet's 总分,排名 header, the JSON keys
-   ``engine_version``/``criteria_set``): two of them, or one and a title ending in
+   各指标达标率, 预计得分：, 格式版本：, the score sheet's 总分,排名 header, the JSON
+   keys ``engine_version``/``criteria_set``): two of them, or one and a title with
    评估意见/评估汇总/自查结果. First, because a memo repeats the report's title and
    quotes its text.
 2. The title names another kind: 模板/格式 → ``other`` (format texts, blank
-   template); 自查/落实情况 → ``self_check``; 要点/主要任务/任务分解/重点工作 →
+   template). Unless the title is a report's (年度报告/年报) over statutory tables
+   (step 3): 自查/落实情况 → ``self_check``; 要点/主要任务/任务分解/重点工作 →
    ``yaodian``; 实施方案/工作计划/计划/实施意见 → ``plan``; 总结 → ``work_summary``;
    政府工作报告 → ``gov_work_report``; 预算/决算 → ``budget``; …办法/制度/规定/细则
-   → ``rules``; a title ending in 通知/函 → ``other``.
-3. Statutory content: 表三 labels (本年新收政府信息公开申请数量, 予以公开, 不予处理 …,
+   → ``rules``; a title ending in 通知/函 → ``other`` (the 国办 format notices carry
+   the tables too).
+3. Statutory tables: 表三 labels (本年新收政府信息公开申请数量, 予以公开, 不予处理 …,
    at least 4) with 表二 (第二十条, 本年制发件数 …, 2) or 表四 (行政复议, 结果维持,
-   尚未审结 …, 3), in a text with three of the six sections or a report title
-   (年度报告/年报) → ``report``, or ``old_format`` when its year is before 2019.
-   Statutory rows with fewer than three sections and no report title → ``fragment``.
+   尚未审结 …, 3), in a text with three of the six sections or named a report (by
+   its title, or 政府信息公开工作年度报告 in its opening lines) → ``report``, or
+   ``old_format`` when its year is before 2019 (the 条例 was revised in 2019 and the
+   statutory tables date from then). Statutory rows (one table is enough) with fewer
+   than three sections in a text not named a report → ``fragment``.
 4. No statutory tables: a report title with a year before 2019 or the pre-2019
    seven-part headings (依申请公开政府信息, 收费及减免, 说明与附表) → ``old_format``;
    a report title and no body (under 100 CJK characters, no section) → ``stub``;
    three distinct 预算/决算 table names (收入支出决算总表 …) → ``budget``;
    第一条/第二条/第三条 clauses → ``rules``; 各位代表 at the start → ``gov_work_report``;
-   自查报告/工作总结 at the start → ``self_check``/``work_summary``. Four or more
-   section headings: ``report`` when there is a report title, real prose (500 CJK
-   characters, no placeholder such as 这里是…的说明) — a report whose tables are
-   images — else ``skeleton`` (a sample or placeholder). A report title with 500 CJK
-   characters → ``report``; anything else → ``other``.
+   自查报告/工作总结 at the start → ``self_check``/``work_summary``. Four or more of
+   the six section headings: ``report`` with real prose (500 CJK characters and no
+   placeholder such as 这里是…的说明: a report whose tables are images), else
+   ``skeleton`` (a sample or placeholder). A report title with 500 CJK characters →
+   ``report``; anything else → ``other``.
 
-Every kind but ``report`` carries a Chinese note saying what gave it away.
+Every refused kind but ``yaodian`` and ``plan`` (the 要点 the engine drafts criteria
+from) carries a Chinese note saying what gave it away.
 """
 from __future__ import annotations
 
@@ -133,7 +138,8 @@ _T4_LABELS = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "�
 #: sheet, JSON result): a memo quotes the report and repeats its title, so it must
 #: be recognised before the title is read.
 _ENGINE_MARKS = ("评分引擎版本", "合计（可评分）", "可评分值", "预计得分：", "各指标达标率", "总分分布",
-                 "总分,排名", "问题数,其中错误", '"engine_version"', '"criteria_set"')
+                 "总分,排名", "问题数,其中错误", '"engine_version"', '"criteria_set"', "格式版本：",
+                 "各表格式：")
 _ENGINE_TITLE = re.compile(r"评估意见|评估汇总|自查结果")
 _REPORT_TITLE = re.compile(r"年度报告|年报|信息公开工作报告")
 _BUDGET_TABLE = re.compile(r"(?:预算|决算)[\u4e00-\u9fff]{0,12}?表")
@@ -216,10 +222,14 @@ def detect_kind(
     # 1. this engine's own outputs
     if sig.engine_marks >= 2 or (sig.engine_marks and _ENGINE_TITLE.search(t)):
         return "memo", "text", "这是本工具生成的评估意见、汇总或评分表，不是年度报告"
+    notice = bool(re.search(r"(通知|函)$", t))
+    # a report's title and its tables outweigh a stray word of the title (…年度报告
+    # 及下一年度工作计划); a notice carrying the format's tables does not
+    report_with_tables = report_title and sig.statutory_tables and not notice
     # 2. the title names another kind of document
-    if t:
-        if re.search(r"模板|模版|格式", t):
-            return "other", "title", "这是年报格式或模板，不是某一机关的年度报告"
+    if t and re.search(r"模板|模版|格式", t):
+        return "other", "title", "这是年报格式或模板，不是某一机关的年度报告"
+    if t and not report_with_tables:
         if re.search(r"自查|落实情况", t):
             return "self_check", "title", "标题表明这是自查报告或要点落实情况，不是年度报告"
         if re.search(r"要点|主要任务|任务分解|重点工作", t):
@@ -234,15 +244,17 @@ def detect_kind(
             return "budget", "title", "标题表明这是部门预算或决算公开文件"
         if re.search(r"(办法|制度|规定|细则|规则)(（试行）)?$", t):
             return "rules", "title", "标题表明这是制度或办法文本"
-        if re.search(r"(通知|函)$", t):
+        if notice:
             return "other", "title", "标题表明这是通知或函件，不是年度报告"
     src = "title" if report_title else "text"
+    # the opening lines name the document when the title was not found
+    report_named = report_title or "政府信息公开工作年度报告" in text[:800]
     # 3. a report, judged by its statutory content
-    if sig.statutory_tables and (sig.sections >= 3 or report_title):
+    if sig.statutory_tables and (sig.sections >= 3 or report_named):
         if old:
             return "old_format", src, f"这是{year}年度的报告，早于2019年修订的条例，不在评分范围内"
         return "report", src, None
-    if sig.some_table and sig.sections < 3 and not report_title:
+    if sig.some_table and sig.sections < 3 and not report_named:
         return "fragment", "text", "只有法定表格的一部分，没有完整的章节，像是年度报告的片段"
     # 4. no statutory tables: what else the body says it is
     if report_title and (old or sig.old_format >= 2):
@@ -261,9 +273,9 @@ def detect_kind(
     if re.search(r"工作总结", text[:200]):
         return "work_summary", "text", "正文开头表明这是工作总结"
     if sig.sections >= 4:
-        # six headings but no statutory rows: a real report whose tables are images
-        # still has a title and prose; a sample or placeholder has neither
-        if report_title and not sig.placeholder and sig.body_chars >= 500:
+        # the headings but no statutory rows: a real report whose tables are images
+        # still has prose; a sample or placeholder has little, or placeholder words
+        if not sig.placeholder and sig.body_chars >= 500:
             return "report", src, None
         return "skeleton", "text", "有年报的章节标题，但没有法定表格的行和实际内容，像是样稿或占位稿"
     if report_title and sig.body_chars >= 500:

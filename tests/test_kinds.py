@@ -119,6 +119,30 @@ def test_decision_does_not_depend_on_the_file_name(tmp_path):
     assert load(pos).kind == "report"
 
 
+def test_report_signals_outweigh_a_stray_title_word():
+    """A report title over the statutory tables stays a report even when the title
+    also mentions a plan; without a title, the tables and the sections decide."""
+    text = (CORPORA / "reports/020_pingtan_gongan_2024.txt").read_text(encoding="utf-8")
+    title = "平潭综合实验区公安局2024年政府信息公开工作年度报告"
+    assert title in text
+    doc = load_text(text.replace(title, title + "及2025年工作计划"), "020.txt")
+    assert doc.kind == "report" and doc.title.endswith("工作计划")
+    body = text.split("==================== 正文 ====================", 1)[1].replace(title, "")
+    doc = load_text(body, "020_untitled.txt")
+    assert doc.title is None and doc.kind == "report"
+
+
+def test_report_with_tables_as_images_is_still_a_report():
+    """Headings and prose but no table text (tables published as images): scored, and
+    the missing tables become findings, not a refusal."""
+    lines = seed("003").read_text(encoding="utf-8").split("\n")
+    kept = [ln for ln in lines if "\t" not in ln and not ln.strip().endswith("年度报告")]
+    doc = load_text("\n".join(kept), "no_title.txt")
+    assert doc.title is None and len(doc.section_keys) >= 4
+    assert "本年新收" not in doc.text
+    assert doc.kind == "report", doc.notes
+
+
 def test_fragment_and_skeleton_cut_from_a_real_report():
     """Only the table rows of a real report: a fragment. Only its headings: a skeleton."""
     text = seed("003").read_text(encoding="utf-8")
