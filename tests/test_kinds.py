@@ -234,9 +234,12 @@ def test_engine_outputs_refused(engine_outputs, name):
     _refusal(path, "memo")
 
 
-def test_score_sheet_workbook_refused(engine_outputs):
-    with pytest.raises(LoadError):
-        prepare_document(engine_outputs["scores.xlsx"])
+def test_score_sheet_workbook_refused(engine_outputs, runner):
+    path = engine_outputs["scores.xlsx"]
+    with pytest.raises(LoadError, match="这是Excel工作簿（如本工具输出的评分表），不是政府信息公开工作年度报告"):
+        prepare_document(path)
+    line = _one_error_line(runner.invoke(cli, ["score", str(path)]))
+    assert line.startswith(f"Error: {path}: 这是Excel工作簿")
 
 
 def test_memo_text_checked_before_its_title(engine_outputs):
