@@ -52,6 +52,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from scorer.model import MetaValue
 
@@ -143,7 +144,7 @@ _ENGINE_MARKS = ("评分引擎版本", "合计（可评分）", "可评分值", 
 _ENGINE_TITLE = re.compile(r"评估意见|评估汇总|自查结果")
 _REPORT_TITLE = re.compile(r"年度报告|年报|信息公开工作报告")
 _BUDGET_TABLE = re.compile(r"(?:预算|决算)[\u4e00-\u9fff]{0,12}?表")
-_ARTICLE = re.compile(r"(?:^|[。；\n])[ \t]*第([一二三])条")
+_ARTICLE = re.compile(r"第([一二三])条")
 _OLD_FORMAT = ("依申请公开政府信息", "收费及减免", "说明与附表", "因政府信息公开申请行政复议")
 _PLACEHOLDER = re.compile(r"这里是[^。\n]{0,20}(?:说明|情况)|此处填写|XXX|×××")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -152,20 +153,80 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 FIRST_SCORED_YEAR = 2019
 
 
-@dataclass(frozen=True)
-class KindSignals:
-    """What the kind decision looks at, measured once on the cleaned text."""
+_ENOUGH_CHARS = 1000  # more than any threshold of detect_kind needs
 
-    sections: int  # statutory sections found (scorer.sections)
-    t2: int  # 表二 labels present
-    t3: int  # 表三 labels present
-    t4: int  # 表四 labels present
-    engine_marks: int  # words of this engine's own outputs
-    budget_tables: int  # distinct 预算/决算 table names
-    articles: bool  # 第一条, 第二条, 第三条 at the start of clauses
-    old_format: int  # headings of the pre-2019 seven-part report
-    placeholder: bool  # "这里是…的说明", "此处填写", XXX
-    body_chars: int  # CJK characters of the whole text, counted up to _ENOUGH_CHARS
+
+def _cjk_count(text: str, limit: int = _ENOUGH_CHARS) -> int:
+    n = 0
+    for m in _CJK_RUN.finditer(text):
+        n += m.end() - m.start()
+        if n >= limit:
+            break
+    return n
+
+
+class KindSignals:
+    """What the kind decision looks at, each measured on first use: a report is
+    decided by its table labels, and the rest is never computed for it."""
+
+    def __init__(self, text: str, n_sections: int) -> None:
+        self.text = text
+        self.sections = n_sections  # statutory sections found (scorer.sections)
+        # the labels are matched with spaces, line breaks and table bars removed
+        self.flat = "".join(text.split()).replace("|", "")
+
+    def _count(self, words: tuple[str, ...]) -> int:
+        return sum(1 for w in words if w in self.flat)
+
+    @cached_property
+    def t2(self) -> int:
+        """表二 labels present."""
+        return self._count(_T2_LABELS)
+
+    @cached_property
+    def t3(self) -> int:
+        """表三 labels present."""
+        return self._count(_T3_LABELS)
+
+    @cached_property
+    def t4(self) -> int:
+        """表四 labels present."""
+        return self._count(_T4_LABELS)
+
+    @cached_property
+    def engine_marks(self) -> int:
+        """Words of this engine's own outputs."""
+        return self._count(_ENGINE_MARKS)
+
+    @cached_property
+    def budget_tables(self) -> int:
+        """Distinct 预算/决算 table names."""
+        return len(set(_BUDGET_TABLE.findall(self.flat)))
+
+    @cached_property
+    def articles(self) -> bool:
+        """第一条, 第二条 and 第三条 each open a clause (a line or a sentence)."""
+        found = set()
+        for m in _ARTICLE.finditer(self.text):
+            before = self.text[max(0, m.start() - 8) : m.start()].rstrip(" \t")
+            if not before or before[-1] in "\n。；":
+                found.add(m.group(1))
+        return found >= {"一", "二", "三"}
+
+    @cached_property
+    def old_format(self) -> int:
+        """Headings of the pre-2019 seven-part report."""
+        return self._count(_OLD_FORMAT)
+
+    @cached_property
+    def placeholder(self) -> bool:
+        """"这里是…的说明", "此处填写", XXX."""
+        return bool(_PLACEHOLDER.search(self.text))
+
+    @cached_property
+    def body_chars(self) -> int:
+        """CJK characters of the whole text, counted up to ``_ENOUGH_CHARS``."""
+        return _cjk_count(self.text)
 
     @property
     def statutory_tables(self) -> bool:
@@ -178,35 +239,6 @@ class KindSignals:
         return self.t3 >= 4 or self.t2 >= 3 or self.t4 >= 4
 
 
-_ENOUGH_CHARS = 1000  # more than any threshold below needs
-
-
-def _cjk_count(text: str, limit: int = _ENOUGH_CHARS) -> int:
-    n = 0
-    for m in _CJK_RUN.finditer(text):
-        n += m.end() - m.start()
-        if n >= limit:
-            break
-    return n
-
-
-def kind_signals(text: str, n_sections: int) -> KindSignals:
-    """The signals of :class:`KindSignals` for a cleaned text."""
-    flat = re.sub(r"[\s|]+", "", text)
-    return KindSignals(
-        sections=n_sections,
-        t2=sum(1 for w in _T2_LABELS if w in flat),
-        t3=sum(1 for w in _T3_LABELS if w in flat),
-        t4=sum(1 for w in _T4_LABELS if w in flat),
-        engine_marks=sum(1 for w in _ENGINE_MARKS if w in flat),
-        budget_tables=len(set(_BUDGET_TABLE.findall(flat))),
-        articles={"一", "二", "三"} <= set(_ARTICLE.findall(text)),
-        old_format=sum(1 for w in _OLD_FORMAT if w in flat),
-        placeholder=bool(_PLACEHOLDER.search(text)),
-        body_chars=_cjk_count(text),
-    )
-
-
 def detect_kind(
     title: str | None, text: str, n_sections: int, year: int | None = None
 ) -> tuple[str, str, str | None]:
@@ -215,7 +247,7 @@ def detect_kind(
     the 要点/plan kinds). The rule is in the module docstring, in the order of the
     checks below."""
     t = title or ""
-    sig = kind_signals(text, n_sections)
+    sig = KindSignals(text, n_sections)
     report_title = bool(_REPORT_TITLE.search(t))
     old = year is not None and year < FIRST_SCORED_YEAR
 
