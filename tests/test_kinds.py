@@ -73,8 +73,29 @@ def test_each_negative_refused_with_its_own_reason(row):
     doc = load(path)
     assert doc.kind == kind, (doc.kind, doc.notes)
     assert doc.kind != "report" and doc.notes  # the note says why, for `xxgk inspect`
-    msg = _refusal(path, kind)
-    assert msg.startswith(str(path))
+    msg = _refusal(doc, kind)  # the loaded document: the PDFs take seconds to read
+    assert msg.startswith(f"{path}: ")
+
+
+def test_batch_lists_every_negative_with_its_reason(tmp_path):
+    """A batch over the negatives scores none of them and lists each with its reason;
+    a report beside them is scored. (The two budget PDFs, slow to read, are left to
+    the test above.)"""
+    from scorer.batch import run_batch
+
+    rows = [r for r in NEGATIVES if not r["file"].endswith(".pdf")]
+    src = tmp_path / "in"
+    src.mkdir()
+    for row in rows:
+        shutil.copy(CORPORA / row["file"], src)
+    shutil.copy(CORPORA / "reports/020_pingtan_gongan_2024.txt", src)
+    report = run_batch(src, "core", tmp_path / "out", jobs=1, timeout=60, formats=("json",))
+    assert [Path(o.path).name for o in report.scored] == ["020_pingtan_gongan_2024.txt"]
+    failed = {Path(o.path).name: o.error for o in report.failures}
+    assert set(failed) == {Path(r["file"]).name for r in rows} and len(rows) == 8
+    for row in rows:
+        error = failed[Path(row["file"]).name]
+        assert f"（看起来是{NOT_A_REPORT_WORDS[NEGATIVE_KINDS[row['doc_kind']]]}）" in error and REFUSAL in error
 
 
 def test_the_reasons_differ_by_kind():
@@ -283,10 +304,13 @@ def _one_error_line(result) -> str:
 
 
 def test_cli_score_refuses_a_negative(runner):
-    path = CORPORA / "negatives/391_shanghai_putuo_sifaju_yusuan_2026.pdf"
+    path = CORPORA / "negatives/399_putian_zhengfugongzuobaogao_2025.txt"
     line = _one_error_line(runner.invoke(cli, ["score", str(path), "--format", "json"]))
-    assert line == (f"Error: {path}: 这不是政府信息公开工作年度报告（看起来是部门预算或决算公开文件），"
-                    f"{REFUSAL}")
+    assert line == f"Error: {path}: 这不是政府信息公开工作年度报告（看起来是政府工作报告），{REFUSAL}"
+    old = CORPORA / "negatives/397_putian_shizhengfu_nianbao_2008_oldformat.txt"
+    line = _one_error_line(runner.invoke(cli, ["check", str(old)]))
+    assert line == (f"Error: {old}: 这不是现行格式的政府信息公开工作年度报告（看起来是2019年条例修订前的"
+                    f"旧格式年度报告，不在评分范围内），{REFUSAL}")
 
 
 def test_cli_score_kind_report_overrides(runner):
