@@ -47,6 +47,13 @@ POSITIVES = (
 )
 
 
+def load_text(text: str, name: str):
+    """A document made from text in memory (variants of corpus files)."""
+    from scorer.load import load_bytes
+
+    return load_bytes(text.encode("utf-8"), name)
+
+
 def _refusal(source, kind: str) -> str:
     """The NotAReport message for ``source``, checked to be one Chinese line."""
     with pytest.raises(NotAReport) as exc:
@@ -122,12 +129,6 @@ def test_the_year_decides_old_format():
     assert doc.kind == "report" and doc.report_year == 2019
     old = load_text(text.replace("2019", "2018"), "009_pingtan_syq_2019.txt")
     assert old.kind == "old_format" and old.report_year == 2018
-
-
-def load_text(text: str, name: str):
-    from scorer.load import load_bytes
-
-    return load_bytes(text.encode("utf-8"), name)
 
 
 def test_decision_does_not_depend_on_the_file_name(tmp_path):
