@@ -172,7 +172,9 @@ def load_bytes(
         deadline=deadline,
     )
     if require_report and doc.kind != "report":
-        what = {"yaodian": "政务公开工作要点", "plan": "工作计划/实施方案", "other": "其他文件"}[doc.kind]
+        from scorer.words import KIND_NAMES as NOT_A_REPORT_WORDS
+
+        what = NOT_A_REPORT_WORDS.get(doc.kind, NOT_A_REPORT_WORDS["other"])
         raise NotAReport(f"not an annual report (looks like {doc.kind}: {what}); pass --kind report to score it anyway", path=path)
     return doc
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scorer.rules import rule as rule_entry
+from scorer.words import KIND_NAMES
 
 Span = tuple[int, int]
 
@@ -26,7 +27,7 @@ SECTION_KEYS: tuple[str, ...] = (
     "other",
 )
 
-DOCUMENT_KINDS: tuple[str, ...] = ("report", "yaodian", "plan", "other")
+DOCUMENT_KINDS: tuple[str, ...] = tuple(KIND_NAMES)
 
 
 @dataclass(frozen=True)

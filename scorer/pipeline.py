@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.model import CriteriaSet, Document, Result
+from scorer.words import KIND_NAMES
 
 __all__ = [
     "ScoreOptions", "Upload", "Checked", "Scored", "run", "check", "score_document", "prepare_document",
@@ -64,8 +65,10 @@ class Upload:
     data: bytes
 
 
+#: How a document kind other than ``report`` is named when scoring is refused (the
+#: kinds and how they are recognised: :mod:`scorer.metadata`).
 #: How a document kind other than ``report`` is named when scoring is refused.
-NOT_A_REPORT_WORDS: dict[str, str] = {"yaodian": "政务公开工作要点", "plan": "工作计划/实施方案"}
+NOT_A_REPORT_WORDS = KIND_NAMES
 
 
 def _load(source: Any, opts: ScoreOptions) -> Document:
@@ -105,9 +108,11 @@ def prepare_document(source: Any, options: ScoreOptions | None = None, *, requir
         # a 要点, plan or notice scored as a report would get a meaningless total
         from scorer.errors import NotAReport
 
-        what = NOT_A_REPORT_WORDS.get(doc.kind, "其他文件")
+        what = NOT_A_REPORT_WORDS.get(doc.kind, NOT_A_REPORT_WORDS["other"])
+        current = "现行格式的" if doc.kind == "old_format" else ""
         raise NotAReport(
-            f"not an annual report (looks like {doc.kind}: {what}); pass --kind report to score it anyway",
+            f"这不是{current}政府信息公开工作年度报告（看起来是{what}），不予评分；"
+            "如确为年度报告，请加 --kind report",
             path=doc.path,
         )
     if opts.deadline:

@@ -68,11 +68,21 @@ SOURCE_LABELS: dict[str, str] = {
     "form": "网页表单",
 }
 
-#: Document kinds (:data:`scorer.model.DOCUMENT_KINDS`).
+#: Document kinds (:data:`scorer.model.DOCUMENT_KINDS`) and what each is, for people.
 KIND_NAMES: dict[str, str] = {
     "report": "年度报告",
     "yaodian": "政务公开工作要点",
-    "plan": "工作计划或方案",
+    "plan": "工作计划或实施方案",
+    "self_check": "政务公开自查报告或要点落实情况",
+    "work_summary": "工作总结",
+    "gov_work_report": "政府工作报告",
+    "rules": "制度或办法的条文",
+    "budget": "部门预算或决算公开文件",
+    "memo": "本工具生成的评估意见、汇总或评分表",
+    "skeleton": "只有章节标题、没有法定表格和实际内容的样稿或占位稿",
+    "fragment": "年度报告的片段，只有部分表格、没有完整章节",
+    "stub": "只有标题、没有正文的网页存根，正文可能在附件中",
+    "old_format": "2019年条例修订前的旧格式年度报告，不在评分范围内",
     "other": "其他文件",
 }
 

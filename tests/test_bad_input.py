@@ -72,7 +72,7 @@ def make_bad_inputs(d: Path) -> dict[str, str]:
         "binary.txt": "binary",
         "notzip.docx": "not a valid DOCX",
         "scanned.pdf": "no text layer",
-        "yaodian.txt": "not an annual report",
+        "yaodian.txt": "不是政府信息公开工作年度报告（看起来是政务公开工作要点）",
         "no_report.html": "not a report",
         "latin1.txt": "not a report",
         "bomb.docx": "zip bomb",

@@ -67,6 +67,8 @@ def draft_cmd(file: str, out: Path | None, force: bool, parent: str, standalone:
 
     One item per checkable clause, with its numbers (不少于N次, N个工作日内, 8月,
     每月一次 …) captured. Review it, then run `xxgk criteria check OUT`.
+    An annual report is refused (exit 2): criteria come from what was required,
+    and a report says what was done (score it with `xxgk score`).
 
     Example: xxgk criteria draft 要点.txt -o criteria/mine.yaml
     """

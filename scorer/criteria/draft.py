@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scorer.errors import EmptyDocument
+from scorer.errors import EmptyDocument, LoadError
 
 __all__ = ["draft_criteria", "DraftItem", "extract_items"]
 
@@ -62,6 +62,7 @@ class _Source:
     title: str | None
     label: str  # what goes into `source:`
     stem: str
+    kind: str = "other"  # scorer.metadata's document kind
 
 
 _CHROME_LINES = {"返回上一级", "字号", "打印", "关闭", "主动公开", "分享", "收藏"}
@@ -77,7 +78,7 @@ def _read(path_or_doc: Any) -> _Source:
 
         doc = load(os.fspath(path_or_doc))
     label = str(doc.path)
-    return _Source(doc.text, doc.title, label, Path(label).stem)
+    return _Source(doc.text, doc.title, label, Path(label).stem, doc.kind)
 
 
 def _clean_markup(text: str) -> str:
@@ -601,13 +602,22 @@ def draft_criteria(path_or_doc: Any, *, extends: str | None = "core",
     Raises
     ------
     scorer.errors.LoadError
-        When the file cannot be read, or holds no clause to draft from.
+        When the file cannot be read, is an annual report (criteria are drafted from
+        what was required, not from what a report says was done), or holds no clause
+        to draft from.
 
     Examples
     --------
     >>> yaml_text = draft_criteria("corpora/seeds/004_778e9eaa94c38b02.txt")  # doctest: +SKIP
     """
     src = _read(path_or_doc)
+    if src.kind == "report":
+        # a report says what was done; criteria come from what was required
+        raise LoadError(
+            "这是政府信息公开工作年度报告，不是政务公开工作要点或工作计划，不能据此起草评估指标；"
+            "请用 xxgk score 给它评分",
+            path=src.label,
+        )
     from scorer.criteria.loader import load_criteria
 
     parent = load_criteria(extends) if extends else None

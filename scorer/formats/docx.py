@@ -19,6 +19,9 @@ def read_docx(data: bytes, path: str) -> Extracted:
         raise UnsupportedFormat("not a valid DOCX (not a zip archive)", path=path) from None
     with zf:
         names = zf.namelist()
+        if "xl/workbook.xml" in names:  # a score sheet of this engine, or any workbook
+            raise UnsupportedFormat("这是Excel工作簿（如本工具输出的评分表），不是政府信息公开工作年度报告，不予评分",
+                                    path=path)
         if "word/document.xml" not in names:
             raise UnsupportedFormat("zip archive without word/document.xml: not a DOCX", path=path)
         unpacked = sum(i.file_size for i in zf.infolist())
