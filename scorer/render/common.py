@@ -39,6 +39,7 @@ METHOD_TEXT = (
 SOURCE_LABELS: dict[str, str] = {
     "flag": "命令行参数", "manifest": "清单", "header": "网页页头", "title": "标题",
     "page": "页面日期", "url": "网址", "signature": "落款", "text": "正文", "filename": "文件名",
+    "form": "网页表单",
 }
 
 
