@@ -238,6 +238,10 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
         log.exception("unexpected error on %s", request.url.path)
         return error_page(500, M.CRASH)
 
+    @app.get("/favicon.ico")
+    async def favicon():
+        return _headers(Response(status_code=204))  # no icon; answered so browsers log no error
+
     @app.get("/", response_class=HTMLResponse)
     async def index(request: Request):
         prev = request.query_params.get("previous")

@@ -39,7 +39,7 @@ def _hits(marks, table: str, row: str, col: str) -> list[tuple[str, str]]:
     for parts, sev, label in marks:
         if parts[0] != table:
             continue
-        if not (row == parts[1] or row.startswith(parts[1] + "_")):
+        if not (parts[1] in ("*", row) or row.startswith(parts[1] + "_")):
             continue
         if len(parts) >= 3 and parts[2] != col:
             continue
@@ -77,7 +77,8 @@ def tables_view(result: Mapping[str, Any]) -> list[dict[str, Any]]:
     -------
     list of dict
         ``{"title", "found", "header": [str], "rows": [{"label", "cells": [cell]}]}``;
-        a cell is ``{"text", "mark": None|"err"|"warn", "title", "missing"}``.
+        a cell is ``{"text", "mark": None|"err"|"warn"|"label", "title", "missing"}``
+        ("label": a text cell, not a number).
     """
     t = result.get("tables") or {}
     marks = _marks(result.get("findings", []))
@@ -90,7 +91,7 @@ def tables_view(result: Mapping[str, Any]) -> list[dict[str, Any]]:
     for rk, cols in (pro or {}).items():
         for ck, v in (cols or {}).items():
             view["rows"].append({"label": f"{row_labels.get(rk, rk)}",
-                                 "cells": [{"text": col_labels.get((rk, ck), ck), "mark": None, "title": "", "missing": False},
+                                 "cells": [{"text": col_labels.get((rk, ck), ck), "mark": "label", "title": "", "missing": False},
                                            _cell(v, _hits(marks, "proactive", rk, ck))]})
     out.append(view)
 
