@@ -309,3 +309,41 @@ def test_serve_command_is_registered(runner):
 
     r = runner.invoke(cli, ["serve", "--help"])
     assert r.exit_code == 0 and "--keep-uploads" in r.output and "127.0.0.1" in r.output
+
+
+def test_a_stuck_upload_does_not_block_others_on_a_real_server(tmp_path):
+    """Two uploads at once on uvicorn: a PDF that takes pdfplumber ~20 s is stopped at
+    the time limit, and a normal report sent while it runs is answered first."""
+    import threading
+    import time
+    import urllib.error
+    import urllib.request
+
+    from .conftest import LiveServer
+    from .test_bad_input import _slow_pdf
+
+    slow = tmp_path / "slow.pdf"
+    _slow_pdf(slow)
+
+    def post(url: str, name: str, data: bytes) -> int:
+        boundary = secrets.token_hex(8)
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"criteria\"\r\n\r\ncore\r\n"
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+                f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        req = urllib.request.Request(url + "/check", data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:  # follows the 303 to the result page
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    done: list[tuple[str, int]] = []
+    app = create_app(WebConfig(workers=2, timeout=4, upload_dir=str(tmp_path / "up")))
+    with LiveServer(app) as s:
+        a = threading.Thread(target=lambda: done.append(("slow", post(s.url, "slow.pdf", slow.read_bytes()))))
+        a.start()
+        time.sleep(0.5)
+        done.append(("quick", post(s.url, TXT.name, TXT.read_bytes())))
+        a.join(timeout=60)
+    assert done == [("quick", 200), ("slow", 504)]

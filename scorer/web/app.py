@@ -36,7 +36,7 @@ from scorer.web import messages as M
 from scorer.web.compare import compare_results
 from scorer.web.runner import CRASH, TIMEOUT, Runner
 from scorer.web.store import ResultStore
-from scorer.web.worker import AUTO, Job, score_job
+from scorer.web.worker import AUTO, Job, render_download, score_job
 
 __all__ = ["WebConfig", "create_app", "SECURITY_HEADERS"]
 
@@ -309,7 +309,14 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
         if entry is None or what not in DOWNLOADS:
             return error_page(404, M.NOT_FOUND)
         fmt, filename, mime = DOWNLOADS[what]
-        resp = Response(entry.outcome["downloads"][fmt], media_type=mime, headers={
+        data = entry.downloads.get(fmt)
+        if data is None:  # rendered on first request, in a worker like the scoring
+            status, payload = await runner.run(render_download, (entry.outcome["result_obj"], fmt))
+            if status != "ok":
+                return error_page(504 if status == TIMEOUT else 500,
+                                  M.TIMEOUT.format(seconds=int(cfg.timeout)) if status == TIMEOUT else M.CRASH)
+            data = entry.downloads[fmt] = payload
+        resp = Response(data, media_type=mime, headers={
             "Content-Disposition": f"attachment; filename=\"{what}\"; filename*=UTF-8''{quote(filename)}"})
         return _headers(resp)
 

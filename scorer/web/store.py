@@ -25,6 +25,7 @@ class Entry:
     outcome: dict[str, Any]
     previous: str | None = None
     changes: dict[str, Any] | None = None
+    downloads: dict[str, bytes] = field(default_factory=dict)  # rendered on first request
     created: float = field(default_factory=time.time)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Job", "AUTO", "score_job", "warm_up"]
+__all__ = ["Job", "AUTO", "score_job", "render_download", "warm_up"]
 
 #: The criteria choice meaning "the set for the report's year, else core".
 AUTO = "auto"
@@ -78,7 +78,7 @@ def score_job(job: Job) -> tuple[str, Any]:
     from scorer.errors import ScorerError
     from scorer.grade import grade_of
     from scorer.pipeline import ScoreOptions, Upload, prepare_document, run
-    from scorer.render import check_items, memo_context, render, render_xlsx
+    from scorer.render import check_items, memo_context
     from scorer.web.highlight import highlight, result_marks
     from scorer.web.tables_view import tables_view
 
@@ -105,13 +105,20 @@ def score_job(job: Job) -> tuple[str, Any]:
         "text_html": str(highlight(scored.document.text, result_marks(d))),
         "text_chars": len(scored.document.text),
         "tables": tables_view(d),
-        "downloads": {
-            "docx": render(result, "docx"),
-            "html": render(result, "html"),
-            "xlsx": render_xlsx([result]),
-        },
+        # the Result itself (with its extra notes) so that the memo and sheet can be
+        # rendered when asked for, not for every upload
+        "result_obj": result,
     }
     return ("ok", outcome)
+
+
+def render_download(arg: tuple[Any, str]) -> tuple[str, bytes]:
+    """``("ok", bytes)`` of a result in one download format: ``docx`` or ``html`` (the
+    memo, :func:`scorer.render.render`) or ``xlsx`` (the score sheet)."""
+    from scorer.render import render, render_xlsx
+
+    result, fmt = arg
+    return ("ok", render_xlsx([result]) if fmt == "xlsx" else render(result, fmt))
 
 
 def warm_up() -> None:
