@@ -347,3 +347,9 @@ def test_a_stuck_upload_does_not_block_others_on_a_real_server(tmp_path):
         done.append(("quick", post(s.url, TXT.name, TXT.read_bytes())))
         a.join(timeout=60)
     assert done == [("quick", 200), ("slow", 504)]
+
+
+def test_an_expired_previous_draft_is_said_not_compared(client):
+    r = upload(client, TXT.name, TXT.read_bytes(), previous=secrets.token_urlsafe(24))
+    page = client.get(f"/r/{result_id(r)}").text
+    assert "上一稿的结果已过期" in page and "与上一稿相比" not in page

@@ -181,3 +181,21 @@ def test_corrected_draft_shows_what_changed(page, server, tmp_path):
     assert "+9.0分" in changes and "已改正的问题（3）" in changes and "新出现的问题（0）" in changes
     page.click("#changes a[href^='/r/']")
     assert page.url == first
+
+
+def test_too_large_upload_shows_chinese_limit_message(browser, tmp_path):
+    """The server answers before reading a body past the limit; the browser still shows the page."""
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * (3 * 1024 * 1024))
+    app = create_app(WebConfig(max_upload_bytes=100 * 1024, workers=1, upload_dir=str(tmp_path / "up")))
+    with LiveServer(app) as s:
+        pg = browser.new_page()
+        try:
+            pg.goto(s.url + "/")
+            pg.set_input_files("#file", str(big))
+            pg.click("button[type=submit]")
+            pg.wait_for_load_state("load")
+            assert "文件超过大小限制（100 KB）" in pg.locator(".error .headline").inner_text()
+        finally:
+            pg.close()
+    assert not list((tmp_path / "up").iterdir())

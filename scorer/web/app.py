@@ -291,7 +291,8 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
             headline, advice = M.error_message(cls)
             return error_page(422, headline, advice, line)
         changes = compare_results(prev_entry.outcome["result"], payload["result"]) if prev_entry else None
-        entry = store.add(payload, previous=prev_entry.id if prev_entry else None, changes=changes)
+        entry = store.add(payload, previous=prev_entry.id if prev_entry else None, changes=changes,
+                          previous_missing=bool(previous) and prev_entry is None)
         return _headers(RedirectResponse(f"/r/{entry.id}", status_code=303))
 
     @app.get("/r/{entry_id}", response_class=HTMLResponse)

@@ -36,8 +36,8 @@ def _child(conn: multiprocessing.connection.Connection, fn: Callable[[Any], Any]
     conn.close()
 
 
-def _warm() -> None:
-    """Runs once in the forkserver (via the preload module)."""
+def _nothing() -> None:
+    """A job that does nothing: starting it starts the forkserver (and its preload)."""
 
 
 class Runner:
@@ -96,7 +96,7 @@ class Runner:
     def start(self) -> None:
         """Start the forkserver now (it loads the libraries, a few seconds) instead of
         on the first upload."""
-        proc = self._ctx.Process(target=_warm, daemon=True)
+        proc = self._ctx.Process(target=_nothing, daemon=True)
         proc.start()
         proc.join()
 

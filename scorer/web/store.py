@@ -26,6 +26,7 @@ class Entry:
     previous: str | None = None
     changes: dict[str, Any] | None = None
     downloads: dict[str, bytes] = field(default_factory=dict)  # rendered on first request
+    previous_missing: bool = False  # a previous draft was named but is gone (expired or wrong link)
     created: float = field(default_factory=time.time)
 
 
