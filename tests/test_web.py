@@ -353,3 +353,33 @@ def test_an_expired_previous_draft_is_said_not_compared(client):
     r = upload(client, TXT.name, TXT.read_bytes(), previous=secrets.token_urlsafe(24))
     page = client.get(f"/r/{result_id(r)}").text
     assert "上一稿的结果已过期" in page and "与上一稿相比" not in page
+
+
+def test_xxgk_serve_starts_on_loopback_and_answers():
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from .conftest import ROOT, free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "scorer", "serve", "--port", str(port), "--workers", "1"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                    body, headers = r.read().decode("utf-8"), r.headers
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode()
+                time.sleep(0.2)
+        assert "年度报告发布前自查" in body
+        assert headers["Content-Security-Policy"] == SECURITY_HEADERS["Content-Security-Policy"]
+        assert "server" not in {k.lower() for k in headers}  # no version banner
+    finally:
+        proc.terminate()
+        err = proc.communicate(timeout=30)[1].decode()
+    assert f"http://127.0.0.1:{port}/" in err and "Traceback" not in err
