@@ -11,6 +11,7 @@ worst latency.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import secrets
 import socket
@@ -60,6 +61,7 @@ def main() -> int:
     args = ap.parse_args()
 
     from scorer.pipeline import score_document
+    from scorer.web.app import DEFAULT_WORKERS
 
     files = [REPORTS[i % len(REPORTS)] for i in range(args.n)]
     expected = {p: f"{score_document(p, 'core').score['total']:.1f}" for p in set(files)}
@@ -112,7 +114,7 @@ def main() -> int:
     lat = sorted(r[3] for r in results)
     print(f"server start + first upload: {startup:.1f} s")
     print(f"{args.n} concurrent uploads ({len(set(files))} distinct reports, txt/md/pdf), "
-          f"server workers: {args.workers or 'default'}")
+          f"server workers: {args.workers or DEFAULT_WORKERS}, cores: {os.cpu_count()}")
     print(f"answered correctly: {args.n - len(bad)}/{args.n}")
     print(f"wall time: {wall:.2f} s  ->  {args.n / wall:.2f} requests/s")
     print(f"latency: median {statistics.median(lat):.2f} s, worst {lat[-1]:.2f} s, best {lat[0]:.2f} s")

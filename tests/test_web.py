@@ -248,6 +248,8 @@ def test_uploads_are_deleted_unless_kept(tmp_path):
         with TestClient(app, follow_redirects=False) as c:
             assert c.post("/check", files={"file": (TXT.name, TXT.read_bytes())},
                           data={"criteria": "core"}).status_code == 303
+            footer = c.get("/").text
+            assert ("由管理员设置为保留" in footer) == keep and ("评分后即删除" in footer) == (not keep)
         kept = list(d.iterdir())
         assert len(kept) == (1 if keep else 0)
         if keep:

@@ -54,6 +54,9 @@ SECURITY_HEADERS: dict[str, str] = {
     "Cache-Control": "no-store",
 }
 
+#: Uploads scored at once by default: one per core, at most 4 (each job takes a core).
+DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+
 #: Room for the form's other fields and the multipart framing around the file.
 _FORM_SLACK = 64 * 1024
 _CHUNK = 1024 * 1024
@@ -77,7 +80,7 @@ class WebConfig:
 
     max_upload_bytes: int = 20 * 1024 * 1024
     timeout: float = 60.0
-    workers: int = max(1, min(4, os.cpu_count() or 1))
+    workers: int = DEFAULT_WORKERS
     max_results: int = 200
     keep_uploads: bool = False
     upload_dir: str | None = None
@@ -183,7 +186,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     limit_text = M.size_text(cfg.max_upload_bytes)
 
     def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-        html = env.get_template(name).render(limit_text=limit_text, timeout=int(cfg.timeout),
+        html = env.get_template(name).render(limit_text=limit_text, timeout=int(cfg.timeout), keep_uploads=cfg.keep_uploads,
                                                  severity_labels=SEVERITY_LABELS, **ctx)
         return _headers(HTMLResponse(html, status_code=status))
 
