@@ -385,3 +385,32 @@ def test_xxgk_serve_starts_on_loopback_and_answers():
         proc.terminate()
         err = proc.communicate(timeout=30)[1].decode()
     assert f"http://127.0.0.1:{port}/" in err and "Traceback" not in err
+
+
+def test_runner_reports_timeouts_and_crashes_as_data():
+    """Jobs are stdlib functions here, so a child has nothing to import."""
+    import asyncio
+    import os
+    import time
+
+    from scorer.web.runner import CRASH, TIMEOUT, Runner
+
+    r = Runner(workers=4, timeout=5, preload=["scorer.web.runner"])
+    r.start()  # the forkserver is up before the clock runs
+
+    async def go():
+        return await asyncio.gather(r.run(tuple, ["ok", 1]), r.run(time.sleep, 60), r.run(os._exit, 3),
+                                    r.run(int, "boom"))
+
+    try:
+        ok, slow, died, raised = asyncio.run(go())
+    finally:
+        r.close()
+    assert ok == ("ok", 1)
+    assert slow == (TIMEOUT, None)
+    assert died[0] == CRASH and raised[0] == CRASH and "boom" in raised[1]
+
+
+def test_two_files_in_one_upload_get_a_chinese_page(client):
+    r = client.post("/check", files=[("file", ("a.txt", b"a")), ("file", ("b.txt", b"b"))], data={"criteria": "core"})
+    assert r.status_code == 400 and CJK.search(r.text) and "Traceback" not in r.text

@@ -186,8 +186,8 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     limit_text = M.size_text(cfg.max_upload_bytes)
 
     def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-        html = env.get_template(name).render(limit_text=limit_text, timeout=int(cfg.timeout), keep_uploads=cfg.keep_uploads,
-                                                 severity_labels=SEVERITY_LABELS, **ctx)
+        html = env.get_template(name).render(limit_text=limit_text, timeout=int(cfg.timeout),
+                                             keep_uploads=cfg.keep_uploads, severity_labels=SEVERITY_LABELS, **ctx)
         return _headers(HTMLResponse(html, status_code=status))
 
     def index_page(status: int = 200, error: str | None = None, form: dict | None = None,
@@ -225,12 +225,12 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
         if exc.status_code == 404:
             return error_page(404, M.NOT_FOUND)
         if exc.status_code == 405:
-            return error_page(405, "不支持这种访问方式，请从上传页面重新开始。")
-        return error_page(exc.status_code, "请求无法处理，请从上传页面重新开始。")
+            return error_page(405, M.BAD_METHOD)
+        return error_page(exc.status_code, M.BAD_REQUEST)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
-        return error_page(400, "提交的内容不完整或格式不对，请从上传页面重新开始。")
+        return error_page(400, M.BAD_FORM)
 
     @app.exception_handler(_BodyTooLarge)
     async def body_too_large(request: Request, exc: _BodyTooLarge):
@@ -278,6 +278,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
                 while chunk := await upload.read(_CHUNK):
                     size += len(chunk)
                     if size > cfg.max_upload_bytes:
+                        saved.unlink(missing_ok=True)  # never keep part of a file
                         return too_large()
                     fh.write(chunk)
             await upload.close()
@@ -285,6 +286,8 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
         finally:
             if not cfg.keep_uploads:
                 saved.unlink(missing_ok=True)
+            elif saved.exists():
+                log.info("kept upload %r as %s", name, saved)
         if status == TIMEOUT:
             return error_page(504, M.TIMEOUT.format(seconds=int(cfg.timeout)))
         if status == CRASH:

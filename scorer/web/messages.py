@@ -2,7 +2,8 @@
 went wrong and what to do. The library's own one-line message is shown under it."""
 from __future__ import annotations
 
-__all__ = ["error_message", "TOO_LARGE", "TIMEOUT", "CRASH", "NO_FILE", "BAD_DATE", "NOT_FOUND", "BAD_CRITERIA"]
+__all__ = ["error_message", "size_text", "TOO_LARGE", "TIMEOUT", "CRASH", "NO_FILE", "BAD_DATE", "DATE_RANGE",
+           "NOT_FOUND", "BAD_CRITERIA", "BAD_METHOD", "BAD_REQUEST", "BAD_FORM"]
 
 #: Library error class name -> (headline, what to do).
 _BY_CLASS: dict[str, tuple[str, str]] = {
@@ -28,6 +29,9 @@ BAD_DATE = "发布日期“{value}”不是有效日期，请按“年-月-日�
 DATE_RANGE = "发布日期“{value}”不在合理范围内（应在2008年至明年之间），请检查后重新填写。"
 BAD_CRITERIA = "没有名为“{value}”的指标体系，请从列表中选择。"
 NOT_FOUND = "找不到这个结果：链接有误，或结果已过期被清除。请重新上传报告。"
+BAD_METHOD = "不支持这种访问方式，请从上传页面重新开始。"
+BAD_REQUEST = "请求无法处理，请从上传页面重新开始。"
+BAD_FORM = "提交的内容不完整或格式不对，请从上传页面重新开始。"
 
 
 def error_message(class_name: str) -> tuple[str, str]:

@@ -57,8 +57,9 @@ class Runner:
         self.workers = workers
         self.timeout = timeout
         self._ctx = multiprocessing.get_context("forkserver")
-        if preload:
-            self._ctx.set_forkserver_preload(preload)
+        # "__main__" too: otherwise every job re-imports the parent's main script (pytest,
+        # a console script) before it starts; the forkserver imports it once instead
+        self._ctx.set_forkserver_preload(["__main__", *(preload or [])])
         self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="xxgk-job")
         self._slots: asyncio.Semaphore | None = None
 
