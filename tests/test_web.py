@@ -414,3 +414,10 @@ def test_runner_reports_timeouts_and_crashes_as_data():
 def test_two_files_in_one_upload_get_a_chinese_page(client):
     r = client.post("/check", files=[("file", ("a.txt", b"a")), ("file", ("b.txt", b"b"))], data={"criteria": "core"})
     assert r.status_code == 400 and CJK.search(r.text) and "Traceback" not in r.text
+
+
+def test_grade_bands():
+    from scorer.grade import grade_of
+
+    assert [grade_of(x) for x in (100, 90, 89.9, 80, 79.9, 60, 59.9, 0, None)] == [
+        "优秀", "优秀", "良好", "良好", "合格", "合格", "不合格", "不合格", "无法计分"]
