@@ -421,3 +421,19 @@ def test_grade_bands():
 
     assert [grade_of(x) for x in (100, 90, 89.9, 80, 79.9, 60, 59.9, 0, None)] == [
         "优秀", "优秀", "良好", "良好", "合格", "合格", "不合格", "不合格", "无法计分"]
+
+
+def test_table_cells_behind_each_finding_are_marked():
+    from scorer.tables import labels as L
+    from scorer.web.tables_view import tables_view
+
+    d = score_document(Upload("draft.txt", draft_with_table_error()), "core").to_dict()
+    t3 = tables_view(d)[1]
+    cols = list(L.REQUEST_COLUMNS)
+    marked = {(r["label"], cols[i]) for r in t3["rows"] for i, c in enumerate(r["cells"]) if c["mark"] == "err"}
+    want = {(L.REQUEST_ROW_LABELS[r], c) for r in L.IDENTITY_ROWS for c in ("natural_person", "total")}
+    assert marked == want  # T3-identity in two columns; X-text-table's cell (new.total) is among them
+    new_total = next(r for r in t3["rows"] if r["label"] == L.REQUEST_ROW_LABELS["new"])["cells"][-1]
+    assert new_total["text"] == "9" and "正文称收到政府信息公开申请8件" in new_total["title"]
+    clean = tables_view(score_document(TXT, "core").to_dict())
+    assert not any(c["mark"] in ("err", "warn") for t in clean for r in t["rows"] for c in r["cells"])

@@ -2,8 +2,9 @@
 with the cells behind each finding marked.
 
 A finding's ``where`` names a cell (``requests.new.total``), a row
-(``proactive.rules``) or a row family (``review_litigation.litigation.total`` covers
-both 行政诉讼 groups); every cell it names is marked.
+(``proactive.rules``), a row family (``review_litigation.litigation.total`` covers
+both 行政诉讼 groups) or, for the 表三 identity, a column (``requests.*.total``: its
+four identity rows); every cell it names is marked.
 """
 from __future__ import annotations
 
@@ -30,16 +31,23 @@ def _marks(findings: list[Mapping[str, Any]]) -> list[tuple[list[str], str, str]
         parts = where.split(".")
         if parts[0] in ("proactive", "requests", "review_litigation") and len(parts) >= 2:
             label = f"【{SEVERITY_LABELS.get(f['severity'], '提醒')}】{f['message']}"
-            out.append((parts, f["severity"], label))
+            rows = None  # None: the row named in `where`
+            if parts[1] == "*":
+                # "requests.*.col" is the identity 新收+结转 = 总计+结转下年, over its four rows
+                rows = L.IDENTITY_ROWS if f["id"] == "T3-identity" else ()
+            out.append((parts, rows, f["severity"], label))
     return out
 
 
 def _hits(marks, table: str, row: str, col: str) -> list[tuple[str, str]]:
     hits = []
-    for parts, sev, label in marks:
+    for parts, rows, sev, label in marks:
         if parts[0] != table:
             continue
-        if not (parts[1] in ("*", row) or row.startswith(parts[1] + "_")):
+        if rows is not None:
+            if rows and row not in rows:
+                continue
+        elif not (row == parts[1] or row.startswith(parts[1] + "_")):
             continue
         if len(parts) >= 3 and parts[2] != col:
             continue
