@@ -334,7 +334,7 @@ def agency_from_title(title: str) -> str | None:
     return t
 
 
-def _signature(text: str) -> list[tuple[str | None, dt.date | None, str]]:
+def signature_candidates(text: str) -> list[tuple[str | None, dt.date | None, str]]:
     """(agency, date, raw) candidates from the last ~200 characters, last first."""
     tail = text[-260:]
     out = []
@@ -392,7 +392,7 @@ def detect_metadata(inp: MetaInput, n_sections: int) -> Metadata:
 
     # agency
     agency: MetaValue | None = ov.get("agency")
-    sig = _signature(text)
+    sig = signature_candidates(text)
     if agency is None and t:
         a = agency_from_title(t)
         if a:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from scorer.cli.params import DATE
 from scorer.cli.group import EXIT_BAD_INPUT, EXIT_DEFECTS, cli, input_path_argument, metadata_options
 from scorer.errors import ScorerError
 
@@ -44,7 +45,7 @@ def _options(deadline, encoding, kind, agency, report_year, published_on, any_ye
               help=f"Write files here (default for several files or docx/xlsx: {DEFAULT_OUT}/).")
 @click.option("--format", "fmt", type=click.Choice(list(_EXT)), default="json", show_default=True,
               help="json (the result contract), md/html/docx memo, or xlsx score sheet.")
-@click.option("--deadline", help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
+@click.option("--deadline", type=DATE, help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
 @applicability_options
 @metadata_options
 def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, kind, agency, report_year,
@@ -144,7 +145,7 @@ def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
 @cli.command()
 @input_path_argument()
 @criteria_option
-@click.option("--deadline", help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
+@click.option("--deadline", type=DATE, help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
 @applicability_options
 @metadata_options
 def check(file, criteria, deadline, any_year, any_place, encoding, kind, agency, report_year, published_on) -> None:
