@@ -28,6 +28,8 @@ __all__ = [
     "page_words",
     "line_words",
     "offset_words",
+    "paragraph_words",
+    "sentence_words",
 ]
 
 #: The six statutory sections (domain.md §2) by canonical key.
@@ -126,6 +128,17 @@ def page_words(page: int) -> str:
 
 def line_words(line: int) -> str:
     return f"第{line}行"
+
+
+def paragraph_words(paragraph: int) -> str:
+    return f"第{paragraph}段"
+
+
+def sentence_words(start: int, text: str) -> str:
+    """A place in a one-line crawler dump, named by the words its sentence starts
+    with (a reader searches for them; a character count means nothing to a person)."""
+    head = " ".join(text[start:start + 16].split())
+    return f"以“{head}…”开头的句子处" if head else "本节开头处"
 
 
 def offset_words(chars_into_section: int) -> str:
