@@ -14,6 +14,7 @@ from pathlib import Path
 from scorer.clean import clean_blocks
 from scorer.errors import EmptyDocument, LoadError, NotAReport, TooLarge, UnsupportedFormat
 from scorer.formats import Block, Extracted
+from scorer.lines import source_line_anchors
 from scorer.metadata import MetaInput, detect_metadata, parse_date
 from scorer.model import Document, MetaValue, RawTable
 from scorer.sections import find_sections
@@ -170,6 +171,7 @@ def load_bytes(
         encoding=ex.encoding,
         notes=tuple(notes),
         deadline=deadline,
+        source_lines=_source_lines(data, ex, text),
     )
     if require_report and doc.kind != "report":
         from scorer.words import KIND_NAMES as NOT_A_REPORT_WORDS
@@ -177,6 +179,18 @@ def load_bytes(
         what = NOT_A_REPORT_WORDS.get(doc.kind, NOT_A_REPORT_WORDS["other"])
         raise NotAReport(f"not an annual report (looks like {doc.kind}: {what}); pass --kind report to score it anyway", path=path)
     return doc
+
+
+def _source_lines(data: bytes, ex: Extracted, text: str) -> tuple[tuple[int, int], ...]:
+    """Original line numbers of the text's lines, for files a person reads by line
+    (txt, md); PDF pages and Word paragraphs are located otherwise."""
+    if ex.format not in ("txt", "md") or not ex.encoding:
+        return ()
+    try:
+        original = data.decode(ex.encoding, errors="replace")
+    except LookupError:
+        return ()
+    return source_line_anchors(original, text)
 
 
 def _extract(data: bytes, path: str, encoding: str | None) -> Extracted:
