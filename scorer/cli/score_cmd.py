@@ -107,7 +107,8 @@ def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, ki
               help="Per-document outputs (repeatable; default json, md, html, docx).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
               help="Seconds allowed per document.")
-def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
+@applicability_options
+def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_place) -> None:
     """Score every report in a directory, or the rows of a manifest CSV.
 
     A manifest has columns file, agency, report_year, published_on (optional url,
@@ -116,7 +117,7 @@ def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
 
     \b
     Example:
-      xxgk batch corpora/reports --criteria pingtan-2022 --out reports_out/ --jobs 4
+      xxgk batch corpora/reports --criteria 'pingtan-{year}' --out reports_out/ --jobs 4
     """
     from scorer.batch import DEFAULT_FORMATS, run_batch
 
@@ -132,7 +133,8 @@ def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
 
     try:
         report = run_batch(input, criteria, out, jobs=jobs, force=force,
-                           formats=formats or DEFAULT_FORMATS, progress=progress, timeout=timeout)
+                           formats=formats or DEFAULT_FORMATS, progress=progress, timeout=timeout,
+                           options={k: True for k, v in (("any_year", any_year), ("any_place", any_place)) if v})
     finally:
         if bars:
             bars[0].__exit__(None, None, None)
