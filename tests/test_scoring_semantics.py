@@ -239,3 +239,15 @@ def test_one_line_dumps_name_the_sentence_not_a_character_count() -> None:
 def test_the_memo_names_the_original_url() -> None:
     md = render(score_document(R / "029_pingtan_xingzhengshenpi_2024.txt", "core"), "md").decode()
     assert "- 原文链接：https://www.pingtan.gov.cn/" in md
+
+
+def test_a_batch_with_a_family_gives_each_report_its_years_set(tmp_path) -> None:
+    from scorer.batch import run_batch
+
+    files = [str(R023), str(R093), str(R / "090_pingtan_jingjifazhan_2023.txt")]
+    report = run_batch(files, "pingtan-{year}", tmp_path, jobs=1, formats=("json",))
+    sets = {json.loads((tmp_path / f"{k}.json").read_text(encoding="utf-8"))["criteria_set"]
+            for k in ("023_pingtan_ziranziyuan_2021", "093_pingtan_jiaotongjianshe_2022")}
+    assert sets == {"pingtan-2021", "pingtan-2022"}
+    assert [o.path for o in report.failures] == [files[2]]
+    assert "没有该年度的指标体系“pingtan-2023”" in report.failures[0].error
