@@ -22,7 +22,6 @@ from scorer.words import (
     WHERE_WORDS,
     line_words,
     number,
-    offset_words,
     page_words,
     paragraph_words,
     sentence_words,

@@ -15,7 +15,7 @@ from scorer.clean import clean_blocks
 from scorer.errors import EmptyDocument, LoadError, NotAReport, TooLarge, UnsupportedFormat
 from scorer.formats import Block, Extracted
 from scorer.lines import source_line_anchors
-from scorer.metadata import MetaInput, detect_metadata, parse_date
+from scorer.metadata import MetaInput, cjk_count, detect_metadata, parse_date
 from scorer.model import Document, MetaValue, RawTable
 from scorer.sections import find_sections
 
@@ -24,7 +24,6 @@ __all__ = ["load", "load_bytes", "MAX_BYTES"]
 #: Files over this size are refused (a real annual report is well under 10 MB).
 MAX_BYTES = 50 * 1024 * 1024
 
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _HTML_SNIFF = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|table|div|p)[\s>/]", re.I)
 _IMAGE_MAGIC = {
     b"\x89PNG": "PNG image",
@@ -127,7 +126,7 @@ def load_bytes(
     if not text.strip():
         raise EmptyDocument("no text found in the document", path=path)
     # CJK characters, counted once and only as far as the stub-page note below needs
-    body_chars = _cjk_count(text, limit=300)
+    body_chars = cjk_count(text, limit=300)
     if body_chars < 10:
         raise EmptyDocument("no Chinese text found: not a report", path=path)
 
@@ -257,17 +256,6 @@ def _assemble(blocks: list[Block], ex: Extracted) -> tuple[str, list[RawTable], 
             span = pages[n - 1] if 0 < n <= len(pages) else (0, 0)
             tables.append(RawTable(rows=tuple(tuple(r) for r in rows), span=span, origin="pdf", page=n))
     return text, tables, pages
-
-
-def _cjk_count(text: str, limit: int) -> int:
-    """Number of CJK ideographs in ``text``, exact below ``limit``; counting stops once
-    it is reached. Runs of ideographs are counted, not single characters."""
-    n = 0
-    for m in _CJK_RUN.finditer(text):
-        n += m.end() - m.start()
-        if n >= limit:
-            break
-    return n
 
 
 def _blank_tables(tables: list[RawTable]) -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
 from typing import Any
 
 from scorer.model import CriteriaSet, Document, Result

@@ -27,7 +27,6 @@ __all__ = [
     "table_name",
     "page_words",
     "line_words",
-    "offset_words",
     "paragraph_words",
     "sentence_words",
 ]
@@ -139,8 +138,3 @@ def sentence_words(start: int, text: str) -> str:
     with (a reader searches for them; a character count means nothing to a person)."""
     head = " ".join(text[start:start + 16].split())
     return f"以“{head}…”开头的句子处" if head else "本节开头处"
-
-
-def offset_words(chars_into_section: int) -> str:
-    """A place in a one-line crawler dump, where a line number says nothing."""
-    return f"本节第{chars_into_section}字处"
