@@ -393,6 +393,12 @@ def rule_failed_text(doc: Document, groups: Sequence[Sequence[Finding]], factors
             f"（最多扣至0分）{_status_notes(rules, status)}：" + "；".join(lines))
 
 
+def charged_elsewhere_text(groups: Sequence[Sequence[Finding]], where: Sequence[str], passed: str) -> str:
+    """A criterion whose only findings were charged under another criterion."""
+    notes = "；".join(f"{f.message}（与“{w}”中的问题同一原因，已在该项扣分）" for g, w in zip(groups, where) for f in g)
+    return f"{passed.removesuffix('。')}；另有：{notes}。"
+
+
 def rule_advice(hits: Sequence[Finding], timing: dict[str, Any]) -> str | None:
     """What to fix, once per rule that fired."""
     parts = []

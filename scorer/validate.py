@@ -113,6 +113,7 @@ def _sections(doc: Document, tables: TableResult) -> list[Finding]:
                 f"缺少法定章节“{SECTION_TITLES[key]}”",
                 (at, at),
                 {"section": key},
+                cells=(f"section:{key}",),  # the cause a missing table of this section shares
             )
         )
     return out
@@ -132,6 +133,8 @@ def _tables_present(doc: Document, tables: TableResult) -> list[Finding]:
                     f"{where_sec}未找到{TABLE_NAMES[name]}（{SECTION_TITLES[name][2:]}）",
                     (at, sec.end if sec else at),
                     {"table": name},
+                    # no section, no table: one missing section is one defect
+                    cells=() if sec else (f"section:{_SECTION_OF_TABLE[name]}",),
                 )
             )
         elif name in tables.truncated:

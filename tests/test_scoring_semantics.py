@@ -251,3 +251,13 @@ def test_a_batch_with_a_family_gives_each_report_its_years_set(tmp_path) -> None
     assert sets == {"pingtan-2021", "pingtan-2022"}
     assert [o.path for o in report.failures] == [files[2]]
     assert "没有该年度的指标体系“pingtan-2023”" in report.failures[0].error
+
+
+def test_a_missing_section_is_one_defect_not_two() -> None:
+    """Seed 003 has no section 四, hence no 表四: charged once, under the sections
+    criterion; the tables criterion names it without charging it again."""
+    r = score_document(SEED003, "core")
+    sections, tables = _crit(r, "statutory_sections"), _crit(r, "statutory_tables")
+    assert sections.points == 8 - 8 * 0.25
+    assert "同一原因，已在该项扣分" in tables.explanation and "年报六个法定部分齐全" in tables.explanation
+    assert tables.points == 8 - 8 * 0.5  # only the truncated 表三 costs points here
