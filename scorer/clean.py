@@ -56,6 +56,16 @@ _TRAILING_CHROME = re.compile(r"\s*(" + "|".join(map(re.escape, _TRAILING_WORDS)
 _HEADER_LINE = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录)\s*:\s?(.*)$")
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+$")
 _LINKS_NOTE = re.compile(r"^页面链接与图片详见")
+# The 莆田 crawler's header: "标题: … / 发布时间: … / 文号: / 发布机构: / 栏目: /
+# 原始链接: …" then "正文:". That crawler prints the page one cell or text run per line
+# and prints a run of equal neighbouring lines once (corpora/reports2/README.md).
+_RUNS_HEADER_FIELDS = ("标题", "发布时间", "原始链接")
+_RUNS_BODY_MARK = re.compile(r"^正文\s*[:：]\s*$")
+
+#: The note that tells later stages a document's lines went through that crawler:
+#: a table row printing fewer numbers than cells holds runs of equal cells
+#: (scorer.tables reads it so). One fact, one place: the tables stage tests for it.
+MERGED_RUNS_NOTE = "网页爬虫把相邻的相同行只印一次：表格中连续相同的单元格被合并为一个数，已按表格勾稽关系还原，无法唯一还原的单元格标为待核对"
 
 
 @dataclass
@@ -79,12 +89,37 @@ def clean_blocks(blocks: list[Block]) -> Cleaned:
         else:
             b.text = normalize_width(b.text)
     out = Cleaned(blocks=blocks)
+    if merges_equal_lines(blocks):
+        out.notes.append(MERGED_RUNS_NOTE)
     _lift_crawler_header(out)
     _drop_chrome(out)
     _drop_repeated_body(out)
     _cut_page_tail(out)
     out.blocks = _trim_blank_runs(out.blocks)
     return out
+
+
+def merges_equal_lines(blocks: list[Block]) -> bool:
+    """True when the blocks are a dump of the crawler that prints a run of equal
+    neighbouring lines once: its header (标题, 发布时间, 原始链接) and the
+    "正文:" line open the text."""
+    seen: set[str] = set()
+    for b in blocks[:30]:
+        if b.is_table:
+            return False
+        t = b.text.strip()
+        if not t:
+            continue
+        if _RUNS_BODY_MARK.match(t):
+            return all(f in seen for f in _RUNS_HEADER_FIELDS)
+        m = _RUNS_HEADER_LINE.match(t)
+        if not m:
+            return False
+        seen.add(m.group(1))
+    return False
+
+
+_RUNS_HEADER_LINE = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原始链接)\s*:")
 
 
 def _lift_crawler_header(c: Cleaned) -> None:

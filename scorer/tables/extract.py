@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 from scorer.model import Document, Finding, make_finding
 from scorer.tables import labels as L
-from scorer.tables.numbers import Piece, parse_value, splits
+from scorer.tables.numbers import Piece, parse_value, runs, splits
 from scorer.tables.parse import TableParse, find_proactive, find_requests, find_review, prepare
 from scorer.tables.result import Cell, TableResult
 from scorer.tables.solve import choose, requests_columns_ok, review_sums_ok, row_sum_ok
@@ -39,13 +39,19 @@ def extract_tables(doc: Document) -> TableResult:
     ...     "requests.new.total")  # doctest: +SKIP
     28
     """
-    return extract_from_text(doc.text)
+    from scorer.clean import MERGED_RUNS_NOTE
+
+    return extract_from_text(doc.text, merged_runs=MERGED_RUNS_NOTE in doc.notes)
 
 
-def extract_from_text(text: str) -> TableResult:
-    """:func:`extract_tables` on a bare text (the cleaned document text)."""
+def extract_from_text(text: str, merged_runs: bool = False) -> TableResult:
+    """:func:`extract_tables` on a bare text (the cleaned document text).
+
+    ``merged_runs``: the source printed a run of equal neighbouring cells once
+    (the loader says so in ``Document.notes``): a row with fewer numbers than cells
+    is read as runs of equal cells, placed by the table's arithmetic."""
     work = prepare(text)
-    b = _Builder(text)
+    b = _Builder(text, merged_runs)
     req = find_requests(work)
     review = find_review(work, req.span[1] if req else 0)
     pro = find_proactive(work, req.span[0] if req else (review.span[0] if review else None))
@@ -78,14 +84,24 @@ def extract_from_text(text: str) -> TableResult:
 
 
 def _read(
-    chunks: list, kinds: tuple[str, ...], span: tuple[int, int] | None, totals: dict[int, tuple[int, ...]] | None
+    chunks: list,
+    kinds: tuple[str, ...],
+    span: tuple[int, int] | None,
+    totals: dict[int, tuple[int, ...]] | None,
+    merged_runs: bool = False,
 ) -> list[tuple[Piece, ...]]:
     """Readings of a row: all blank when it has no content; else the readings that
     satisfy the row's own sums, or, when none does, every reading (none at all if
-    there are too many to list)."""
+    there are too many to list).
+
+    With ``merged_runs`` a row printing fewer values than cells is read as runs of
+    equal cells (:func:`~scorer.tables.numbers.runs`); every expansion is returned
+    and the table's arithmetic chooses among them."""
     if not chunks:
         a = span[0] if span else 0
         return [tuple(Piece("", a, a, "blank") for _ in kinds)]
+    if merged_runs and len(chunks) < len(kinds) and all(c.kind in ("num", "ph") for c in chunks):
+        return runs(chunks, kinds) or []
     if totals:
         fit = splits(chunks, kinds, totals=totals)
         if fit:
@@ -118,8 +134,9 @@ _STATUS = {"num": "ok", "blank": "blank", "ph": "placeholder"}
 class _Builder:
     """Collects cells and findings while the three tables are built."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, merged_runs: bool = False) -> None:
         self.text = text
+        self.merged_runs = merged_runs
         self.cells: dict[str, Cell] = {}
         self.findings: list[Finding] = []
         self.truncated: list[str] = []
@@ -272,7 +289,7 @@ class _Builder:
         for r in p.rows:
             if not r.found and not r.chunks:
                 continue
-            ps = _read(r.chunks, kinds, r.content_span, {6: (0, 1, 2, 3, 4, 5)})
+            ps = _read(r.chunks, kinds, r.content_span, {6: (0, 1, 2, 3, 4, 5)}, self.merged_runs)
             pieces[r.key] = ps
             readings[r.key] = self._readings(ps, kinds, None)
         keep, how = choose(readings, row_sum_ok, lambda rows: requests_columns_ok(rows, p.variant or "2021"))
@@ -314,7 +331,9 @@ class _Builder:
     def review(self, p: TableParse) -> dict[str, dict[str, Any]]:
         r = p.rows[0]
         kinds = ("count",) * 15
-        ps = _read(r.chunks, kinds, r.content_span, {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)})
+        ps = _read(
+            r.chunks, kinds, r.content_span, {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)}, self.merged_runs
+        )
         readings = self._readings(ps, kinds, None)
         keep, how = choose({"all": readings}, review_sums_ok)
         if how:
@@ -355,7 +374,7 @@ class _Builder:
                     )
                 )
                 continue
-            ps = _read(r.chunks, kinds, r.content_span, None)
+            ps = _read(r.chunks, kinds, r.content_span, None, self.merged_runs)
             readings = self._readings(ps, kinds, r.unit)
             # 表二 has no arithmetic: several readings stay ambiguous, unless the
             # report's own narrative states the numbers ("制定规范性文件15件")

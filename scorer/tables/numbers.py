@@ -510,3 +510,46 @@ def parse_value(text: str, kind: str, unit: str | None = None) -> tuple[float | 
     if u == "元":
         return round(num / 10000, 6), f"“{text}”按元换算为万元"
     return num, None
+
+
+def _compositions(n: int, k: int):
+    """Every way of writing ``n`` as an ordered sum of ``k`` positive parts."""
+    if k == 1:
+        yield (n,)
+        return
+    for first in range(1, n - k + 2):
+        for rest in _compositions(n - first, k - 1):
+            yield (first, *rest)
+
+
+def runs(chunks: list[Chunk], kinds: tuple[str, ...], limit: int = 20000) -> list[tuple[Piece, ...]] | None:
+    """Every way of reading ``chunks`` as runs of equal cells filling ``len(kinds)``
+    cells, for sources that print a run of equal neighbouring cells once (the 莆田
+    crawler: "8 / 0 / 8" in a 表三 row is 8,0,0,0,0,0,8 or 8,8,0,0,0,0,8 …).
+
+    Each chunk is one value (it stands on its own line: its digits are never split)
+    repeated over one or more consecutive cells, and must be well formed for every
+    column it covers. None when there are more than ``limit`` readings; an empty
+    list when none is well formed."""
+    n, k = len(kinds), len(chunks)
+    if k == 0 or k > n:
+        return []
+    out: list[tuple[Piece, ...]] = []
+    pieces = [Piece(c.text, c.start, c.end, c.kind) for c in chunks]
+    for comp in _compositions(n, k):
+        reading: list[Piece] = []
+        ok = True
+        for p, r in zip(pieces, comp):
+            if p.kind == "num":
+                for kind in kinds[len(reading) : len(reading) + r]:
+                    if not _KIND_RE[kind].fullmatch(p.text):
+                        ok = False
+                        break
+                if not ok:
+                    break
+            reading.extend([p] * r)
+        if ok:
+            out.append(tuple(reading))
+            if len(out) > limit:
+                return None
+    return out
