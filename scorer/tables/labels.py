@@ -178,10 +178,11 @@ def _grp(cn: str) -> str:
 #: 表三 row label regexes, keyed by canonical row key. Each is short and
 #: distinctive; the rest of a long label (PDFs wrap it around the numbers) is
 #: treated as debris between cells.
-_NEW_CORE = spaced("本年新收") + r"\s*(?:政\s*府\s*信\s*息\s*公\s*开\s*)?" + spaced("申请数量")
+# "本年新收" and "本年度新收" (some 2019 tables), "上年结转" and "上年度结转"
+_NEW_CORE = r"本\s*年\s*(?:度\s*)?新\s*收" + r"\s*(?:政\s*府\s*信\s*息\s*公\s*开\s*)?" + spaced("申请数量")
 REQUEST_ROW_PATTERNS: dict[str, str] = {
     "new": r"(?:一\s*[、.]\s*)?" + _NEW_CORE,
-    "carried_over": r"(?:二\s*[、.]\s*)?" + spaced("上年结转") + r"\s*(?:政\s*府\s*信\s*息\s*公\s*开\s*)?" + spaced("申请数量"),
+    "carried_over": r"(?:二\s*[、.]\s*)?" + r"上\s*年\s*(?:度\s*)?结\s*转" + r"\s*(?:政\s*府\s*信\s*息\s*公\s*开\s*)?" + spaced("申请数量"),
     "granted": _grp("一") + r"(?<!不)" + spaced("予以公开"),
     "partial": _grp("二") + spaced("部分公开"),
     "denied_state_secret": _num(1) + r"(?:属\s*于\s*)?" + spaced("国家秘密"),
