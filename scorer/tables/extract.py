@@ -374,6 +374,10 @@ class _Builder:
                     )
                 )
                 continue
+            own = r.columns
+            if own is not None:
+                out[d.key] = self._own_columns(d, r, own)
+                continue
             ps = _read(r.chunks, kinds, r.content_span, None, self.merged_runs)
             readings = self._readings(ps, kinds, r.unit)
             # 表二 has no arithmetic: several readings stay ambiguous, unless the
@@ -392,6 +396,49 @@ class _Builder:
             )
         if missing:
             self.missing["proactive"] = missing
+        return out
+
+
+    def _own_columns(self, d: L.ProactiveRow, r: Any, own: list[str | None]) -> dict[str, Any]:
+        """A 表二 row whose header has columns of its own (:func:`parse._own_item_columns`):
+        read its numbers into those columns; a statutory column the table lacks
+        is ``missing`` (None), and a column of its own is kept only in a note."""
+        kinds_of = {c[0]: c[2] for c in d.columns}
+        kinds = tuple(kinds_of.get(c, "count") if c else "count" for c in own)
+        names = [c or f"own{i}" for i, c in enumerate(own)]
+        ps = _read(r.chunks, kinds, r.content_span, None, self.merged_runs)
+        readings = self._readings(ps, kinds, r.unit)
+        got = self._row_cells(
+            "proactive", d.key, names, kinds, ps, readings, list(range(len(readings))), r.content_span, r.unit, d.label
+        )
+        absent = [c[0] for c in d.columns if c[0] not in own]
+        for i, c in enumerate(own):
+            if c is None:
+                k = f"proactive.{d.key}.own{i}"
+                cell = self.cells.pop(k, None)
+                if cell is not None and cell.value is not None:
+                    self.notes.append(f"表二“{d.label}”：表头“{r.header}”中不属于法定格式的一列取值{_num(cell.value)}，未计入")
+        out: dict[str, Any] = {}
+        for c in d.columns:
+            k = f"proactive.{d.key}.{c[0]}"
+            if c[0] in own:
+                out[c[0]] = got[c[0]]
+            else:
+                out[c[0]] = None
+                self.cells[k] = Cell.make(k, None, "missing", note=f"表头为“{r.header}”，没有这一列")
+        if absent:
+            self.findings.append(
+                make_finding(
+                    "T-cell",
+                    f"proactive.{d.key}",
+                    f"表二“{d.label}”的表头为“{r.header}”，缺少法定格式的"
+                    + "、".join(f"“{_col_cn('proactive', d.key, c)}”" for c in absent)
+                    + "列",
+                    r.content_span,
+                    {"header": r.header, "missing": len(absent)},
+                    severity="warning",
+                )
+            )
         return out
 
 

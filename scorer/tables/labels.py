@@ -154,6 +154,17 @@ PROACTIVE_ROWS_2019: tuple[ProactiveRow, ...] = (
     ),
 )
 
+#: Column headers of the 2019 (五)(六)(八) blocks, in the words a table may use; a
+#: header naming "2019年项目数量" (the year's own count, which the statutory format
+#: does not have) maps to no canonical column.
+ITEMS_HEADER_2019: tuple[tuple[str | None, re.Pattern[str]], ...] = (
+    ("prev_items", re.compile(r"上\s*一\s*年\s*(?:度\s*)?项\s*目\s*数\s*量")),
+    ("change", re.compile(r"(?:本\s*年\s*)?增\s*[/／、]?\s*减")),
+    ("decisions", re.compile(r"处\s*理\s*决\s*定\s*数\s*量")),
+    (None, re.compile(r"(?<!上一)(?:\d{4}\s*年\s*(?:度\s*)?|本\s*年\s*(?:度\s*)?)项\s*目\s*数\s*量")),
+)
+INFO_HEADER = re.compile(r"信\s*息\s*内\s*容")
+
 # Column headers that tell the two 表二 formats apart.
 PROACTIVE_2019_MARKS = re.compile(r"本\s*年\s*新\s*制\s*作\s*数\s*量|上\s*一\s*年\s*项\s*目\s*数\s*量|采\s*购\s*项\s*目\s*数\s*量")
 

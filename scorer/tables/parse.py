@@ -75,6 +75,11 @@ class RowContent:
     content_span: tuple[int, int] | None
     chunks: list[Chunk] = field(default_factory=list)
     unit: str | None = None
+    #: 表二: the columns the table's own header gives this row, in order, when
+    #: they differ from the statutory ones (canonical key, or None for a column
+    #: the format does not have); None when the header is the statutory one.
+    columns: list[str | None] | None = None
+    header: str = ""  # the header words those columns were read from
 
     @property
     def found(self) -> bool:
@@ -279,6 +284,41 @@ def find_review(work: str, start: int = 0) -> TableParse | None:
 
 # --------------------------------------------------------------------------- 表二
 
+_ITEM_ROWS = frozenset({"licensing", "other_services", "punishment", "coercion", "fees"})
+
+
+def _own_item_columns(work: str, start: int, hits: list[tuple[int, int, str]], rows: dict[str, RowContent]) -> None:
+    """The columns a 2019 表二 block really has, read from its header.
+
+    Some sites replaced 上一年项目数量 / 本年增/减 by a column of their own
+    ("2019年项目数量"): reading its numbers as 上一年项目数量 would present a count
+    the report never gave. The header is the text from the block's "信息内容" to
+    its first row label; only a header whose every column is recognised changes
+    the row's columns."""
+    for ls, _, key in hits:
+        if key not in _ITEM_ROWS:
+            continue
+        info = None
+        for m in L.INFO_HEADER.finditer(work, start, ls):
+            info = m
+        if info is None:
+            continue
+        first_label = min(a for a, _, _ in hits if a >= info.end())
+        header = work[info.end() : first_label]
+        found: list[tuple[int, str | None]] = []
+        rest = header
+        for col, pat in L.ITEMS_HEADER_2019:
+            for m in pat.finditer(header):
+                found.append((m.start(), col))
+                rest = rest[: m.start()] + " " * (m.end() - m.start()) + rest[m.end() :]
+        if rest.strip() or not found:
+            continue  # words the header holds beyond the known columns: keep the statutory ones
+        cols = [c for _, c in sorted(found)]
+        statutory = ["prev_items", "change", "decisions"] if key != "fees" else ["prev_items", "change"]
+        if cols != statutory:
+            rows[key].columns = cols
+            rows[key].header = " ".join(header.split())
+
 
 def find_proactive(work: str, end_hint: int | None = None) -> TableParse | None:
     """Locate 表二 and find its rows (by label, in any order)."""
@@ -323,5 +363,7 @@ def find_proactive(work: str, end_hint: int | None = None) -> TableParse | None:
         seg = seg[: bound_tail(seg)].rstrip()
         rows[key] = RowContent(key, (ls, le), (le, le + len(seg)), chunks_glued(seg, le), unit)
     ordered = [rows.get(d.key, RowContent(d.key, None, None)) for d in defs]
+    if variant == "2019":
+        _own_item_columns(work, start, hits, rows)
     span_end = max((r.content_span[1] for r in ordered if r.content_span), default=m0.end())
     return TableParse("proactive", variant, (start, span_end), ordered, "rows", 3)
