@@ -63,7 +63,14 @@ def prepare(text: str) -> str:
     for wide, narrow in _FULLWIDTH:
         if wide in text:
             text = text.replace(wide, narrow)
+    if "增" in text or "减" in text:
+        # "16减12" in a 本年增/减 cell run: the word is the sign (one character for
+        # one, so offsets stay)
+        text = _SIGN_WORD.sub(lambda m: "+" if m.group() == "增" else "-", text)
     return mask_text(text)
+
+
+_SIGN_WORD = re.compile(r"(?<=\d)[增减](?=\d)")
 
 
 @dataclass
