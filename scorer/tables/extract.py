@@ -51,10 +51,10 @@ def extract_from_text(text: str, merged_runs: bool = False) -> TableResult:
     (the loader says so in ``Document.notes``): a row with fewer numbers than cells
     is read as runs of equal cells, placed by the table's arithmetic."""
     work = prepare(text)
-    b = _Builder(text, merged_runs)
     req = find_requests(work)
     review = find_review(work, req.span[1] if req else 0)
     pro = find_proactive(work, req.span[0] if req else (review.span[0] if review else None))
+    b = _Builder(text, merged_runs, not merged_runs and _short_run(req, review))
     requests = b.requests(req) if req else None
     review_t = b.review(review) if review else None
     proactive = b.proactive(pro) if pro else None
@@ -110,6 +110,22 @@ def _read(
     return every or []
 
 
+def _short_run(req: TableParse | None, review: TableParse | None) -> bool:
+    """True when a glued row of 表三 or 表四 holds fewer digits than it has cells: the
+    source then wrote some cell blank, and another glued run of the document may
+    hide blank cells too (see ``_Builder._row_cells``)."""
+    for p in (req, review):
+        if p is None or p.layout not in ("rows", "glued"):
+            continue
+        for r in p.rows:
+            if not r.chunks or any(c.kind == "blank" for c in r.chunks):
+                continue
+            room = sum(len(c.text) if c.kind == "num" else 1 for c in r.chunks)
+            if all(c.kind == "num" and c.text.isdigit() for c in r.chunks) and room < p.width:
+                return True
+    return False
+
+
 def _finding_key(f: Finding) -> tuple:
     return (f.span[0] if f.span else -1, f.id, f.where, f.message)
 
@@ -134,9 +150,10 @@ _STATUS = {"num": "ok", "blank": "blank", "ph": "placeholder"}
 class _Builder:
     """Collects cells and findings while the three tables are built."""
 
-    def __init__(self, text: str, merged_runs: bool = False) -> None:
+    def __init__(self, text: str, merged_runs: bool = False, blanks_possible: bool = False) -> None:
         self.text = text
         self.merged_runs = merged_runs
+        self.blanks_possible = blanks_possible
         self.cells: dict[str, Cell] = {}
         self.findings: list[Finding] = []
         self.truncated: list[str] = []
@@ -177,10 +194,14 @@ class _Builder:
         row_label: str,
         how: str | None = None,
         where: str | None = None,
+        blanks_possible: bool = False,
     ) -> dict[str, Any]:
         """Cells of one row from its surviving readings; emits T-cell findings.
 
-        ``where`` prefixes the cell keys and findings (default ``table.row``)."""
+        ``where`` prefixes the cell keys and findings (default ``table.row``).
+        ``blanks_possible``: the document's glued runs may hide blank cells, so a
+        row with several readings has more than those listed: every cell of it is
+        ambiguous, even one on which the listed readings agree."""
         where = where or f"{table}.{row}"
         values: dict[str, Any] = {}
         blank: list[str] = []
@@ -215,7 +236,7 @@ class _Builder:
             key = f"{where}.{col}"
             if several:
                 vals = {readings[i][j] for i in keep}
-                if len(vals) > 1:
+                if len(vals) > 1 or blanks_possible:
                     cands = tuple(sorted((x for x in vals if x is not None), key=float))
                     cells[key] = Cell.make(key, None, "ambiguous", content, content_span, cands, how)
                     values[col] = None
@@ -269,6 +290,7 @@ class _Builder:
                     f"{_TABLE_CN[table]}“{row_label}”行的连写数字“{_short(content)}”有多种读法："
                     + "；".join(shown)
                     + more
+                    + ("（本表另有一行数字少于单元格数，连写数字中可能还有空白单元格）" if blanks_possible else "")
                     + f"，无法确定{'、'.join(_col_cn(table, row, c) for c in ambiguous)}"
                     + "（多为网页表格被压平所致，请对照原件核对）",
                     content_span,
@@ -392,7 +414,8 @@ class _Builder:
                     how = "据正文所述件数（" + "、".join(f"{_col_cn('proactive', d.key, c)}{v}" for c, v in stated.items()) + "）确定读法"
                     self.notes.append(f"表二“{d.label}”：{how}")
             out[d.key] = self._row_cells(
-                "proactive", d.key, cols, kinds, ps, readings, keep, r.content_span, r.unit, d.label, how
+                "proactive", d.key, cols, kinds, ps, readings, keep, r.content_span, r.unit, d.label, how,
+                blanks_possible=self.blanks_possible,
             )
         if missing:
             self.missing["proactive"] = missing
