@@ -154,6 +154,8 @@ class _Builder:
         self.text = text
         self.merged_runs = merged_runs
         self.blanks_possible = blanks_possible
+        self._stated: dict[str, int] | None = None  # narrative statements, read when first needed
+        self._narrowed: dict[str, str] = {}
         self.cells: dict[str, Cell] = {}
         self.findings: list[Finding] = []
         self.truncated: list[str] = []
@@ -302,6 +304,42 @@ class _Builder:
             )
         return values
 
+    # ------------------------------------------------------------------ narrative
+    def _narrow(
+        self,
+        table: str,
+        row: str | None,
+        cols: Sequence[str],
+        pieces: list[tuple[Piece, ...]],
+        readings: list[tuple[Any, ...]],
+        row_ok: Any,
+        label: str,
+        variant: str | None = None,
+    ) -> tuple[list[tuple[Piece, ...]], list[tuple[Any, ...]]]:
+        """Among several readings of a row, those agreeing with the numbers the
+        report's narrative states for its cells ("自然人…申请19条", "行政复议1条",
+        "制定规范性文件15件"), when some but not all agree (and, with ``row_ok``, some
+        agreeing reading also satisfies the row's sums). The narrative never
+        overrides a single reading: it only chooses among those the source allows."""
+        if len(readings) < 2:
+            return pieces, readings
+        if self._stated is None:
+            self._stated = stated_values(self.text)
+        prefix = f"{table}.{row}." if row else f"{table}."
+        stated = {c: self._stated[prefix + c] for c in cols if prefix + c in self._stated}
+        if table == "proactive" and row == "normative_docs" and variant == "2019":
+            stated = {}  # the statements count 2021 columns (制定/废止/现行有效)
+        if not stated:
+            return pieces, readings
+        idx = [cols.index(c) for c in stated]
+        fit = [i for i, v in enumerate(readings) if all(v[j] == x for j, x in zip(idx, stated.values()))]
+        if not fit or len(fit) == len(readings) or (row_ok and not any(row_ok(readings[i]) for i in fit)):
+            return pieces, readings
+        how = "据正文所述数字（" + "、".join(f"{_col_cn(table, row or '', c)}{v}" for c, v in stated.items()) + "）确定读法"
+        self._narrowed[prefix.rstrip(".")] = how
+        self.notes.append(f"{_TABLE_CN[table]}“{label}”：{how}")
+        return [pieces[i] for i in fit], [readings[i] for i in fit]
+
     # ------------------------------------------------------------------ 表三
     def requests(self, p: TableParse) -> dict[str, dict[str, Any]]:
         kinds = ("count",) * 7
@@ -312,8 +350,10 @@ class _Builder:
             if not r.found and not r.chunks:
                 continue
             ps = _read(r.chunks, kinds, r.content_span, {6: (0, 1, 2, 3, 4, 5)}, self.merged_runs)
+            rs = self._readings(ps, kinds, None)
+            ps, rs = self._narrow("requests", r.key, cols, ps, rs, row_sum_ok, L.REQUEST_ROW_LABELS[r.key])
             pieces[r.key] = ps
-            readings[r.key] = self._readings(ps, kinds, None)
+            readings[r.key] = rs
         keep, how = choose(readings, row_sum_ok, lambda rows: requests_columns_ok(rows, p.variant or "2021"))
         if how:
             self.notes.append(f"表三：{how}")
@@ -357,10 +397,11 @@ class _Builder:
             r.chunks, kinds, r.content_span, {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)}, self.merged_runs
         )
         readings = self._readings(ps, kinds, None)
+        cols = [f"{g}.{c}" for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMNS]
+        ps, readings = self._narrow("review_litigation", None, cols, ps, readings, review_sums_ok, "行政复议、行政诉讼")
         keep, how = choose({"all": readings}, review_sums_ok)
         if how:
             self.notes.append(f"表四：{how}")
-        cols = [f"{g}.{c}" for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMNS]
         # one 15-cell row keyed straight as "review_litigation.review.upheld"
         flat = self._row_cells(
             "review_litigation", "all", cols, kinds, ps, readings, keep["all"], r.content_span, None,
@@ -404,15 +445,10 @@ class _Builder:
             readings = self._readings(ps, kinds, r.unit)
             # 表二 has no arithmetic: several readings stay ambiguous, unless the
             # report's own narrative states the numbers ("制定规范性文件15件")
+            n_before = len(readings)
+            ps, readings = self._narrow("proactive", d.key, cols, ps, readings, None, d.label, p.variant)
             keep = list(range(len(readings)))
-            how = None
-            if len(keep) > 1 and d.key == "normative_docs" and p.variant == "2021":
-                stated = _stated_docs(self.text, p.span)
-                fit = [i for i in keep if all(readings[i][cols.index(c)] == v for c, v in stated.items())]
-                if stated and fit and len(fit) < len(keep):
-                    keep = fit
-                    how = "据正文所述件数（" + "、".join(f"{_col_cn('proactive', d.key, c)}{v}" for c, v in stated.items()) + "）确定读法"
-                    self.notes.append(f"表二“{d.label}”：{how}")
+            how = self._narrowed.get(f"proactive.{d.key}") if len(readings) < n_before else None
             out[d.key] = self._row_cells(
                 "proactive", d.key, cols, kinds, ps, readings, keep, r.content_span, r.unit, d.label, how,
                 blanks_possible=self.blanks_possible,
@@ -465,21 +501,37 @@ class _Builder:
         return out
 
 
-_STATED_DOCS = {
-    "issued": re.compile(r"(?:制定|制发|出台|印发)(?:了)?(?:行政)?规范性文件\s*(\d+)\s*(?:件|个|份)"),
-    "repealed": re.compile(r"废止(?:了)?(?:行政)?规范性文件\s*(\d+)\s*(?:件|个|份)"),
-    "in_force": re.compile(r"现行有效(?:的)?(?:行政)?规范性文件\s*(\d+)\s*(?:件|个|份)"),
+# Numbers the narrative states for table cells, by canonical key. Read from the text
+# with whitespace removed (one-cell-per-line pages break "行政复议 / 1 / 条").
+_COUNT_WORD = r"(\d+)(?:件|个|份|条|起|宗)"
+_STATED: dict[str, re.Pattern[str]] = {
+    "proactive.normative_docs.issued": re.compile(r"(?:制定|制发|出台|印发)(?:了)?(?:行政)?规范性文件(\d+)(?:件|个|份)"),
+    "proactive.normative_docs.repealed": re.compile(r"废止(?:了)?(?:行政)?规范性文件(\d+)(?:件|个|份)"),
+    "proactive.normative_docs.in_force": re.compile(r"现行有效(?:的)?(?:行政)?规范性文件(\d+)(?:件|个|份)"),
+    "proactive.punishment.decisions": re.compile(r"作出(?:了)?行政处罚决定(?:书)?(?:共)?" + _COUNT_WORD),
+    "proactive.licensing.decisions": re.compile(r"作出(?:了)?行政许可决定(?:书)?(?:共)?" + _COUNT_WORD),
+    "requests.new.natural_person": re.compile(r"(?<!非)自然人(?:提出的?)?(?:政府信息公开|依申请公开)?(?:申请)?(?:共)?" + _COUNT_WORD),
+    "requests.new.business": re.compile(r"商业企业(?:提出的?)?(?:政府信息公开|依申请公开)?(?:申请)?(?:共)?" + _COUNT_WORD),
+    "requests.new.research": re.compile(r"科研机构(?:提出的?)?(?:政府信息公开|依申请公开)?(?:申请)?(?:共)?" + _COUNT_WORD),
+    "requests.new.social_org": re.compile(r"社会公益组织(?:提出的?)?(?:政府信息公开|依申请公开)?(?:申请)?(?:共)?" + _COUNT_WORD),
+    "requests.new.legal_service": re.compile(r"法律服务机构(?:提出的?)?(?:政府信息公开|依申请公开)?(?:申请)?(?:共)?" + _COUNT_WORD),
+    "review_litigation.review.total": re.compile(r"(?:被申请|引起的?|收到|发生)行政复议(?:案件)?(?:共)?" + _COUNT_WORD),
 }
+_SPACE = re.compile(r"\s+")
 
 
-def _stated_docs(text: str, table_span: tuple[int, int]) -> dict[str, int]:
-    """Counts of normative documents the narrative states, when each is stated once
-    (outside 表二)."""
+def stated_values(text: str) -> dict[str, int]:
+    """The cell values the narrative states, by canonical key, for the keys stated
+    with one value only (a key stated with two different values decides nothing).
+
+    Statements inside the tables themselves cannot match: their labels and numbers
+    are on separate lines or cells, and the patterns need the count word (件/条…)."""
+    flat = _SPACE.sub("", text)
     out: dict[str, int] = {}
-    for col, pat in _STATED_DOCS.items():
-        vals = {int(m.group(1)) for m in pat.finditer(text) if not table_span[0] <= m.start() < table_span[1]}
+    for key, pat in _STATED.items():
+        vals = {int(m.group(1)) for m in pat.finditer(flat)}
         if len(vals) == 1:
-            out[col] = vals.pop()
+            out[key] = vals.pop()
     return out
 
 
