@@ -100,7 +100,7 @@ def _read(
     if not chunks:
         a = span[0] if span else 0
         return [tuple(Piece("", a, a, "blank") for _ in kinds)]
-    if merged_runs and len(chunks) < len(kinds) and all(c.kind in ("num", "ph") for c in chunks):
+    if merged_runs and len(chunks) <= len(kinds) and all(c.kind in ("num", "ph") for c in chunks):
         return runs(chunks, kinds) or []
     if totals:
         fit = splits(chunks, kinds, totals=totals)
@@ -289,12 +289,17 @@ class _Builder:
                 make_finding(
                     "T-cell",
                     where if len(ambiguous) > 1 else f"{where}.{ambiguous[0]}",
-                    f"{_TABLE_CN[table]}“{row_label}”行的连写数字“{_short(content)}”有多种读法："
+                    (
+                        f"{_TABLE_CN[table]}“{row_label}”行只印出“{_short(content)}”"
+                        f"（网页爬虫把相邻相同的单元格只印一次），按表格勾稽关系仍有多种还原："
+                        if self.merged_runs
+                        else f"{_TABLE_CN[table]}“{row_label}”行的连写数字“{_short(content)}”有多种读法："
+                    )
                     + "；".join(shown)
                     + more
                     + ("（本表另有一行数字少于单元格数，连写数字中可能还有空白单元格）" if blanks_possible else "")
                     + f"，无法确定{'、'.join(_col_cn(table, row, c) for c in ambiguous)}"
-                    + "（多为网页表格被压平所致，请对照原件核对）",
+                    + ("，待核对（请对照原网页核对）" if self.merged_runs else "（多为网页表格被压平所致，请对照原件核对）"),
                     content_span,
                     {"raw": content, "readings": len(keep)},
                     # our reading problem, not the report's defect: flagged for a person

@@ -291,6 +291,15 @@ def find_review(work: str, start: int = 0) -> TableParse | None:
 
 # --------------------------------------------------------------------------- 表二
 
+def _header_unit(work: str, start: int, label_start: int) -> str | None:
+    """The unit a 表二 block's header states ("本年收费金额（单位：元）"): the header
+    runs from the block's last "信息内容" before the row label to the label."""
+    info = None
+    for m in L.INFO_HEADER.finditer(work, max(start, label_start - 300), label_start):
+        info = m
+    return unit_hint(work[info.end() : label_start]) if info else None
+
+
 _ITEM_ROWS = frozenset({"licensing", "other_services", "punishment", "coercion", "fees"})
 
 
@@ -361,7 +370,7 @@ def find_proactive(work: str, end_hint: int | None = None) -> TableParse | None:
         line_end = len(work) if line_end < 0 else line_end
         nxt = hits[i + 1][0] if i + 1 < len(hits) else end
         rest = work[le:min(line_end, nxt) if nxt > le else line_end]
-        unit = unit_hint(work[le:nxt])
+        unit = unit_hint(work[le:nxt]) or _header_unit(work, start, ls)
         if has_separators(rest) and CHUNK_RE.search(rest):
             chunks = chunks_fields(rest, le, width)
             rows[key] = RowContent(key, (ls, le), (le, le + len(rest)), chunks, unit)
