@@ -225,8 +225,18 @@ class _Builder:
             else:
                 why = f"的内容“{_short(content)}”无法读成{len(cols)}个单元格"
                 numbers = {"raw": content, "cells": len(cols)}
+            # a page whose crawler merged equal cells: the row may be whole in the
+            # source, so it is 待核对 for a person, not a defect of the report
+            merged = self.merged_runs and not letters
             self.findings.append(
-                make_finding("T-cell", where, f"{_TABLE_CN[table]}“{row_label}”行{why}", content_span, numbers)
+                make_finding(
+                    "T-cell",
+                    where,
+                    f"{_TABLE_CN[table]}“{row_label}”行{why}" + ("（网页爬虫把相邻相同的单元格只印一次），待核对" if merged else ""),
+                    content_span,
+                    numbers,
+                    **({"severity": "info"} if merged else {}),
+                )
             )
             return values
         cells = self.cells
@@ -291,7 +301,7 @@ class _Builder:
                     where if len(ambiguous) > 1 else f"{where}.{ambiguous[0]}",
                     (
                         f"{_TABLE_CN[table]}“{row_label}”行只印出“{_short(content)}”"
-                        f"（网页爬虫把相邻相同的单元格只印一次），按表格勾稽关系仍有多种还原："
+                        f"（网页爬虫把相邻相同的单元格只印一次），可还原为多种读法："
                         if self.merged_runs
                         else f"{_TABLE_CN[table]}“{row_label}”行的连写数字“{_short(content)}”有多种读法："
                     )

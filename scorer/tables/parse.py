@@ -63,6 +63,10 @@ def prepare(text: str) -> str:
     for wide, narrow in _FULLWIDTH:
         if wide in text:
             text = text.replace(wide, narrow)
+    if "+" in text:
+        # "+ 14" (a space after the sign): the sign belongs to the number; "+" is
+        # never a placeholder, so this is safe in every layout
+        text = _SPACED_PLUS.sub(lambda m: " " * (len(m.group()) - 1) + "+", text)
     if "增" in text or "减" in text:
         # "16减12" in a 本年增/减 cell run: the word is the sign (one character for
         # one, so offsets stay)
@@ -70,6 +74,7 @@ def prepare(text: str) -> str:
     return mask_text(text)
 
 
+_SPACED_PLUS = re.compile(r"\+[ \t]+(?=\d)")
 _SIGN_WORD = re.compile(r"(?<=\d)[增减](?=\d)")
 
 
