@@ -57,6 +57,16 @@ REVIEW_HEAD = (
 TAIL = ["五、存在的主要问题及改进情况", "一是政策解读形式不够丰富。", "六、其他需要报告的事项", "本年度未收取信息处理费。"]
 
 
+# A group label printed around its first sub-row (344-like pages): the words after
+# the first row's numbers. Keys: the row, the words printed after its numbers.
+AFTER_NUMBERS = {"denied_state_secret": "公开", "unable_not_held": "提供", "rejected_petition": "处理"}
+INTERLEAVED = {
+    "denied_state_secret": ["（三）", "不予", "1.", "属于国家秘密"],
+    "unable_not_held": ["（四）", "无法", "1.", "本机关不掌握相关政府信息"],
+    "rejected_petition": ["（五）", "不予", "1.", "信访举报投诉类申请"],
+}
+
+
 def crawl(lines: list[str]) -> str:
     """What the crawler prints: a line equal to the line before it is not printed."""
     out: list[str] = []
@@ -66,12 +76,18 @@ def crawl(lines: list[str]) -> str:
     return "\n".join(out)
 
 
-def render(req: dict[str, list[int]], review: list[int], pick) -> str:
-    """The crawled page; ``pick`` chooses one of the ways a label is split."""
+def render(req: dict[str, list[int]], review: list[int], pick, unknown: str | None = None) -> str:
+    """The crawled page; ``pick`` chooses one of the ways a label is split (or the
+    label printed around the row's numbers); ``unknown`` names a row whose label
+    is replaced by words the reader does not know."""
     lines = list(HEAD)
     for key in L.REQUEST_ROWS_2021:
-        lines += pick(SPLIT_LABELS[key])
+        options = SPLIT_LABELS[key] + ([INTERLEAVED[key]] if key in INTERLEAVED else [])
+        label = pick(options)
+        lines += ["某某其他情形"] if key == unknown else label
         lines += [str(v) for v in req[key]]
+        if key in INTERLEAVED and label is INTERLEAVED[key]:
+            lines.append(AFTER_NUMBERS[key])
     lines += REVIEW_HEAD + [str(v) for v in review] + TAIL
     return crawl(lines)
 
@@ -152,3 +168,18 @@ def test_crawled_runs_are_not_read_as_runs_without_the_crawler_note() -> None:
     text = render(req, [0] * 15, lambda options: options[-1])
     assert extract_from_text(text).value("requests.new.total") is None
     assert extract_from_text(text, merged_runs=True).value("requests.new.total") == 4
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), unknown=st.sampled_from(L.REQUEST_ROWS_2021[1:-1]))
+def test_an_unknown_label_never_makes_the_row_before_it_certain_and_wrong(data, unknown) -> None:
+    """A row whose label the reader cannot find leaves its numbers after the row
+    before it; that row must then be 待核对, not read with the stray numbers."""
+    req, review = data.draw(valid_tables())
+    result = extract_from_text(render(req, review, _picker(data), unknown=unknown), merged_runs=True)
+    for r in L.REQUEST_ROWS_2021:
+        if r == unknown:
+            continue
+        for j, c in enumerate(L.REQUEST_COLUMNS):
+            got = result.requests[r][c]
+            assert got is None or got == req[r][j], (unknown, r, c, got, req[r][j])

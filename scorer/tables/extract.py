@@ -10,7 +10,7 @@ from scorer.tables import labels as L
 from scorer.tables.numbers import Piece, parse_value, runs, splits
 from scorer.tables.parse import TableParse, find_proactive, find_requests, find_review, prepare
 from scorer.tables.result import Cell, TableResult
-from scorer.tables.solve import choose, requests_columns_ok, review_sums_ok, row_sum_ok
+from scorer.tables.solve import choose, choose_requests, review_sums_ok, row_sum_ok
 
 _TABLE_CN = {"proactive": "表二", "requests": "表三", "review_litigation": "表四"}
 
@@ -110,6 +110,16 @@ def _read(
     return every or []
 
 
+# Words a page may print between the numbers of one row: the pieces of a group label
+# printed around its first sub-row ("（三）" / "不予" / "1." / "属于国家秘密" / "0" /
+# "公开"), the 2019 sign words ("2" / "增" / "3"), and the partial-disclosure note.
+_SPLIT_LABEL_WORDS = (
+    "本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理", "增减",
+    "区分处理的只计这一情形不计其他情形",
+)
+_LABEL_DEBRIS = re.compile(r"[\s（）()、.．，,：:/一二三四五六七八九十]|^\d+[.、．]$")
+
+
 def _short_run(req: TableParse | None, review: TableParse | None) -> bool:
     """True when a glued row of 表三 or 表四 holds fewer digits than it has cells: the
     source then wrote some cell blank, and another glued run of the document may
@@ -154,6 +164,7 @@ class _Builder:
         self.text = text
         self.merged_runs = merged_runs
         self.blanks_possible = blanks_possible
+        self.unplaced: set[str] = set()  # rows (where keys) that cannot be placed
         self._stated: dict[str, int] | None = None  # narrative statements, read when first needed
         self._narrowed: dict[str, str] = {}
         self.cells: dict[str, Cell] = {}
@@ -205,6 +216,9 @@ class _Builder:
         row with several readings has more than those listed: every cell of it is
         ambiguous, even one on which the listed readings agree."""
         where = where or f"{table}.{row}"
+        # a crawler-merged row none of whose expansions satisfies its own sums
+        # cannot be placed: every cell is 待核对, none certain
+        unplaced = where in self.unplaced
         values: dict[str, Any] = {}
         blank: list[str] = []
         placeholder: list[tuple[str, str]] = []
@@ -240,7 +254,7 @@ class _Builder:
             )
             return values
         cells = self.cells
-        several = len(keep) > 1
+        several = len(keep) > 1 or unplaced
         # a cell takes its value from the first surviving reading; with several, only
         # where they all agree
         first = zip(cols, kinds, pieces_list[keep[0]], readings[keep[0]])
@@ -248,7 +262,7 @@ class _Builder:
             key = f"{where}.{col}"
             if several:
                 vals = {readings[i][j] for i in keep}
-                if len(vals) > 1 or blanks_possible:
+                if len(vals) > 1 or blanks_possible or unplaced:
                     cands = tuple(sorted((x for x in vals if x is not None), key=float))
                     cells[key] = Cell.make(key, None, "ambiguous", content, content_span, cands, how)
                     values[col] = None
@@ -308,6 +322,7 @@ class _Builder:
                     + "；".join(shown)
                     + more
                     + ("（本表另有一行数字少于单元格数，连写数字中可能还有空白单元格）" if blanks_possible else "")
+                    + ("（没有一种还原能使本行合计成立，各单元格均无法确定）" if unplaced else "")
                     + f"，无法确定{'、'.join(_col_cn(table, row, c) for c in ambiguous)}"
                     + ("，待核对（请对照原网页核对）" if self.merged_runs else "（多为网页表格被压平所致，请对照原件核对）"),
                     content_span,
@@ -318,6 +333,17 @@ class _Builder:
                 )
             )
         return values
+
+    def _stray_text(self, chunks: list) -> bool:
+        """True when a line of text that is not part of a split label stands between
+        two numbers of a crawler-merged row: the numbers after it belong to a row
+        whose label was not recognised, so this row cannot be placed."""
+        for a, b in zip(chunks, chunks[1:]):
+            for line in self.text[a.end : b.start].split("\n"):
+                t = _LABEL_DEBRIS.sub("", line.strip())
+                if t and not any(t in w for w in _SPLIT_LABEL_WORDS):
+                    return True
+        return False
 
     # ------------------------------------------------------------------ narrative
     def _narrow(
@@ -369,7 +395,16 @@ class _Builder:
             ps, rs = self._narrow("requests", r.key, cols, ps, rs, row_sum_ok, L.REQUEST_ROW_LABELS[r.key])
             pieces[r.key] = ps
             readings[r.key] = rs
-        keep, how = choose(readings, row_sum_ok, lambda rows: requests_columns_ok(rows, p.variant or "2021"))
+            if self.merged_runs and (
+                (len(rs) > 1 and not any(map(row_sum_ok, rs))) or self._stray_text(r.chunks)
+            ):
+                self.unplaced.add(f"requests.{r.key}")
+        # a row that cannot be placed takes no part in the table's arithmetic: its
+        # candidate readings must not decide the other rows
+        placed = {k: v for k, v in readings.items() if f"requests.{k}" not in self.unplaced}
+        keep, how = choose_requests(placed, p.variant or "2021")
+        for k, v in readings.items():
+            keep.setdefault(k, list(range(len(v))))
         if how:
             self.notes.append(f"表三：{how}")
         order = [r.key for r in p.rows]
@@ -417,6 +452,11 @@ class _Builder:
         keep, how = choose({"all": readings}, review_sums_ok)
         if how:
             self.notes.append(f"表四：{how}")
+        if self.merged_runs and (
+            (len(readings) > 1 and not any(map(review_sums_ok, readings))) or self._stray_text(r.chunks)
+        ):
+            self.unplaced.add("review_litigation")
+            keep = {"all": list(range(len(readings)))}
         # one 15-cell row keyed straight as "review_litigation.review.upheld"
         flat = self._row_cells(
             "review_litigation", "all", cols, kinds, ps, readings, keep["all"], r.content_span, None,
@@ -460,6 +500,8 @@ class _Builder:
             readings = self._readings(ps, kinds, r.unit)
             # 表二 has no arithmetic: several readings stay ambiguous, unless the
             # report's own narrative states the numbers ("制定规范性文件15件")
+            if self.merged_runs and self._stray_text(r.chunks):
+                self.unplaced.add(f"proactive.{d.key}")
             n_before = len(readings)
             ps, readings = self._narrow("proactive", d.key, cols, ps, readings, None, d.label, p.variant)
             keep = list(range(len(readings)))
