@@ -315,7 +315,7 @@ class _Builder:
                     where if len(ambiguous) > 1 else f"{where}.{ambiguous[0]}",
                     (
                         f"{_TABLE_CN[table]}“{row_label}”行只印出“{_short(content)}”"
-                        f"（网页爬虫把相邻相同的单元格只印一次），可还原为多种读法："
+                        f"（网页爬虫把相邻相同的单元格只印一次），" + ("还原为" if unplaced else "可还原为多种读法：")
                         if self.merged_runs
                         else f"{_TABLE_CN[table]}“{row_label}”行的连写数字“{_short(content)}”有多种读法："
                     )
@@ -395,8 +395,11 @@ class _Builder:
             ps, rs = self._narrow("requests", r.key, cols, ps, rs, row_sum_ok, L.REQUEST_ROW_LABELS[r.key])
             pieces[r.key] = ps
             readings[r.key] = rs
+            # crawler-merged (fewer numbers than cells) and no expansion fits the
+            # row's sum: not placed, even when there is a single expansion
+            merged = 0 < len(r.chunks) < len(kinds)
             if self.merged_runs and (
-                (len(rs) > 1 and not any(map(row_sum_ok, rs))) or self._stray_text(r.chunks)
+                (rs and (len(rs) > 1 or merged) and not any(map(row_sum_ok, rs))) or self._stray_text(r.chunks)
             ):
                 self.unplaced.add(f"requests.{r.key}")
         # a row that cannot be placed takes no part in the table's arithmetic: its
@@ -452,8 +455,10 @@ class _Builder:
         keep, how = choose({"all": readings}, review_sums_ok)
         if how:
             self.notes.append(f"表四：{how}")
+        merged = 0 < len(r.chunks) < len(kinds)
         if self.merged_runs and (
-            (len(readings) > 1 and not any(map(review_sums_ok, readings))) or self._stray_text(r.chunks)
+            (readings and (len(readings) > 1 or merged) and not any(map(review_sums_ok, readings)))
+            or self._stray_text(r.chunks)
         ):
             self.unplaced.add("review_litigation")
             keep = {"all": list(range(len(readings)))}
