@@ -110,6 +110,8 @@ def _read(
     return every or []
 
 
+_STRAY = "数字之间夹有无法识别的文字，其后的数字可能属于未能识别标签的另一行"
+
 # Words a page may print between the numbers of one row: the pieces of a group label
 # printed around its first sub-row ("（三）" / "不予" / "1." / "属于国家秘密" / "0" /
 # "公开"), the 2019 sign words ("2" / "增" / "3"), and the partial-disclosure note.
@@ -164,7 +166,8 @@ class _Builder:
         self.text = text
         self.merged_runs = merged_runs
         self.blanks_possible = blanks_possible
-        self.unplaced: set[str] = set()  # rows (where keys) that cannot be placed
+        # rows (where keys) that cannot be placed, and why
+        self.unplaced: dict[str, str] = {}
         self._stated: dict[str, int] | None = None  # narrative statements, read when first needed
         self._narrowed: dict[str, str] = {}
         self.cells: dict[str, Cell] = {}
@@ -218,7 +221,7 @@ class _Builder:
         where = where or f"{table}.{row}"
         # a crawler-merged row none of whose expansions satisfies its own sums
         # cannot be placed: every cell is 待核对, none certain
-        unplaced = where in self.unplaced
+        unplaced = self.unplaced.get(where)
         values: dict[str, Any] = {}
         blank: list[str] = []
         placeholder: list[tuple[str, str]] = []
@@ -322,7 +325,7 @@ class _Builder:
                     + "；".join(shown)
                     + more
                     + ("（本表另有一行数字少于单元格数，连写数字中可能还有空白单元格）" if blanks_possible else "")
-                    + ("（没有一种还原能使本行合计成立，各单元格均无法确定）" if unplaced else "")
+                    + (f"（{unplaced}，各单元格均无法确定）" if unplaced else "")
                     + f"，无法确定{'、'.join(_col_cn(table, row, c) for c in ambiguous)}"
                     + ("，待核对（请对照原网页核对）" if self.merged_runs else "（多为网页表格被压平所致，请对照原件核对）"),
                     content_span,
@@ -333,6 +336,14 @@ class _Builder:
                 )
             )
         return values
+
+    def _unplaced_why(self, chunks: list, readings: list, merged: bool, ok: Any) -> str | None:
+        """Why a crawler-merged row cannot be placed, or None when it can."""
+        if self._stray_text(chunks):
+            return _STRAY
+        if readings and (len(readings) > 1 or merged) and not any(map(ok, readings)):
+            return "没有一种还原能使本行合计成立"
+        return None
 
     def _stray_text(self, chunks: list) -> bool:
         """True when a line of text that is not part of a split label stands between
@@ -398,10 +409,10 @@ class _Builder:
             # crawler-merged (fewer numbers than cells) and no expansion fits the
             # row's sum: not placed, even when there is a single expansion
             merged = 0 < len(r.chunks) < len(kinds)
-            if self.merged_runs and (
-                (rs and (len(rs) > 1 or merged) and not any(map(row_sum_ok, rs))) or self._stray_text(r.chunks)
-            ):
-                self.unplaced.add(f"requests.{r.key}")
+            if self.merged_runs:
+                why = self._unplaced_why(r.chunks, rs, merged, row_sum_ok)
+                if why:
+                    self.unplaced[f"requests.{r.key}"] = why
         # a row that cannot be placed takes no part in the table's arithmetic: its
         # candidate readings must not decide the other rows
         placed = {k: v for k, v in readings.items() if f"requests.{k}" not in self.unplaced}
@@ -456,11 +467,9 @@ class _Builder:
         if how:
             self.notes.append(f"表四：{how}")
         merged = 0 < len(r.chunks) < len(kinds)
-        if self.merged_runs and (
-            (readings and (len(readings) > 1 or merged) and not any(map(review_sums_ok, readings)))
-            or self._stray_text(r.chunks)
-        ):
-            self.unplaced.add("review_litigation")
+        why = self._unplaced_why(r.chunks, readings, merged, review_sums_ok) if self.merged_runs else None
+        if why:
+            self.unplaced["review_litigation"] = why
             keep = {"all": list(range(len(readings)))}
         # one 15-cell row keyed straight as "review_litigation.review.upheld"
         flat = self._row_cells(
@@ -506,7 +515,7 @@ class _Builder:
             # 表二 has no arithmetic: several readings stay ambiguous, unless the
             # report's own narrative states the numbers ("制定规范性文件15件")
             if self.merged_runs and self._stray_text(r.chunks):
-                self.unplaced.add(f"proactive.{d.key}")
+                self.unplaced[f"proactive.{d.key}"] = _STRAY
             n_before = len(readings)
             ps, readings = self._narrow("proactive", d.key, cols, ps, readings, None, d.label, p.variant)
             keep = list(range(len(readings)))
