@@ -188,3 +188,8 @@ def test_reports2_accuracy_and_no_wrong_certain_cell() -> None:
     wrong = [(d.name, k) for d in docs for k, _, _ in d.wrong_cells]
     assert correct / total >= 0.995
     assert wrong == [("353_pingtan_caizhengjinrong_2019", "proactive.punishment.decisions")]
+
+
+def test_layout_is_named() -> None:
+    assert _doc("308")[1].layouts == {"proactive": "runs", "requests": "runs", "review_litigation": "runs"}
+    assert _doc("358")[1].layouts["requests"] == "glued"

@@ -65,7 +65,8 @@ def extract_from_text(text: str, merged_runs: bool = False) -> TableResult:
         variants["requests"] = req.variant
     fmt = variants.get("proactive") or variants.get("requests")
     spans = {p.name: p.span for p in (pro, req, review) if p}
-    layouts = {p.name: p.layout for p in (pro, req, review) if p}
+    # a crawler-merged page: every table was read as runs of equal cells
+    layouts = {p.name: "runs" if merged_runs else p.layout for p in (pro, req, review) if p}
     notes = [n for p in (pro, req, review) if p for n in p.notes] + b.notes
     return TableResult(
         format_version=fmt,
