@@ -193,3 +193,15 @@ def test_reports2_accuracy_and_no_wrong_certain_cell() -> None:
 def test_layout_is_named() -> None:
     assert _doc("308")[1].layouts == {"proactive": "runs", "requests": "runs", "review_litigation": "runs"}
     assert _doc("358")[1].layouts["requests"] == "glued"
+
+
+def test_sign_word_on_its_own_line() -> None:
+    """327 prints "2 / 增 / 3 / 7": the word is the sign of 本年增/减. The same page
+    with "减" must read −3, not a certain +3."""
+    from scorer.tables import extract_from_text
+
+    doc, _ = _doc("327")
+    i = doc.text.index("行政许可\n2\n增\n3")
+    text = doc.text[:i] + "行政许可\n2\n减\n3" + doc.text[i + len("行政许可\n2\n增\n3") :]
+    t = extract_from_text(text, merged_runs=True)
+    assert [t.proactive["licensing"][c] for c in ("prev_items", "change", "decisions")] == [2, -3, 7]

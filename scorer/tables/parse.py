@@ -68,14 +68,17 @@ def prepare(text: str) -> str:
         # never a placeholder, so this is safe in every layout
         text = _SPACED_PLUS.sub(lambda m: " " * (len(m.group()) - 1) + "+", text)
     if "增" in text or "减" in text:
-        # "16减12" in a 本年增/减 cell run: the word is the sign (one character for
-        # one, so offsets stay)
+        # the word as the sign of a 本年增/减 cell: "16减12" in a glued run, " 增1"
+        # after a space, or "增" / "3" on lines of their own (莆田 pages). One
+        # character for one, so offsets stay.
         text = _SIGN_WORD.sub(lambda m: "+" if m.group() == "增" else "-", text)
+        text = _SIGN_LINE.sub(lambda m: " +" if m.group(1) == "增" else " -", text)
     return mask_text(text)
 
 
 _SPACED_PLUS = re.compile(r"\+[ \t]+(?=\d)")
-_SIGN_WORD = re.compile(r"(?<=\d)[增减](?=\d)")
+_SIGN_WORD = re.compile(r"(?<=[\d\s])[增减](?=\d)")
+_SIGN_LINE = re.compile(r"(?m)^([增减])\n(?=\d)")
 
 
 @dataclass
