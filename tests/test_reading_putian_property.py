@@ -119,15 +119,33 @@ def _check(result, req, review) -> tuple[int, int]:
     return certain, total
 
 
-def _picker(data):
-    return lambda options: data.draw(st.sampled_from(options))
+def _picker(data, split: bool = False):
+    """Chooses a label's printed form; with ``split`` also breaks its pieces at
+    random places inside the words (the page's markup may split any word), never
+    between an item number and its dot."""
+
+    def pick(options):
+        label = data.draw(st.sampled_from(options))
+        if not split:
+            return label
+        out = []
+        for piece in label:
+            cuts = [k for k in range(1, len(piece)) if not (piece[k - 1].isdigit() or piece[k] in ".．")]
+            if cuts and data.draw(st.booleans()):
+                k = data.draw(st.sampled_from(cuts))
+                out += [piece[:k], piece[k:]]
+            else:
+                out.append(piece)
+        return out
+
+    return pick
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_crawled_tables_read_back_or_are_ambiguous(data) -> None:
     req, review = data.draw(valid_tables())
-    text = render(req, review, _picker(data))
+    text = render(req, review, _picker(data, split=data.draw(st.booleans())))
     result = extract_from_text(text, merged_runs=True)
     assert result.requests is not None and result.review_litigation is not None, text
     _check(result, req, review)
