@@ -205,3 +205,12 @@ def test_sign_word_on_its_own_line() -> None:
     text = doc.text[:i] + "行政许可\n2\n减\n3" + doc.text[i + len("行政许可\n2\n增\n3") :]
     t = extract_from_text(text, merged_runs=True)
     assert [t.proactive["licensing"][c] for c in ("prev_items", "change", "decisions")] == [2, -3, 7]
+
+
+def test_a_row_one_digit_short_is_ambiguous_not_unreadable() -> None:
+    """350 新收 "0 00000": six digits for seven cells, one cell blank or lost — which
+    one cannot be told: every cell 待核对 (info), nothing charged."""
+    for c in ("natural_person", "business", "total"):
+        assert _cell("350", f"requests.new.{c}").status == "ambiguous"
+    f = [x for x in _doc("350")[1].findings if x.where == "requests.new"]
+    assert f and f[0].severity == "info" and "空白或缺失" in f[0].message

@@ -108,7 +108,26 @@ def _read(
         if fit:
             return fit
     every = splits(chunks, kinds, limit=2000)
+    if not every and totals and _one_short(chunks, len(kinds)):
+        return _with_one_blank(chunks, kinds)
     return every or []
+
+
+def _one_short(chunks: list, n: int) -> bool:
+    """A glued 表三/表四 row of digits one short of its cells ("0 00000" for seven)."""
+    return all(c.kind == "num" and c.text.isdigit() for c in chunks) and sum(len(c.text) for c in chunks) == n - 1
+
+
+def _with_one_blank(chunks: list, kinds: tuple[str, ...]) -> list[tuple[Piece, ...]]:
+    """Readings of a row one digit short: one digit per cell with one cell blank,
+    anywhere (the source left it empty, or the crawler lost it). Every cell is
+    then either its digit or blank: 待核对, never a guess."""
+    out: list[tuple[Piece, ...]] = []
+    digits = [Piece(ch, c.start + i, c.start + i + 1, "num") for c in chunks for i, ch in enumerate(c.text)]
+    for i in range(len(kinds)):
+        at = digits[i].start if i < len(digits) else digits[-1].end
+        out.append(tuple(digits[:i]) + (Piece("", at, at, "blank"),) + tuple(digits[i:]))
+    return out
 
 
 _STRAY = "数字之间夹有无法识别的文字，其后的数字可能属于未能识别标签的另一行"
@@ -325,6 +344,7 @@ class _Builder:
                     )
                     + "；".join(shown)
                     + more
+                    + ("（有一个单元格空白或缺失，不知是哪一个）" if any(x is None for i in keep for x in readings[i]) else "")
                     + ("（本表另有一行数字少于单元格数，连写数字中可能还有空白单元格）" if blanks_possible else "")
                     + (f"（{unplaced}，各单元格均无法确定）" if unplaced else "")
                     + f"，无法确定{'、'.join(_col_cn(table, row, c) for c in ambiguous)}"
