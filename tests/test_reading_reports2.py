@@ -214,3 +214,37 @@ def test_a_row_one_digit_short_is_ambiguous_not_unreadable() -> None:
         assert _cell("350", f"requests.new.{c}").status == "ambiguous"
     f = [x for x in _doc("350")[1].findings if x.where == "requests.new"]
     assert f and f[0].severity == "info" and "空白或缺失" in f[0].message
+
+
+def _as_html(text: str) -> bytes:
+    """A page holding ``text``: runs of `` | `` lines become one <table>, other lines <p>."""
+    from html import escape
+
+    out, rows = ["<html><head><meta charset='utf-8'></head><body>"], []
+    for line in text.split("\n") + [""]:
+        if "|" in line:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+            continue
+        if rows:
+            out.append("<table>" + "".join(rows) + "</table>")
+            rows = []
+        if line.strip():
+            out.append(f"<p>{escape(line)}</p>")
+    return "".join(out + ["</body></html>"]).encode("utf-8")
+
+
+@pytest.mark.parametrize("source", ["seeds/000_08bff46af6e18331.txt", "reports2/365_pingtan_zonghezhifa_2021.txt"])
+def test_a_2019_table_as_an_html_page_reads_the_same(source: str) -> None:
+    """Seed 000 (2019 tables as `|` rows) served as an HTML page with <table>
+    grids, and 365 (a 2021 表二 with a 2019 表三) as a page of paragraphs: every
+    cell reads as from the text."""
+    from scorer.load import load_bytes
+
+    doc = load(CORPORA / source)
+    page = load_bytes(_as_html(doc.text), "page.html")
+    assert page.format == "html"
+    a, b = extract_tables(doc), extract_tables(page)
+    assert a.variants == b.variants
+    assert {k: c.value for k, c in a.cells.items()} == {k: c.value for k, c in b.cells.items()}
+    assert sum(c.status == "ok" for c in b.cells.values()) >= 150
