@@ -99,7 +99,7 @@ def _join_wrapped(lines: list[str]) -> tuple[list[str], list[str]]:
     Wrapped prose lines are joined as for a PDF page (scorer.formats.pdf); a line
     holding only a number stays a line of its own (a table cell, not a page
     number), so no content is lost."""
-    from scorer.formats.pdf import _PAGE_NO, _paragraphs
+    from scorer.formats.pdf import PAGE_NUMBER, join_wrapped_lines
 
     out: list[str] = []
     pages: list[str] = []
@@ -108,17 +108,17 @@ def _join_wrapped(lines: list[str]) -> tuple[list[str], list[str]]:
         if _PAGE_MARK.match(ln):
             pages.append(ln.strip())
             continue
-        if _LONE_NUMBER.match(ln) or _PAGE_NO.match(ln.strip()):
+        if _LONE_NUMBER.match(ln) or PAGE_NUMBER.match(ln.strip()):
             # a number alone on its line ("0", "-5", "—3"): kept, never taken for a
             # page number (the PDF paragraph joiner would drop it)
             if run:
-                out.extend(_paragraphs("\n".join(run))[0])
+                out.extend(join_wrapped_lines("\n".join(run))[0])
                 run = []
             out.append(ln.strip())
             continue
         run.append(ln)
     if run:
-        out.extend(_paragraphs("\n".join(run))[0])
+        out.extend(join_wrapped_lines("\n".join(run))[0])
     return out, pages
 
 
