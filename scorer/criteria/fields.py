@@ -63,6 +63,7 @@ SET_FIELDS: dict[str, tuple[str, str]] = {
     "drop": ("id_list", "ids of inherited criteria to remove"),
     "report_year": ("year", "the report year the set applies to"),
     "deadline": ("date", "publication deadline YYYY-MM-DD (overrides the statutory default)"),
+    "repeat_threshold": ("number", "similarity to last year's section (0-1) above which Q-repeat warns; default 0.9"),
     "note": ("text", "free text for people; not used for scoring"),
     "criteria": ("list", "the criteria (new items, or overrides of inherited ones by id)"),
 }
