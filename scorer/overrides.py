@@ -37,7 +37,7 @@ from scorer.errors import ScorerError
 from scorer.model import CriteriaSet, Finding, Result
 
 __all__ = ["Override", "VERDICT_CHOICES", "evidence_hash", "finding_hash", "for_document", "dismiss_findings",
-           "apply_verdicts", "read_overrides", "write_overrides", "from_mapping", "NEEDS_REVIEW_TEXT"]
+           "apply_verdicts", "overrides_digest", "dismissal_hash", "new_override", "read_overrides", "write_overrides", "from_mapping", "NEEDS_REVIEW_TEXT"]
 
 VERDICT_CHOICES: tuple[str, ...] = ("met", "partial", "not_met")
 
@@ -152,13 +152,22 @@ def read_overrides(path: str | os.PathLike[str]) -> tuple[Override, ...]:
 
 def write_overrides(path: str | os.PathLike[str], overrides: Iterable[Override]) -> None:
     """Write ``overrides`` to a YAML file, sorted, whole or not at all."""
-    import yaml
+    import tempfile
 
-    from scorer.render.common import write_atomic
+    import yaml
 
     items = sorted(overrides, key=lambda o: (o.agency_key, o.year, o.criteria_set or "", o.target))
     text = yaml.safe_dump({"overrides": [o.to_mapping() for o in items]}, allow_unicode=True, sort_keys=False)
-    write_atomic(path, text)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:32]}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def for_document(overrides: Iterable[Override], key: str | None, year: int | None,
@@ -171,6 +180,12 @@ def for_document(overrides: Iterable[Override], key: str | None, year: int | Non
         if o.agency_key == key and o.year == year and o.criteria_set in (None, criteria_set):
             mine[o.target] = o
     return tuple(mine[t] for t in sorted(mine))
+
+
+def overrides_digest(overrides: Sequence[Override]) -> str | None:
+    """A short hash of a document's overrides (None when it has none): a rerun redoes
+    a document whose overrides changed."""
+    return _digest([o.to_mapping() for o in overrides]) if overrides else None
 
 
 def _digest(payload: Any) -> str:
@@ -256,3 +271,36 @@ def apply_verdicts(result: Result, cs: CriteriaSet, overrides: Sequence[Override
                             points=round_half_up(base * credit, 2), assessable_weight=base, override=info))
     score = totals([(r.id, r.verdict, r.points, r.assessable_weight) for r in rows])
     return replace(result, criteria=tuple(rows), score=score)
+
+
+def new_override(result: Mapping[str, Any], *, agency: str, year: int, reason: str, by: str,
+                 criterion: str | None = None, finding: str | None = None, verdict: str | None = None,
+                 at: str | None = None, agency_key: str | None = None) -> Override:
+    """An override of a stored result (its JSON), with the hash of the evidence it is based on.
+
+    Raises
+    ------
+    ScorerError
+        The criterion or finding is not in the result, or a field is missing.
+    """
+    import datetime as _dt
+
+    when = at or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    if criterion is not None:
+        crit = next((c for c in result.get("criteria") or [] if c["id"] == criterion), None)
+        if crit is None:
+            ids = "、".join(c["id"] for c in result.get("criteria") or [])
+            raise ScorerError(f"评分结果中没有指标 {criterion}；可用的指标：{ids}")
+        digest: str | None = evidence_hash(crit, result.get("findings") or [])
+        target = f"criterion:{criterion}"
+    elif finding is not None:
+        digest = dismissal_hash(result.get("findings") or [], finding)
+        if digest is None:
+            shown = "、".join(sorted({f"{f['id']}@{f['where']}" for f in result.get("findings") or []})) or "无"
+            raise ScorerError(f"评分结果中没有问题 {finding}；现有的问题：{shown}")
+        target = f"finding:{finding}"
+    else:
+        raise ScorerError("需要 --criterion（改结论）或 --finding（撤销问题）")
+    return from_mapping({"agency": agency, "agency_key": agency_key, "year": year, "target": target,
+                         "verdict": verdict, "reason": reason, "by": by, "at": when, "evidence_hash": digest,
+                         "criteria_set": result.get("criteria_set")})

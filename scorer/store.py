@@ -33,7 +33,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from scorer.errors import ScorerError
 
-__all__ = ["Store", "STORE_NAME", "rule_code_hash", "pack", "unpack", "history_payload", "open_store"]
+__all__ = ["Store", "STORE_NAME", "rule_code_hash", "pack", "unpack", "history_payload", "open_store", "previous_from"]
 
 #: The store's file name inside a batch output folder (``--store`` names another).
 STORE_NAME = "results.sqlite"
@@ -113,9 +113,10 @@ def unpack(blob: bytes | None) -> Any:
     return None if blob is None else json.loads(zlib.decompress(blob).decode("utf-8"))
 
 
-def history_payload(tables: Mapping[str, Any] | None, sections: Mapping[str, str]) -> dict[str, Any]:
-    """What next year's checks read of this report: its tables and section texts."""
-    return {"tables": dict(tables or {}), "sections": dict(sections)}
+def history_payload(tables: Mapping[str, Any] | None, sections: Mapping[str, str],
+                    format_version: str | None) -> dict[str, Any]:
+    """What next year's checks read of this report: its tables, their format and the section texts."""
+    return {"tables": dict(tables or {}), "sections": dict(sections), "format_version": format_version}
 
 
 def _now() -> str:
@@ -238,8 +239,31 @@ class Store:
         hist = unpack(r["history"]) or {}
         return {"agency": r["agency"], "report_year": r["report_year"], "source": r["source_path"],
                 "sha256": r["source_sha256"], "tables": hist.get("tables") or {},
-                "sections": hist.get("sections") or {},
+                "sections": hist.get("sections") or {}, "format_version": hist.get("format_version"),
                 "result": unpack(r["result"]) if r["criteria_set"] == criteria_set else None}
+
+    def previous_report(self, agency_key: str | None, report_year: int | None, criteria_set: str) -> Any:
+        """:meth:`previous` of the year before ``report_year`` as a
+        :class:`scorer.history.PreviousReport`, or None."""
+        if not agency_key or report_year is None:
+            return None
+        p = self.previous(agency_key, report_year - 1, criteria_set)
+        if p is None:
+            return None
+        from scorer.history import PreviousReport
+
+        return PreviousReport(agency=p["agency"], report_year=p["report_year"], tables=p["tables"],
+                              sections=p["sections"], source=p["source"], format_version=p["format_version"],
+                              sha256=p["sha256"], result=p["result"])
+
+    def previous_sha(self, agency_key: str | None, report_year: int | None, criteria_set: str) -> str | None:
+        """SHA-256 of the source of the year-before report :meth:`previous_report` would give."""
+        if not agency_key or report_year is None:
+            return None
+        rows = self._rows(
+            "SELECT source_sha256 FROM results WHERE agency_key=? AND report_year=? AND history IS NOT NULL"
+            " ORDER BY criteria_set = ? DESC, seq DESC LIMIT 1", (agency_key, report_year - 1, criteria_set))
+        return rows[0]["source_sha256"] if rows else None
 
     def state(self) -> str:
         """A short fingerprint of what the store holds (rows and their latest change)."""
@@ -293,6 +317,18 @@ class Store:
     def audit(self) -> list[dict[str, Any]]:
         """The audit trail, oldest first."""
         return [dict(r) for r in self._rows("SELECT * FROM audit ORDER BY n")]
+
+
+def previous_from(path: str | os.PathLike[str] | None, document: Any, criteria_set: str,
+                  options: Any = None) -> Any:
+    """Last year's report of ``document``'s agency from the store at ``path`` (read
+    only), as a :class:`scorer.history.PreviousReport`; None when there is none."""
+    if path is None:
+        return None
+    from scorer.pipeline import document_key
+
+    with Store(path, readonly=True) as db:
+        return db.previous_report(document_key(document, options), document.report_year, criteria_set)
 
 
 def open_store(path: str | os.PathLike[str] | None, out_dir: str | os.PathLike[str]) -> Store:

@@ -20,6 +20,9 @@ from scorer.batch.sheets import SHEETS, sheet_paths, sheet_view, write_sheets
 from scorer.batch.state import (BATCH_STATE, STATE_DIR, batch_fingerprint, file_sha256, fingerprint,
                                 load_state, open_output_folder, record, save_batch_state, write_problem)
 from scorer.model import CriteriaSet
+from scorer.overrides import Override, for_document, from_mapping, overrides_digest, read_overrides
+from scorer.provenance import engine_version
+from scorer.store import Store, open_store
 from scorer.render import MEMO_EXTENSIONS
 from scorer.provenance import criteria_fingerprint
 
@@ -102,6 +105,8 @@ def run_batch(
     progress: Callable[[int, int, DocOutcome], None] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     executor: Executor | None = None,
+    store: str | os.PathLike[str] | None = None,
+    overrides: str | os.PathLike[str] | None = None,
 ) -> BatchReport:
     """Score many documents and write memos, the score sheet and a summary page.
 
@@ -132,6 +137,13 @@ def run_batch(
     executor : Executor, optional
         Who runs the tasks; default a :class:`~scorer.batch.executor.ProcessPool`
         of ``jobs`` workers.
+    store : path, optional
+        The results store (default ``<out_dir>/results.sqlite``): every result is
+        added to it, last year's reports are read from it, and the sheets show the
+        latest result of every agency and year in it, earlier batches included.
+    overrides : path, optional
+        A YAML file of evaluators' overrides (:mod:`scorer.overrides`), applied with
+        those kept in the store.
 
     Returns
     -------
@@ -160,10 +172,13 @@ def run_batch(
 
         cs = load_criteria(criteria_set)
     out = Path(out_dir)
+    extra = read_overrides(overrides) if overrides is not None else ()
     lock = open_output_folder(out)  # one batch at a time per output folder
     try:
-        return _run(inputs, cs, out, jobs=jobs, force=force, fmts=fmts, manifest=manifest, progress=progress,
-                    timeout=timeout, executor=executor, t0=t0)
+        with open_store(store, out) as db:
+            all_overrides = tuple(from_mapping(o) for o in db.overrides()) + tuple(extra)
+            return _run(inputs, cs, out, jobs=jobs, force=force, fmts=fmts, manifest=manifest, progress=progress,
+                        timeout=timeout, executor=executor, t0=t0, db=db, overrides=all_overrides)
     finally:
         if lock is not None:
             lock.close()
@@ -172,7 +187,7 @@ def run_batch(
 def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: CriteriaSet, out: Path, *,
          jobs: int | None, force: bool, fmts: tuple[str, ...], manifest: str | os.PathLike[str] | None,
          progress: Callable[[int, int, DocOutcome], None] | None, timeout: float | None,
-         executor: Executor | None, t0: float) -> BatchReport:
+         executor: Executor | None, t0: float, db: Store, overrides: tuple[Override, ...]) -> BatchReport:
     state_dir = out / STATE_DIR
     items = collect_inputs(inputs, manifest=manifest, exclude=out)
     crit = criteria_fingerprint(cs)
@@ -190,11 +205,14 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
         if progress is not None:
             progress(done, len(items), o)
 
+    shas: dict[str, str | None] = {}
     for item in items:
-        fp = fingerprint(item, file_sha256(item.path), crit, fmts)
+        sha = shas[item.key] = file_sha256(item.path)
+        fp = fingerprint(item, sha, crit, fmts)
         prints[item.key] = fp
         state = None if force else load_state(state_dir, item.key)
-        if state and state.get("fingerprint") == fp and not state.get("timeout"):
+        if state and state.get("fingerprint") == fp and not state.get("timeout") and _still_current(
+                state, sha, cs, db, overrides):
             if state["status"] == SCORED and all((out / n).is_file() for n in state.get("outputs", [])):
                 try:
                     results[item.path] = sheet_view(json.loads((out / f"{item.key}.json").read_text(encoding="utf-8")))
@@ -207,31 +225,51 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
             elif state["status"] == FAILED:
                 report(DocOutcome(item.path, item.key, FAILED, state.get("error"), None, 0.0, True))
                 continue
-        tasks.append(Task(item.path, item.key, item.overrides, fp))
+        tasks.append(Task(item.path, item.key, item.overrides, fp, sha))
 
     by_key = {t.key: t for t in tasks}
+    records: dict[str, dict[str, Any]] = {}  # this run's scored documents, by key
+    second_wave = False
 
     def finished(res: Outcome) -> None:
         if res.status == SCORED and res.result is not None:
             results[res.path] = res.result
+        if res.status == SCORED and res.record is not None:
+            task = by_key[res.key]
+            if task.sha256 is not None:  # the parent is the store's only writer
+                db.put(res.record["result"], source_sha256=task.sha256, criteria_fingerprint=crit,
+                       agency_key=res.record.get("agency_key"), history=res.record.get("history"))
+            records[res.key] = res.record
         if not res.recorded:  # the worker died or was killed: the parent records it
             try:
                 record(out, by_key[res.key], res)
             except OSError:  # no state: the document is simply redone next time
                 pass
-        report(DocOutcome(res.path, res.key, res.status, res.error, res.total, res.seconds,
-                          False, tuple(res.outputs)))
+        o = DocOutcome(res.path, res.key, res.status, res.error, res.total, res.seconds, False, tuple(res.outputs))
+        if second_wave:
+            outcomes[o.path] = o
+        else:
+            report(o)
 
     if tasks:
-        config = BatchConfig(cs, str(out), fmts, timeout)
+        config = BatchConfig(cs, str(out), fmts, timeout, store=str(db.path), overrides=overrides)
         (executor or ProcessPool(jobs or os.cpu_count() or 1)).run(tasks, config, finished)
+        # documents whose previous year was scored in this same batch, after them:
+        # scored once more, now with last year's report from the store
+        again = _needs_previous(records, by_key, shas)
+        if again:
+            second_wave = True
+            (executor or ProcessPool(jobs or os.cpu_count() or 1)).run(again, config, finished)
 
     ordered = [outcomes[i.path] for i in items]
-    scored = [results[o.path] for o in ordered if o.status == SCORED and o.path in results]
+    # the sheets show everything the store holds for this criteria set: a second
+    # batch into the same store extends the picture
+    scored = [sheet_view(d) for d in db.latest(cs.id)]
     failures = [{"file": o.path, "error": o.error or ""} for o in ordered if o.status == FAILED]
 
-    # the sheets are rebuilt only when some document changed (a rerun writes nothing)
-    batch_fp = batch_fingerprint([(i.key, prints[i.key], outcomes[i.path].status) for i in items], crit)
+    # the sheets are rebuilt only when some document or the store changed (a rerun writes nothing)
+    batch_fp = batch_fingerprint([(i.key, prints[i.key], outcomes[i.path].status) for i in items]
+                                 + [("@store", db.state(), "")], crit)
     sheets = sheet_paths(out)
     prev = load_state(state_dir, BATCH_STATE)
     problems: list[str] = []
@@ -243,3 +281,33 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
             problems.append(f"汇总表（{'、'.join(SHEETS.values())}）未能写入：{write_problem(exc)}")
             sheets = {}
     return BatchReport(str(out), cs.id, ordered, sheets, round(time.monotonic() - t0, 3), problems)
+
+
+def _still_current(state: dict[str, Any], sha: str | None, cs: CriteriaSet, db: Store,
+                   overrides: tuple[Override, ...]) -> bool:
+    """Whether a document unchanged since the last run may be skipped: its result is
+    in the store, last year's report there is the one it was compared with, and its
+    overrides are the same."""
+    if state.get("status") != SCORED:
+        return True
+    if sha is None or not db.has(sha, cs.id, engine_version()):
+        return False
+    key, year = state.get("agency_key"), state.get("report_year")
+    if db.previous_sha(key, year, cs.id) != state.get("previous_sha"):
+        return False
+    return overrides_digest(for_document(overrides, key, year, cs.id)) == state.get("overrides")
+
+
+def _needs_previous(records: dict[str, dict[str, Any]], tasks: dict[str, Task],
+                    shas: dict[str, str | None]) -> list[Task]:
+    """Tasks scored in this run whose previous-year report was also scored in it and
+    was not the one they were compared with."""
+    scored = {(r.get("agency_key"), r.get("report_year")): shas.get(k) for k, r in records.items()
+              if r.get("agency_key") and r.get("report_year") is not None}
+    again = []
+    for k, r in sorted(records.items()):
+        year = r.get("report_year")
+        prev = scored.get((r.get("agency_key"), year - 1)) if year is not None else None
+        if prev is not None and prev != r.get("previous_sha"):
+            again.append(tasks[k])
+    return again

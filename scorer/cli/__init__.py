@@ -12,6 +12,7 @@ _COMMAND_MODULES = (
     "scorer.cli.criteria_cmd",
     "scorer.cli.evidence_cmd",
     "scorer.cli.score_cmd",
+    "scorer.cli.override_cmd",
 )
 
 for _name in _COMMAND_MODULES:
