@@ -218,7 +218,7 @@ def run(
 
         extra, prior_ran = history_findings(
             tables=table_dict, format_version=tables.format_version, sections=section_texts(doc),
-            section_spans={s.key: s.span for s in doc.sections if s.key}, cells=tables.cells,
+            section_spans={s.key: (s.body_start, s.end) for s in doc.sections if s.key}, cells=tables.cells,
             previous=opts.previous, criteria_set=cs)
         findings += extra
     mine: tuple[Any, ...] = ()

@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS results (
     result BLOB NOT NULL,
     history BLOB,
     scored_at TEXT NOT NULL,
+    batch TEXT,
     PRIMARY KEY (source_sha256, criteria_set, engine_version)
 );
 CREATE INDEX IF NOT EXISTS results_agency ON results (agency_key, report_year, criteria_set);
@@ -143,13 +144,17 @@ class Store:
         self.readonly = readonly
         self._db: sqlite3.Connection | None = None
         try:
-            if readonly:
+            if str(path) == ":memory:":  # a batch whose output folder cannot hold the store
+                self._db = sqlite3.connect(":memory:")
+                self._db.executescript(_SCHEMA)
+            elif readonly:
                 if self.path.is_file():
                     self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(self.path, timeout=30)
                 self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, a commit per result stays cheap
                 self._db.executescript(_SCHEMA)
                 self._db.commit()
         except sqlite3.Error as exc:
@@ -181,7 +186,7 @@ class Store:
     # ------------------------------------------------------------------ results
 
     def put(self, result: Mapping[str, Any], *, source_sha256: str, criteria_fingerprint: str,
-            agency_key: str | None, history: Mapping[str, Any] | None = None) -> None:
+            agency_key: str | None, history: Mapping[str, Any] | None = None, batch: str | None = None) -> None:
         """Add (or replace) one scored result."""
         assert self._db is not None and not self.readonly
         doc = result.get("document") or {}
@@ -189,17 +194,17 @@ class Store:
         seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM results").fetchone()[0]
         self._db.execute(
             "INSERT INTO results (seq, source_sha256, criteria_set, engine_version, criteria_fingerprint, rule_hash,"
-            " source_path, agency, agency_key, report_year, total, previous_total, result, history, scored_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " source_path, agency, agency_key, report_year, total, previous_total, result, history, scored_at, batch)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
             " ON CONFLICT (source_sha256, criteria_set, engine_version) DO UPDATE SET seq=excluded.seq,"
             " criteria_fingerprint=excluded.criteria_fingerprint, rule_hash=excluded.rule_hash,"
             " source_path=excluded.source_path, agency=excluded.agency, agency_key=excluded.agency_key,"
             " report_year=excluded.report_year, total=excluded.total, previous_total=excluded.previous_total,"
-            " result=excluded.result, history=excluded.history, scored_at=excluded.scored_at",
+            " result=excluded.result, history=excluded.history, scored_at=excluded.scored_at, batch=excluded.batch",
             (seq, source_sha256, result.get("criteria_set") or "", result.get("engine_version") or "",
              criteria_fingerprint, rule_code_hash(), doc.get("path"), doc.get("agency"), agency_key,
              doc.get("report_year"), (result.get("score") or {}).get("total"), prev.get("total"),
-             pack(result), None if history is None else pack(history), _now()),
+             pack(result), None if history is None else pack(history), _now(), batch),
         )
         self._db.commit()
 
@@ -225,14 +230,18 @@ class Store:
                           " ORDER BY seq DESC LIMIT 1", (agency_key, report_year, criteria_set))
         return unpack(rows[0]["result"]) if rows else None
 
-    def previous(self, agency_key: str, report_year: int, criteria_set: str) -> dict[str, Any] | None:
+    def previous(self, agency_key: str, report_year: int, criteria_set: str,
+                 exclude_batch: str | None = None) -> dict[str, Any] | None:
         """What history needs of the agency's report of ``report_year`` (the latest
         one stored, any criteria set, preferring ``criteria_set``): ``agency``,
         ``report_year``, ``source``, ``sha256``, ``tables``, ``sections`` and the
-        result (for the trend, when scored with ``criteria_set``); None when absent."""
+        result (for the trend, when scored with ``criteria_set``); None when absent.
+        Results of the batch ``exclude_batch`` are not seen (its first wave must not
+        depend on which of its documents happened to finish first)."""
         rows = self._rows(
             "SELECT * FROM results WHERE agency_key=? AND report_year=? AND history IS NOT NULL"
-            " ORDER BY criteria_set = ? DESC, seq DESC LIMIT 1", (agency_key, report_year, criteria_set))
+            " AND COALESCE(batch, '') != ? ORDER BY criteria_set = ? DESC, seq DESC LIMIT 1",
+            (agency_key, report_year, exclude_batch or "\0", criteria_set))
         if not rows:
             return None
         r = rows[0]
@@ -242,12 +251,13 @@ class Store:
                 "sections": hist.get("sections") or {}, "format_version": hist.get("format_version"),
                 "result": unpack(r["result"]) if r["criteria_set"] == criteria_set else None}
 
-    def previous_report(self, agency_key: str | None, report_year: int | None, criteria_set: str) -> Any:
+    def previous_report(self, agency_key: str | None, report_year: int | None, criteria_set: str,
+                        exclude_batch: str | None = None) -> Any:
         """:meth:`previous` of the year before ``report_year`` as a
         :class:`scorer.history.PreviousReport`, or None."""
         if not agency_key or report_year is None:
             return None
-        p = self.previous(agency_key, report_year - 1, criteria_set)
+        p = self.previous(agency_key, report_year - 1, criteria_set, exclude_batch)
         if p is None:
             return None
         from scorer.history import PreviousReport

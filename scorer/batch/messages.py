@@ -38,6 +38,9 @@ class BatchConfig:
     warm_in_worker: bool = False  # spawned workers load the pipeline themselves
     store: str | None = None  # results store: workers read last year's reports from it (read-only)
     overrides: tuple[Any, ...] = ()  # evaluators' overrides (scorer.overrides.Override)
+    #: this batch's id in the store; its results are not read as last year's in the
+    #: first wave (which must not depend on what finished first)
+    exclude_batch: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -22,7 +24,8 @@ from scorer.batch.state import (BATCH_STATE, STATE_DIR, batch_fingerprint, file_
 from scorer.model import CriteriaSet
 from scorer.overrides import Override, for_document, from_mapping, overrides_digest, read_overrides
 from scorer.provenance import engine_version
-from scorer.store import Store, open_store
+from scorer.errors import ScorerError
+from scorer.store import STORE_NAME, Store, open_store
 from scorer.render import MEMO_EXTENSIONS
 from scorer.provenance import criteria_fingerprint
 
@@ -175,10 +178,14 @@ def run_batch(
     extra = read_overrides(overrides) if overrides is not None else ()
     lock = open_output_folder(out)  # one batch at a time per output folder
     try:
-        with open_store(store, out) as db:
+        db, problem = _open_store(store, out)
+        with db:
             all_overrides = tuple(from_mapping(o) for o in db.overrides()) + tuple(extra)
-            return _run(inputs, cs, out, jobs=jobs, force=force, fmts=fmts, manifest=manifest, progress=progress,
-                        timeout=timeout, executor=executor, t0=t0, db=db, overrides=all_overrides)
+            report = _run(inputs, cs, out, jobs=jobs, force=force, fmts=fmts, manifest=manifest, progress=progress,
+                          timeout=timeout, executor=executor, t0=t0, db=db, overrides=all_overrides)
+            if problem:
+                report.problems.insert(0, problem)
+            return report
     finally:
         if lock is not None:
             lock.close()
@@ -229,6 +236,7 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
 
     by_key = {t.key: t for t in tasks}
     records: dict[str, dict[str, Any]] = {}  # this run's scored documents, by key
+    store_problems: list[str] = []
     second_wave = False
 
     def finished(res: Outcome) -> None:
@@ -237,8 +245,12 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
         if res.status == SCORED and res.record is not None:
             task = by_key[res.key]
             if task.sha256 is not None:  # the parent is the store's only writer
-                db.put(res.record["result"], source_sha256=task.sha256, criteria_fingerprint=crit,
-                       agency_key=res.record.get("agency_key"), history=res.record.get("history"))
+                try:
+                    db.put(res.record["result"], source_sha256=task.sha256, criteria_fingerprint=crit,
+                           agency_key=res.record.get("agency_key"), history=res.record.get("history"),
+                           batch=batch_id)
+                except sqlite3.Error as exc:  # a full disk …: the memo is written, the store misses it
+                    store_problems.append(f"{res.path}：结果未能存入结果库（{exc}）")
             records[res.key] = res.record
         if not res.recorded:  # the worker died or was killed: the parent records it
             try:
@@ -251,15 +263,21 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
         else:
             report(o)
 
+    batch_id = uuid.uuid4().hex
     if tasks:
-        config = BatchConfig(cs, str(out), fmts, timeout, store=str(db.path), overrides=overrides)
+        in_memory = str(db.path) == ":memory:"
+        config = BatchConfig(cs, str(out), fmts, timeout, store=None if in_memory else str(db.path),
+                             overrides=overrides, exclude_batch=batch_id)
         (executor or ProcessPool(jobs or os.cpu_count() or 1)).run(tasks, config, finished)
-        # documents whose previous year was scored in this same batch, after them:
-        # scored once more, now with last year's report from the store
-        again = _needs_previous(records, by_key, shas)
-        if again:
-            second_wave = True
-            (executor or ProcessPool(jobs or os.cpu_count() or 1)).run(again, config, finished)
+        # documents whose previous year was scored in this same batch are scored once
+        # more after it, now with last year's report from the store: a chain of years
+        # wave by wave (2022 once 2021 is final, then 2023 …), so the outcome does not
+        # depend on which document finished first
+        second_wave = True
+        waves = {} if in_memory else _later_waves(records, by_key, shas)
+        config = replace(config, exclude_batch=None)
+        for depth in sorted(waves):
+            (executor or ProcessPool(jobs or os.cpu_count() or 1)).run(waves[depth], config, finished)
 
     ordered = [outcomes[i.path] for i in items]
     # the sheets show everything the store holds for this criteria set: a second
@@ -272,7 +290,7 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
                                  + [("@store", db.state(), "")], crit)
     sheets = sheet_paths(out)
     prev = load_state(state_dir, BATCH_STATE)
-    problems: list[str] = []
+    problems: list[str] = list(dict.fromkeys(store_problems))
     if force or not prev or prev.get("fingerprint") != batch_fp or not all(Path(p).is_file() for p in sheets.values()):
         try:
             write_sheets(sheets, scored, failures, cs)
@@ -298,16 +316,37 @@ def _still_current(state: dict[str, Any], sha: str | None, cs: CriteriaSet, db: 
     return overrides_digest(for_document(overrides, key, year, cs.id)) == state.get("overrides")
 
 
-def _needs_previous(records: dict[str, dict[str, Any]], tasks: dict[str, Task],
-                    shas: dict[str, str | None]) -> list[Task]:
-    """Tasks scored in this run whose previous-year report was also scored in it and
-    was not the one they were compared with."""
-    scored = {(r.get("agency_key"), r.get("report_year")): shas.get(k) for k, r in records.items()
-              if r.get("agency_key") and r.get("report_year") is not None}
-    again = []
+def _later_waves(records: dict[str, dict[str, Any]], tasks: dict[str, Task],
+                 shas: dict[str, str | None]) -> dict[int, list[Task]]:
+    """Tasks scored in the first wave whose previous-year report was scored in it too,
+    by wave: a report whose previous year has n earlier years in the batch before it
+    goes in wave n + 1, after them."""
+    scored = {(r.get("agency_key"), r.get("report_year")) for r in records.values()
+              if r.get("agency_key") and r.get("report_year") is not None and r.get("result") is not None}
+
+    def depth(key: str, year: int) -> int:
+        n = 0
+        while (key, year - 1) in scored:
+            n, year = n + 1, year - 1
+        return n
+
+    waves: dict[int, list[Task]] = {}
     for k, r in sorted(records.items()):
-        year = r.get("report_year")
-        prev = scored.get((r.get("agency_key"), year - 1)) if year is not None else None
-        if prev is not None and prev != r.get("previous_sha"):
-            again.append(tasks[k])
-    return again
+        key, year = r.get("agency_key"), r.get("report_year")
+        if key and year is not None and shas.get(k) is not None:
+            d = depth(key, year)
+            if d:
+                waves.setdefault(d, []).append(tasks[k])
+    return waves
+
+
+def _open_store(path: str | os.PathLike[str] | None, out: Path) -> tuple[Store, str | None]:
+    """The batch's store; when the default one in the output folder cannot be
+    written, one in memory for this batch's sheets (and a problem to report). A
+    store named with --store that cannot be opened stops the batch (ScorerError)."""
+    if path is not None:
+        return open_store(path, out), None
+    try:
+        return open_store(None, out), None
+    except ScorerError as exc:
+        return Store(":memory:"), f"结果库（{out / STORE_NAME}）无法写入：{exc.reason if hasattr(exc, 'reason') else exc}"

@@ -117,7 +117,7 @@ def _score(task: Task, config: BatchConfig) -> tuple[Any, dict[str, Any]]:
     previous = None
     if config.store:
         with Store(config.store, readonly=True) as store:  # the parent is the only writer
-            previous = store.previous_report(key, doc.report_year, cs.id)
+            previous = store.previous_report(key, doc.report_year, cs.id, config.exclude_batch)
     result = score_document(doc, cs, replace(opts, previous=previous, overrides=config.overrides))
     data = result.to_dict()
     from scorer.overrides import for_document, overrides_digest
