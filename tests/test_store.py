@@ -104,3 +104,16 @@ def test_previous_year_in_the_same_batch_is_used_in_a_second_wave(tmp_path, core
     # a rerun does no work: the history it was compared with is unchanged
     again = run_batch(tmp_path / "a", core, out, jobs=1, formats=("json",))
     assert len(again.skipped) == 3
+
+
+def test_a_chain_of_years_in_one_batch_is_scored_year_after_year(tmp_path, core):
+    first = R / "092_pingtan_shichangjianguan_2022.txt"
+    out = tmp_path / "out"
+    rep = run_batch(_folder(tmp_path, "a", [first, PREV, CUR]), core, out, jobs=2, formats=("json",))
+    assert rep.ok
+    d21 = json.loads((out / f"{PREV.stem}.json").read_text(encoding="utf-8"))
+    d24 = json.loads((out / f"{CUR.stem}.json").read_text(encoding="utf-8"))
+    assert d21["history"]["previous"]["report_year"] == 2022
+    # 2024 was compared with 2023 as finally scored (with its own history), not a first draft
+    assert d24["history"]["previous"]["total"] == d21["score"]["total"]
+    assert "history" not in json.loads((out / f"{first.stem}.json").read_text(encoding="utf-8"))
