@@ -117,3 +117,17 @@ def test_a_chain_of_years_in_one_batch_is_scored_year_after_year(tmp_path, core)
     # 2024 was compared with 2023 as finally scored (with its own history), not a first draft
     assert d24["history"]["previous"]["total"] == d21["score"]["total"]
     assert "history" not in json.loads((out / f"{first.stem}.json").read_text(encoding="utf-8"))
+
+
+def test_manifest_agency_key_matches_a_renamed_agency(tmp_path, core):
+    src = _folder(tmp_path, "a", [PREV, CUR])
+    (src / "manifest.csv").write_text(
+        "file,agency,report_year,published_on,agency_key\n"
+        f"{PREV.name},平潭综合实验区工商局,2023,,平潭市场监管\n"
+        f"{CUR.name},平潭综合实验区市场监督管理局,2024,,平潭市场监管\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_batch(src / "manifest.csv", core, out, jobs=1, formats=("json",)).ok
+    d = json.loads((out / f"{CUR.stem}.json").read_text(encoding="utf-8"))
+    assert d["history"]["previous"]["agency"] == "平潭综合实验区工商局"
+    with Store(out / STORE_NAME, readonly=True) as db:
+        assert db.result_for("平潭市场监管", 2023, "core")["document"]["agency"] == "平潭综合实验区工商局"
