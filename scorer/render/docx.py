@@ -164,6 +164,8 @@ def render_docx(result: ResultLike) -> bytes:
         _run(h, r["verdict_label"], font=HEADING_FONT, color=_VERDICT_COLOR.get(r["verdict"]))
         _run(h, f"，{r['points_text']}/{r['weight_text']}分", font=HEADING_FONT)
         _para(doc, r["explanation"])
+        if r["override_text"]:
+            _run(_para(doc), r["override_text"], bold=True)
         if r["advice"]:
             p = _para(doc)
             _run(p, "建议：", bold=True)
