@@ -88,7 +88,7 @@ def modality_rows(rows: Sequence[LabelledSentence]) -> list[LabelledSentence]:
     """Rows whose modality was judged by hand: every topic-labelled row and the
     ``none`` rows marked planned/denied (the other ``none`` rows carry ``other`` by
     default, not by judgement, so they do not train the modality head)."""
-    return [r for r in rows if r.labels or r.modality in ("planned", "denied")]
+    return [r for r in rows if r.labels or r.modality not in ("other",)]
 
 
 def training_split(

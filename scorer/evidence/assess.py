@@ -8,8 +8,10 @@ the regexes where they are weakest (see :data:`STRATEGIES`); counts
 (:mod:`.quantities`) are compared with ``min_count`` and months with ``months``.
 
 Reason codes: ``matched`` (met), ``below_min`` / ``wrong_month`` (partial: done,
-but fewer times than required or in another month), ``planned_only`` (only plans or
-promises), ``denied`` (the report says it was not done), ``no_evidence``.
+but fewer times than required or in another month), ``planned_only`` (only plans,
+promises or requirements), ``denied`` (the report says it was not done),
+``no_evidence`` (nothing, or only rules, others' acts, other years, shortcomings —
+each discarded sentence keeps its modality, which :mod:`scorer.explain` words).
 
 :func:`assess_all` prepares a document once (sentences, one jieba pass per
 sentence, one vectorised classifier call) and then judges every criterion.
@@ -67,7 +69,8 @@ _DENIAL_SATISFIES = frozenset({"fee_statement"})
 _SCORED_HERE = ("presence", "count")
 _PLAN_KINDS = ("plan", "yaodian")
 _MAX_EVIDENCE = 5
-_MOD_RANK = {"done": 0, "denied": 1, "planned": 2, "other": 3}
+_MOD_RANK = {"done": 0, "denied": 1, "planned": 2, "required": 3, "other_year": 4, "other_actor": 5,
+             "general": 6, "other": 7}
 
 
 @dataclass
@@ -257,7 +260,8 @@ def assess(
         else:
             kws = hit.keywords
         flat = s.flat
-        j = judge_modality(flat, tuple(spans), report_year=year, section=s.section, improvement=s.improvement)
+        j = judge_modality(flat, tuple(spans), report_year=year, section=s.section, improvement=s.improvement,
+                           agency=prepared.doc.agency)
         modality = "planned" if plan_doc and j.modality == "done" else j.modality
         if strategy == "veto":
             p_done = float(prepared.p_done[i])
@@ -326,7 +330,8 @@ def _verdict(criterion: "Criterion", label: str, evidence: list[Evidence], proba
         return Assessment(cid, verdict, reason, tuple(ordered[:_MAX_EVIDENCE]), confidence=conf(done), count=count)
 
     denied = [e for e in evidence if e.modality == "denied"]
-    planned = [e for e in evidence if e.modality == "planned"]
+    # plans and obligations quoted from above both say the act is still to be done
+    planned = [e for e in evidence if e.modality in ("planned", "required")]
     ordered = tuple(sorted(evidence, key=key)[:_MAX_EVIDENCE])
     if denied:
         return Assessment(cid, "not_met", "denied", ordered, confidence=conf(denied))
