@@ -37,7 +37,7 @@ import numpy as np
 from scorer.evidence.assess import assess_all
 from scorer.evidence.classifier import MODALITY_LABELS, EvidenceModel, load_model
 from scorer.evidence.keywords import criterion_terms, match_terms
-from scorer.evidence.modality import judge_modality
+from scorer.evidence.modality import in_document, judge_modality
 from scorer.nlp import cut
 from xxgk_lab.data import (
     CORE_LABELS,
@@ -59,6 +59,9 @@ __all__ = [
     "choose_combination",
     "modality_rows",
     "training_split",
+    "evaluate_regions",
+    "RegionReport",
+    "region_of",
 ]
 
 #: Parameters of the shipped model (passed to :func:`xxgk_lab.train.make_evidence_pipeline`).
@@ -81,7 +84,6 @@ GRID_VETO: tuple[float, ...] = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4,
 GRID_RESCUE: tuple[float | None, ...] = (None, 0.95, 0.9, 0.8)
 #: Criteria for which the regexes' "denied" is the required statement (assess.py).
 _DENIAL_SATISFIES = frozenset({"fee_statement"})
-_PLAN_KINDS = ("plan", "yaodian")
 
 
 def modality_rows(rows: Sequence[LabelledSentence]) -> list[LabelledSentence]:
@@ -172,9 +174,7 @@ def _tables(
             ok = ok and not any(e in r.text for e in excl)
             kw.append(bool(kws) and ok)
             elig.append(ok)
-            m = judge_modality(r.text, tuple(spans), report_year=year, section=r.section).modality
-            if kind in _PLAN_KINDS and m == "done":
-                m = "planned"
+            m = in_document(judge_modality(r.text, tuple(spans), report_year=year, section=r.section).modality, kind)
             mod.append(m)
             gold.append(label in r.labels and r.modality == "done")
         out.append(_Table(c.id, label, np.array(kw, dtype=bool), np.array(elig, dtype=bool),
@@ -537,6 +537,7 @@ class EvalReport:
     confusions: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)
     strategy: str = "veto"
     combination: dict[str, Any] = field(default_factory=dict)
+    regions: "RegionReport | None" = None
 
     def doc_accuracy(self, variant: str) -> float:
         ok = sum(v[0] for v in self.doc[variant].values())
@@ -588,6 +589,8 @@ class EvalReport:
             verdict = ("BETTER than" if s_ > k else "NOT better than")
             out.append(f"shipped '{self.strategy}' {s_:.1%} is {verdict} keywords alone {k:.1%} "
                        f"({'%d/%d' % self.doc_counts(self.strategy)} vs {'%d/%d' % self.doc_counts('keywords')})")
+        if self.regions is not None:
+            out += ["", self.regions.to_text()]
         return "\n".join(out)
 
 
@@ -689,6 +692,7 @@ def evaluate(
     strategy: str = "veto",
     seed: int = SPLIT_SEED,
     model_dir: str | Path | None = None,
+    regions: bool = True,
 ) -> EvalReport:
     """Evaluate keywords, classifiers and the combinations (see module docstring).
 
@@ -728,6 +732,9 @@ def evaluate(
         model = load_model(d)
     report = EvalReport(train_docs, test_docs, len(tr), len(te), strategy=strategy,
                         combination=dict(model.combination))
+    if regions:
+        report.regions = evaluate_regions(criteria, labels_path=labels_path, verdicts_path=verdicts_path,
+                                          corpora_root=corpora_root)
     report.sentence = sentence_scores(te, criteria, model, strategy=strategy)
     if model.has_modality:
         contexts = _doc_contexts(sorted({r.doc for r in te}), corpora_root)
@@ -757,3 +764,153 @@ def evaluate(
                 if pred != gold:
                     report.confusions[variant].append((doc_path, cid, gold, res[cid].reason))
     return report
+
+
+# --------------------------------------------------------------------------- regions
+
+#: Regions held out by :func:`evaluate_regions`: 莆田 (never seen by the shipped
+#: model before issue 14) and the Shanghai seeds (松江/青浦/宝山).
+TEST_REGIONS: tuple[str, ...] = ("putian", "seeds")
+#: Gold modalities that must never count as a deed of the agency.
+NOT_DONE: tuple[str, ...] = ("planned", "required", "general", "other_actor", "other_year")
+
+
+def region_of(doc: str) -> str:
+    """Region of a labelled document: ``seeds`` for the Shanghai seeds, else the word
+    after the number in the file name (huaian, shanghai, pingtan, putian, fujian …)."""
+    if doc.startswith("seeds/"):
+        return "seeds"
+    m = re.match(r"\d+_([a-z]+)_", Path(doc).name)
+    return m.group(1) if m else "other"
+
+
+@dataclass
+class RegionReport:
+    """Figures of :func:`evaluate_regions` (variant -> figures)."""
+
+    test_regions: tuple[str, ...]
+    train_docs: list[str]
+    test_docs: list[str]
+    classes: dict[str, dict[str, PRF]] = field(default_factory=dict)  # variant -> gold class -> PRF
+    taken: dict[str, tuple[int, int]] = field(default_factory=dict)  # not-done sentences taken as done
+    found: dict[str, tuple[int, int]] = field(default_factory=dict)  # done sentences found
+    doc: dict[str, tuple[int, int]] = field(default_factory=dict)  # verdicts right / judged
+    met: dict[str, PRF] = field(default_factory=dict)  # "met" as the positive class
+    errors: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+
+    def to_text(self) -> str:
+        out = [f"(c) held-out REGIONS {', '.join(self.test_regions)}: model trained on "
+               f"{len(self.train_docs)} documents of the other regions, tested on {len(self.test_docs)}"]
+        out.append("  sentence modality (labelled sentences of the held-out regions):")
+        for v in self.taken:
+            t, n = self.taken[v]
+            f, m = self.found[v]
+            out.append(f"    {v:<22} planned/required/general/other's/other year taken as done "
+                       f"{t}/{n} = {t / n if n else 0:.1%};  done sentences found {f}/{m} = {f / m if m else 0:.1%}")
+        for v, table in self.classes.items():
+            out.append(f"    per class, {v}: " + "  ".join(
+                f"{c} P{p.precision:.2f} R{p.recall:.2f} (n={p.tp + p.fn})" for c, p in table.items()))
+        out.append("  document verdicts on the held-out regions (doc_verdicts.csv):")
+        for v, (ok, n) in self.doc.items():
+            m = self.met[v]
+            out.append(f"    {v:<22} {ok}/{n} = {ok / n if n else 0:.1%}   met F1 {m.f1:.3f} "
+                       f"(P {m.precision:.3f}, R {m.recall:.3f})")
+        return "\n".join(out)
+
+
+def evaluate_regions(
+    criteria: Sequence,
+    *,
+    labels_path: str | Path,
+    verdicts_path: str | Path,
+    corpora_root: str | Path,
+    test_regions: Sequence[str] = TEST_REGIONS,
+) -> RegionReport:
+    """Hold out whole regions: train on the others, measure on the held-out ones.
+
+    Sentence level, on every labelled sentence of the held-out regions whose modality
+    was judged: ``keywords alone`` (a keyword hit is a deed), ``rules`` (the modality
+    layer, :func:`scorer.evidence.modality.judge_modality`) and ``rules+model`` (the
+    shipped combination with a model trained without the held-out regions). Document
+    level, on the ``doc_verdicts.csv`` documents of the held-out regions: keywords
+    alone (met when any keyword candidate exists), keywords + rules (no model) and the
+    shipped combination; ``partial`` counts as met.
+    """
+    import tempfile
+
+    from scorer.load import load
+
+    rows = read_sentences(labels_path)
+    verdicts = read_doc_verdicts(verdicts_path)
+    test_set = set(test_regions)
+    tr = [r for r in rows if region_of(r.doc) not in test_set]
+    te = [r for r in rows if region_of(r.doc) in test_set and (r.labels or r.modality != "other")]
+    with tempfile.TemporaryDirectory() as tmp:
+        train(labels_path, tmp, rows=tr, tune_rows=tr, criteria=criteria, corpora_root=corpora_root)
+        model = load_model(tmp)
+    rep = RegionReport(tuple(test_regions), sorted({r.doc for r in tr}), sorted({r.doc for r in te}))
+
+    crits = [c for c in criteria if c.scoring in ("presence", "count")]
+    contexts = _doc_contexts(sorted({r.doc for r in te}), corpora_root)
+    texts = [r.text for r in te]
+    tokens = [cut(t) for t in texts]
+    _, pm = model.predict_all(texts, tokens)
+    p_done = pm[:, model.modality_labels.index("done")]
+    comb = model.combination
+    variants = ("keywords alone", "rules", "rules+model")
+    rep.classes = {v: {} for v in variants[1:]}
+    counts = {v: [0, 0, 0, 0] for v in variants}
+    for i, r in enumerate(te):
+        own = [c for c in crits if (c.classifier_label or c.id) in r.labels] or crits
+        spans: list[tuple[int, int]] = []
+        for c in own:
+            kws, sp = match_terms(r.text, criterion_terms(c), tokens[i])
+            spans += sp
+        year, kind = contexts.get(r.doc, (None, "report"))
+        m = in_document(judge_modality(r.text, tuple(spans), report_year=year, section=r.section).modality, kind)
+        fee = "fee_statement" in r.labels and m == "denied"
+        veto = min([veto_for(comb, lab) for lab in r.labels] or [0.0])
+        preds = {"keywords alone": bool(spans), "rules": m == "done" or fee,
+                 "rules+model": (m == "done" and p_done[i] >= veto) or fee}
+        gold = "done" if (r.modality == "done") else r.modality
+        for v, done in preds.items():
+            if gold in NOT_DONE:
+                counts[v][0] += done
+                counts[v][1] += 1
+            elif gold == "done":
+                counts[v][2] += done
+                counts[v][3] += 1
+        for v, pm_ in (("rules", m), ("rules+model", "other" if (m == "done" and p_done[i] < veto) else m)):
+            pm_ = "done" if fee else pm_
+            for c in set([gold, pm_]):
+                prf = rep.classes[v].setdefault(c, PRF())
+                prf.add(pm_ == c, gold == c)
+    for v in variants:
+        rep.taken[v] = (counts[v][0], counts[v][1])
+        rep.found[v] = (counts[v][2], counts[v][3])
+    rep.classes = {v: dict(sorted(t.items())) for v, t in rep.classes.items()}
+
+    by_doc: dict[str, dict[str, str]] = {}
+    for vd in verdicts:
+        if vd.verdict in ("met", "not_met") and region_of(vd.doc) in test_set:
+            by_doc.setdefault(vd.doc, {})[vd.criterion] = vd.verdict
+    dv = {"keywords alone": (False, "keywords"), "keywords+rules": (False, "keywords"), "shipped": (model, "veto")}
+    rep.doc = {v: (0, 0) for v in dv}
+    rep.met = {v: PRF() for v in dv}
+    rep.errors = {v: [] for v in dv}
+    root = Path(corpora_root)
+    for doc_path in sorted(by_doc):
+        doc = load(str(root / doc_path))
+        for v, (mdl, strat) in dv.items():
+            res = assess_all(doc, criteria, model=mdl, strategy=strat)
+            for cid, gold in by_doc[doc_path].items():
+                if cid not in res:
+                    continue
+                a = res[cid]
+                met = bool(a.evidence) if v == "keywords alone" else a.verdict in ("met", "partial")
+                ok, n = rep.doc[v]
+                rep.doc[v] = (ok + (met == (gold == "met")), n + 1)
+                rep.met[v].add(met, gold == "met")
+                if met != (gold == "met"):
+                    rep.errors[v].append((doc_path, cid, f"gold {gold}, got {a.reason}"))
+    return rep

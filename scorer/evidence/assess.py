@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 import numpy as np
 
 from scorer.evidence.keywords import KeywordHit, criterion_terms, find_candidates, match_terms
-from scorer.evidence.modality import clauses, judge_modality
+from scorer.evidence.modality import clauses, in_document, judge_modality
 from scorer.evidence.quantities import EVENT_UNITS, extract_counts, extract_months
 from scorer.model import Assessment, Evidence
 from scorer.nlp import cut
@@ -67,7 +67,6 @@ REASONS: dict[str, str] = {
 _DENIAL_SATISFIES = frozenset({"fee_statement"})
 
 _SCORED_HERE = ("presence", "count")
-_PLAN_KINDS = ("plan", "yaodian")
 _MAX_EVIDENCE = 5
 _MOD_RANK = {"done": 0, "denied": 1, "planned": 2, "required": 3, "other_year": 4, "other_actor": 5,
              "general": 6, "other": 7}
@@ -247,8 +246,6 @@ def assess(
             chosen[i] = kw_hits.get(i)
 
     year = prepared.doc.report_year
-    # a work plan or 要点 states intentions throughout: nothing in it is a deed
-    plan_doc = prepared.doc.kind in _PLAN_KINDS
     evidence: list[Evidence] = []
     for i in sorted(chosen):
         s = sents[i]
@@ -262,7 +259,7 @@ def assess(
         flat = s.flat
         j = judge_modality(flat, tuple(spans), report_year=year, section=s.section, improvement=s.improvement,
                            agency=prepared.doc.agency)
-        modality = "planned" if plan_doc and j.modality == "done" else j.modality
+        modality = in_document(j.modality, prepared.doc.kind)
         if strategy == "veto":
             p_done = float(prepared.p_done[i])
             if modality == "done" and p_done < veto:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MODALITIES", "DISCARDED", "Judgement", "judge_modality", "clauses", "is_heading"]
+__all__ = ["MODALITIES", "DISCARDED", "Judgement", "judge_modality", "in_document", "clauses", "is_heading"]
 
 MODALITIES: tuple[str, ...] = (
     "done", "planned", "required", "general", "other_actor", "denied", "other_year", "other",
@@ -83,8 +83,8 @@ _PLAN = re.compile(
 # 回应/响应/对应/相应/应用/应急/应对/供应/适应/反应/应公开尽公开…
 _OBLIGE = re.compile(
     r"(?<![主重需必只想纪概摘提简首紧不])要(?![求点闻件素害务是闻])|"
-    r"应当|应该|务必|必须|须(?![知要])|(?<![回响对相适供反答呼顺理效])应(?![用急对公该当答诉主])|"
-    r"不得|严禁|每(?:半年|季度|年|月)(?:至少|不少于)|至少(?:举办|召开|开展|组织)|"
+    r"应当|应该|务必|必须|须(?![知要])|(?<![回响对相适供反答呼顺理效])应(?![用急对公该当答诉主])(?![^，,。；;、]{0,4}尽)|"
+    r"不得|严禁|每(?:半年|季度|年|月)(?:至少|不少于)|至少(?:举办|召开|开展|组织)|原则上|不少于|不低于|"
     r"(?:按照|根据|依据|对照)[^，,。；;]{0,30}要求[，,]\s*(?:各|全[市区县省])"
 )
 # a requirement quoted from above ("按照要点要求，…", "根据《…》规定")
@@ -214,6 +214,15 @@ def is_heading(text: str) -> bool:
     return not re.search(r"\d|已|了|完成|共|累计", body) and len(clauses(body)) <= 1
 
 
+_QUOTE = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
+
+
+def _masked(text: str) -> str:
+    """``text`` with titles and quotations blanked (same length): "《干部应该成为…》",
+    "“应解读尽解读”" name a document or a slogan, not the agency's obligation."""
+    return _QUOTE.sub(lambda m: " " * len(m.group()), text)
+
+
 def _earlier_year(text: str, report_year: int | None) -> str:
     """A lead year before the report year ("2020年，我局召开…" in a 2022 report)."""
     if not report_year:
@@ -315,9 +324,13 @@ def judge_modality(
         upto = len(cls) - 1
         hit_clause = (0, len(text))
 
-    # 1. denial of the act at the keyword (or of any act, without keywords)
+    # 1. another year's deeds or denials ("2020年，我局召开…" in a 2022 report)
+    ey = _earlier_year(text, report_year)
+    if ey:
+        return Judgement("other_year", ey)
+    # denial of the act at the keyword (or of any act, without keywords)
     for a, b in hits:
-        neg = _denial_near(text, a, b)
+        neg = _denial_near(text, a, b) or (text[a:b] if re.match(_NEG, text[a:b]) else "")
         if neg:
             return Judgement("denied", neg)
     if not hits:
@@ -334,17 +347,18 @@ def judge_modality(
     fy = _future_year(scope, report_year)
     if fy:
         return Judgement("planned", fy)
-    ey = _earlier_year(text, report_year)
-    if ey:
-        return Judgement("other_year", ey)
     # 4. plans, then obligations ("下一步要…" is a plan; "各部门要…" a requirement)
-    m = _PLAN.search(scope)
+    m = _PLAN.search(_masked(scope))
     if m:
         # "有待"/"需要进一步" are shortcomings when stated in the problems half
         if m.group() in ("有待", "需要进一步") and section == "problems" and not improvement:
             return Judgement("other", m.group())
         return Judgement("planned", m.group())
-    m = _OBLIGE.search(scope)
+    # an obligation governs the whole sentence ("…,进一步扩大政策解读传播面,要通过新媒体
+    # 转发转载"), unless the sentence reports a deed with a number or 了
+    bare = _masked(text)
+    later = None if (_DONE.search(text) or _COUNTED.search(text)) else _OBLIGE.search(bare, len(scope))
+    m = _OBLIGE.search(bare[: len(scope)]) or (later if later and later.group() == "要" else None)
     if m:
         if improvement or section == "problems":
             return Judgement("planned", m.group())
@@ -374,10 +388,28 @@ def judge_modality(
     if section == "problems":
         # section 五 states problems and directions ("进一步加强…多元化解读"); a deed
         # there (last year's problems fixed) says so explicitly
-        done = _DONE.search(text)
+        done = _DONE.search(text) or _COUNTED.search(text)
         if done:
             return Judgement("done", done.group())
+        this = _this_year(text, report_year)
+        if this:
+            return Judgement("done", this)
         if is_heading(text):
             return Judgement("planned", "标题")
         return Judgement("other", "存在的问题")
     return Judgement("done", "")
+
+
+#: Document kinds (:mod:`scorer.metadata`) that state intentions throughout.
+PLAN_KINDS: tuple[str, ...] = ("plan", "yaodian")
+
+
+def in_document(modality: str, kind: str | None) -> str:
+    """The modality of a sentence judged by :func:`judge_modality`, given the kind of
+    document it stands in: nothing in a 要点 is a deed (its tasks are ``required``,
+    they are laid down from above), nor in a work plan (``planned``)."""
+    if kind == "yaodian" and modality in ("done", "planned", "other_actor"):
+        return "required"
+    if kind == "plan" and modality == "done":
+        return "planned"
+    return modality

@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO))
 
 from scorer.criteria import load_criteria  # noqa: E402
 from scorer.evidence.keywords import criterion_terms, match_terms  # noqa: E402
-from scorer.evidence.modality import judge_modality  # noqa: E402
+from scorer.evidence.modality import in_document, judge_modality  # noqa: E402
 from scorer.load import load  # noqa: E402
 from scorer.nlp import cut  # noqa: E402
 from scorer.sentences import split_sentences  # noqa: E402
@@ -49,7 +49,7 @@ def dump(paths):
             spans = tuple(sp for v in hit.values() for sp in v)
             j = judge_modality(s.flat, spans, report_year=doc.report_year, section=s.section,
                                improvement=s.improvement, agency=doc.agency)
-            mod = "planned" if doc.kind in ("plan", "yaodian") and j.modality == "done" else j.modality
+            mod = in_document(j.modality, doc.kind)
             print("\t".join([rel, s.section or "", "I" if s.improvement else "", mod, ";".join(sorted(hit)),
                              s.flat.replace("\t", " ")]))
 
