@@ -134,7 +134,8 @@ def _doc_contexts(docs: Sequence[str], corpora_root: str | Path | None) -> dict[
 
             try:
                 doc = load(str(Path(corpora_root) / d))
-                ctx = (doc.report_year, doc.kind)
+                # a text without a year of its own keeps the one in its file name
+                ctx = (doc.report_year or ctx[0], doc.kind)
             except Exception:  # noqa: BLE001 - an unreadable file keeps the fallback
                 pass
         out[d] = ctx

@@ -99,7 +99,9 @@ _DEFINITION = re.compile(
     r"本(?:办法|制度|规定|细则)自[^，。]{0,12}(?:施行|实施)|由[^，。]{1,12}负责解释"
 )
 # a purpose clause: "为(了)(进一步)…" at the start of a clause, ended by the comma
-_PURPOSE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?:为了|为)(?![主准例期])")
+_PURPOSE = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?:为了|为(?=进一步|切实|加强|推进|推动|做好|确保|贯彻|提高|提升|规范|保障|深入|全面|更好|扎实|"
+    r"有效|落实|促进|加快|强化|充分|拓展|方便|便于|满足|增强|营造|助力|积极|认真|健全|完善|深化|"
+    r"扩大|丰富|畅通|回应|让|使|实现|进一步))")
 
 # --- other actors -------------------------------------------------------------------------
 # a superior body or another government's meeting as the subject ("市政府常务会议听取…")
@@ -117,6 +119,8 @@ _GOVERNMENT_AGENCY = re.compile(r"人民政府|政府办公|管委会|管理委�
 
 # --- other years ----------------------------------------------------------------------------
 _YEAR_LEAD = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?<![自从至到])(20\d\d)\s*年度?(?![至到以起])")
+
+_YEAR_COMMA = re.compile(r"(?<![自从至到及和与、\d])(20\d\d)\s*年度?(?=\s*[，,])")
 
 # --- headings ---------------------------------------------------------------------------------
 # "二是强化业务培训。", "（三）加强政策解读", "3、丰富解读形式": an enumeration marker and a
@@ -228,6 +232,11 @@ def _earlier_year(text: str, report_year: int | None) -> str:
     if not report_year:
         return ""
     m = _YEAR_LEAD.match(text)
+    if not m:
+        # a year as the time of the first clause ("…的主要类别2023年，在主动公开的…"):
+        # followed by a comma, not part of a range or a list
+        a, b = clauses(text + "，")[0]
+        m = _YEAR_COMMA.search(text, a, min(b + 1, len(text)))
     if m and int(m.group(1)) < report_year:
         # "2021年以来/至2022年" span into the report year
         if not re.match(r"\s*(?:年度?)?\s*(?:以来|至今|起|到|至)", text[m.end():]):
