@@ -82,6 +82,8 @@ CV_FOLDS = 4
 GRID_TOPIC: tuple[float | None, ...] = (None, 0.99, 0.95, 0.9, 0.8, 0.7, 0.5)
 GRID_VETO: tuple[float, ...] = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
 GRID_RESCUE: tuple[float | None, ...] = (None, 0.95, 0.9, 0.8)
+#: Topic gates tried per criterion on keyword hits (lowest first: ties keep the smaller).
+GRID_GATE: tuple[float, ...] = (0.02, 0.05, 0.1, 0.2, 0.3)
 #: Criteria for which the regexes' "denied" is the required statement (assess.py).
 _DENIAL_SATISFIES = frozenset({"fee_statement"})
 
@@ -142,6 +144,36 @@ def _doc_contexts(docs: Sequence[str], corpora_root: str | Path | None) -> dict[
     return out
 
 
+def _squash(text: str) -> str:
+    import unicodedata
+
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+_IMPROVEMENT_CACHE: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def _improvement_texts(doc: str, corpora_root: str | Path | None) -> frozenset[str]:
+    """Sentences (squashed NFKC text) of a document's improvement half of section 五,
+    as the engine finds it: the labelled rows carry the section but not this flag."""
+    if corpora_root is None:
+        return frozenset()
+    key = (str(corpora_root), doc)
+    if key not in _IMPROVEMENT_CACHE:
+        out: frozenset[str] = frozenset()
+        path = Path(corpora_root) / doc
+        if path.is_file():
+            from scorer.load import load
+            from scorer.sentences import split_sentences
+
+            try:
+                out = frozenset(_squash(s.flat) for s in split_sentences(load(str(path))) if s.improvement)
+            except Exception:  # noqa: BLE001 - an unreadable file has no improvement half
+                pass
+        _IMPROVEMENT_CACHE[key] = out
+    return _IMPROVEMENT_CACHE[key]
+
+
 @dataclass
 class _Table:
     """Per criterion and labelled sentence: what the engine would see."""
@@ -159,8 +191,10 @@ def _tables(
     criteria: Sequence,
     contexts: dict[str, tuple[int | None, str]],
     tokens: Sequence[Sequence[str]],
+    corpora_root: str | Path | None = None,
 ) -> list[_Table]:
     out = []
+    improvement = [_squash(r.text) in _improvement_texts(r.doc, corpora_root) for r in rows]
     for c in criteria:
         label = c.classifier_label or c.id
         if label not in CORE_LABELS or c.scoring not in ("presence", "count") or not c.checkable:
@@ -175,7 +209,8 @@ def _tables(
             ok = ok and not any(e in r.text for e in excl)
             kw.append(bool(kws) and ok)
             elig.append(ok)
-            m = in_document(judge_modality(r.text, tuple(spans), report_year=year, section=r.section).modality, kind)
+            m = in_document(judge_modality(r.text, tuple(spans), report_year=year, section=r.section,
+                                           improvement=improvement[i]).modality, kind)
             mod.append(m)
             gold.append(label in r.labels and r.modality == "done")
         out.append(_Table(c.id, label, np.array(kw, dtype=bool), np.array(elig, dtype=bool),
@@ -190,10 +225,14 @@ def _done_pred(
     topic_threshold: float | None,
     veto: float,
     rescue: float | None,
+    gate: float | None = None,
 ) -> np.ndarray:
     """Done evidence as :func:`scorer.evidence.assess.assess` decides it (``veto``
-    strategy; ``p_done`` None gives keywords + regexes)."""
+    strategy; ``p_done`` None gives keywords + regexes; ``gate``: a keyword hit needs
+    this topic probability)."""
     cand = t.kw.copy()
+    if gate is not None and p_topic is not None:
+        cand &= p_topic >= gate
     if p_topic is not None and topic_threshold is not None:
         cand |= t.eligible & (p_topic >= topic_threshold)
     done = t.modality == "done"
@@ -318,7 +357,7 @@ def choose_combination(
         for j, lab in enumerate(labels):
             p_topic[idx, CORE_LABELS.index(lab)] = pt[:, j]
         p_done[idx] = mpipe.predict_proba(te_texts)[:, list(MODALITY_LABELS).index("done")]
-    tables = _tables(rows, criteria, _doc_contexts(docs, corpora_root), tokens)
+    tables = _tables(rows, criteria, _doc_contexts(docs, corpora_root), tokens, corpora_root)
     cols = [p_topic[:, CORE_LABELS.index(t.label)] for t in tables]
     doc_idx = np.array([docs.index(r.doc) for r in rows], dtype=np.intp)
     base_preds = [_done_pred(t, None, None, None, 0.0, None) for t in tables]
@@ -356,12 +395,27 @@ def choose_combination(
                 if a > base_a + 1e-12:
                     by_label[t.label] = -neg_v
     f1, topic, veto_t, rescue = best
-    chosen = _micro(tables, [_done_pred(t, c, p_done, topic, by_label.get(t.label, veto_t), rescue)
+    # Per criterion, a topic gate on keyword hits ("加强数据解读" holds 解读 but is not
+    # policy interpretation) is kept only where it raises that criterion's
+    # document-level agreement on the training folds (ties: no gate).
+    gates: dict[str, float] = {}
+    for t, c in zip(tables, cols):
+        v = by_label.get(t.label, veto_t)
+
+        def agree_gate(g: float | None) -> float:
+            return _doc_agreement([t], [_done_pred(t, c, p_done, topic, v, rescue, g)], doc_idx, len(docs))
+        base_g = agree_gate(None)
+        cands = [(agree_gate(g), -g) for g in GRID_GATE]
+        a, neg_g = max(cands)
+        if a > base_g + 1e-12:
+            gates[t.label] = -neg_g
+    chosen = _micro(tables, [_done_pred(t, c, p_done, topic, by_label.get(t.label, veto_t), rescue, gates.get(t.label))
                              for t, c in zip(tables, cols)])
     return {
         "topic_threshold": topic,
         "done_veto": veto_t,
         "done_veto_by_label": dict(sorted(by_label.items())),
+        "topic_gate_by_label": dict(sorted(gates.items())),
         "done_rescue": rescue,
         "selection": {
             "method": (f"grouped {folds}-fold cross-validation by document on the training split "
@@ -653,6 +707,7 @@ def done_scores(
     contexts: dict[str, tuple[int | None, str]],
     *,
     strategy: str = "veto",
+    corpora_root: str | Path | None = None,
 ) -> dict[str, dict[str, PRF]]:
     """Per-criterion P/R/F1 of DONE evidence (label present and modality ``done``).
 
@@ -667,14 +722,14 @@ def done_scores(
     p_done = pm[:, model.modality_labels.index("done")] if "done" in model.modality_labels else None
     comb = model.combination
     res: dict[str, dict[str, PRF]] = {"keywords+regex": {}, "classifiers": {}, strategy: {}}
-    for t in _tables(rows, criteria, contexts, tokens):
+    for t in _tables(rows, criteria, contexts, tokens, corpora_root):
         col = pt[:, model.labels.index(t.label)] if t.label in model.labels else None
         preds = {
             "keywords+regex": _done_pred(t, None, None, None, 0.0, None),
             "classifiers": (t.eligible & (col >= 0.5) & (p_done >= 0.5)
                             if col is not None and p_done is not None else np.zeros(len(rows), dtype=bool)),
             strategy: (_done_pred(t, col, p_done, comb.get("topic_threshold"), veto_for(comb, t.label),
-                                  comb.get("done_rescue"))
+                                  comb.get("done_rescue"), (comb.get("topic_gate_by_label") or {}).get(t.label))
                        if p_done is not None and comb else _done_pred(t, None, None, None, 0.0, None)),
         }
         for v, pred in preds.items():
@@ -739,7 +794,7 @@ def evaluate(
     report.sentence = sentence_scores(te, criteria, model, strategy=strategy)
     if model.has_modality:
         contexts = _doc_contexts(sorted({r.doc for r in te}), corpora_root)
-        report.done = done_scores(te, criteria, model, contexts, strategy="veto")
+        report.done = done_scores(te, criteria, model, contexts, strategy="veto", corpora_root=corpora_root)
 
     by_doc: dict[str, dict[str, str]] = {}
     for v in verdicts:
@@ -798,10 +853,14 @@ class RegionReport:
     doc: dict[str, tuple[int, int]] = field(default_factory=dict)  # verdicts right / judged
     met: dict[str, PRF] = field(default_factory=dict)  # "met" as the positive class
     errors: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    combination: dict[str, Any] = field(default_factory=dict)
 
     def to_text(self) -> str:
+        c = self.combination
         out = [f"(c) held-out REGIONS {', '.join(self.test_regions)}: model trained on "
-               f"{len(self.train_docs)} documents of the other regions, tested on {len(self.test_docs)}"]
+               f"{len(self.train_docs)} documents of the other regions, tested on {len(self.test_docs)}",
+               f"  its combination (CV on the training regions): topic_threshold={c.get('topic_threshold')} "
+               f"veto={c.get('done_veto_by_label') or {}} topic gates={c.get('topic_gate_by_label') or {}}"]
         out.append("  sentence modality (labelled sentences of the held-out regions):")
         for v in self.taken:
             t, n = self.taken[v]
@@ -849,7 +908,8 @@ def evaluate_regions(
     with tempfile.TemporaryDirectory() as tmp:
         train(labels_path, tmp, rows=tr, tune_rows=tr, criteria=criteria, corpora_root=corpora_root)
         model = load_model(tmp)
-    rep = RegionReport(tuple(test_regions), sorted({r.doc for r in tr}), sorted({r.doc for r in te}))
+    rep = RegionReport(tuple(test_regions), sorted({r.doc for r in tr}), sorted({r.doc for r in te}),
+                       combination=dict(model.combination))
 
     crits = [c for c in criteria if c.scoring in ("presence", "count")]
     contexts = _doc_contexts(sorted({r.doc for r in te}), corpora_root)
@@ -868,7 +928,9 @@ def evaluate_regions(
             kws, sp = match_terms(r.text, criterion_terms(c), tokens[i])
             spans += sp
         year, kind = contexts.get(r.doc, (None, "report"))
-        m = in_document(judge_modality(r.text, tuple(spans), report_year=year, section=r.section).modality, kind)
+        imp = _squash(r.text) in _improvement_texts(r.doc, corpora_root)
+        m = in_document(judge_modality(r.text, tuple(spans), report_year=year, section=r.section,
+                                       improvement=imp).modality, kind)
         fee = "fee_statement" in r.labels and m == "denied"
         veto = min([veto_for(comb, lab) for lab in r.labels] or [0.0])
         preds = {"keywords alone": bool(spans), "rules": m == "done" or fee,

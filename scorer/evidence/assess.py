@@ -46,7 +46,9 @@ __all__ = ["STRATEGIES", "Prepared", "prepare", "assess", "assess_all", "REASONS
 #: then a sentence the regexes judge ``done`` counts only if P(done) >=
 #: ``combination["done_veto"]`` (capacity claims, goal headings and plans the
 #: regexes miss become ``other``), and, if ``combination["done_rescue"]`` is set, a
-#: sentence the regexes judge ``other`` counts as done when P(done) >= it. The
+#: sentence the regexes judge ``other`` counts as done when P(done) >= it; where
+#: ``combination["topic_gate_by_label"]`` names the criterion's label, a keyword hit
+#: whose topic probability is below it is not a candidate. The
 #: thresholds are chosen by cross-validation on the training documents
 #: (:func:`xxgk_lab.evaluate.choose_combination`).
 STRATEGIES: tuple[str, ...] = ("keywords", "classifier", "union", "gated", "veto")
@@ -221,6 +223,7 @@ def assess(
         thr = float(threshold if threshold is not None else (topic_thr if topic_thr is not None else np.inf))
         veto = float((comb.get("done_veto_by_label") or {}).get(label, comb.get("done_veto") or 0.0))
         rescue = comb.get("done_rescue")
+        topic_gate = (comb.get("topic_gate_by_label") or {}).get(label)
     else:
         thr = float(threshold if threshold is not None else prepared.thresholds.get(label, 0.5))
 
@@ -229,8 +232,13 @@ def assess(
         h.index: h for h in find_candidates(sents, criterion, prepared.tokens, has_sections=prepared.has_sections)
     }
     chosen: dict[int, KeywordHit | None] = {}
-    if strategy in ("keywords", "union", "veto"):
+    if strategy in ("keywords", "union"):
         chosen.update(kw_hits)
+    if strategy == "veto":
+        # a keyword hit the topic classifier rejects ("加强数据解读" for policy
+        # interpretation) is dropped where cross-validation chose a gate for the label
+        chosen.update({i: h for i, h in kw_hits.items()
+                       if topic_gate is None or proba is None or proba[i] >= float(topic_gate)})
     if strategy == "gated":
         chosen.update({i: h for i, h in kw_hits.items() if proba[i] >= gate})
     if strategy in ("classifier", "union", "gated") or (strategy == "veto" and proba is not None):
