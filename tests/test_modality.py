@@ -106,7 +106,7 @@ def _judge(rel: str, start: str, term: str | None) -> str:
     year = doc.report_year or (int(m.group(1)) if m else None)
     j = judge_modality(text, hits, report_year=year, section=s.section, improvement=s.improvement,
                        agency=doc.agency)
-    return in_document(j.modality, doc.kind)
+    return in_document(j, doc.kind)
 
 
 @pytest.mark.parametrize("rel,start,term,expected", CASES, ids=[f"{c[3]}-{Path(c[0]).stem[:16]}-{i}" for i, c in enumerate(CASES)])

@@ -37,7 +37,7 @@ import numpy as np
 from scorer.evidence.assess import assess_all
 from scorer.evidence.classifier import MODALITY_LABELS, EvidenceModel, load_model
 from scorer.evidence.keywords import criterion_terms, match_terms
-from scorer.evidence.modality import in_document, judge_modality
+from scorer.evidence.modality import cue_features, in_document, judge_modality
 from scorer.nlp import cut
 from xxgk_lab.data import (
     CORE_LABELS,
@@ -47,7 +47,7 @@ from xxgk_lab.data import (
     read_sentences,
     split_documents,
 )
-from xxgk_lab.train import export_model, fit_modality, fit_pipeline
+from xxgk_lab.train import CueModalityClassifier, export_model, fit_modality, fit_pipeline
 
 __all__ = [
     "TRAIN_PARAMS",
@@ -83,7 +83,7 @@ GRID_TOPIC: tuple[float | None, ...] = (None, 0.99, 0.95, 0.9, 0.8, 0.7, 0.5)
 GRID_VETO: tuple[float, ...] = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
 GRID_RESCUE: tuple[float | None, ...] = (None, 0.95, 0.9, 0.8)
 #: Topic gates tried per criterion on keyword hits (lowest first: ties keep the smaller).
-GRID_GATE: tuple[float, ...] = (0.02, 0.05, 0.1, 0.2, 0.3)
+GRID_GATE: tuple[float, ...] = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
 #: Criteria for which the regexes' "denied" is the required statement (assess.py).
 _DENIAL_SATISFIES = frozenset({"fee_statement"})
 
@@ -210,7 +210,7 @@ def _tables(
             kw.append(bool(kws) and ok)
             elig.append(ok)
             m = in_document(judge_modality(r.text, tuple(spans), report_year=year, section=r.section,
-                                           improvement=improvement[i]).modality, kind)
+                                           improvement=improvement[i]), kind)
             mod.append(m)
             gold.append(label in r.labels and r.modality == "done")
         out.append(_Table(c.id, label, np.array(kw, dtype=bool), np.array(elig, dtype=bool),
@@ -878,6 +878,19 @@ class RegionReport:
         return "\n".join(out)
 
 
+def _cues(r: LabelledSentence, crits: Sequence, contexts: dict[str, tuple[int | None, str]],
+          corpora_root: str | Path | None, tokens: Sequence[str] | None = None) -> tuple[float, ...]:
+    """Cue features of a labelled sentence, with the hits of its own criteria."""
+    toks = tokens if tokens is not None else cut(r.text)
+    own = [c for c in crits if (c.classifier_label or c.id) in r.labels] or crits
+    spans: list[tuple[int, int]] = []
+    for c in own:
+        spans += match_terms(r.text, criterion_terms(c), toks)[1]
+    year, kind = contexts.get(r.doc, (None, "report"))
+    imp = _squash(r.text) in _improvement_texts(r.doc, corpora_root)
+    return cue_features(r.text, tuple(spans), report_year=year, section=r.section, improvement=imp, kind=kind)
+
+
 def evaluate_regions(
     criteria: Sequence,
     *,
@@ -890,8 +903,10 @@ def evaluate_regions(
 
     Sentence level, on every labelled sentence of the held-out regions whose modality
     was judged: ``keywords alone`` (a keyword hit is a deed), ``rules`` (the modality
-    layer, :func:`scorer.evidence.modality.judge_modality`) and ``rules+model`` (the
-    shipped combination with a model trained without the held-out regions). Document
+    layer, :func:`scorer.evidence.modality.judge_modality`), ``rules+model`` (the
+    shipped combination with a model trained without the held-out regions) and
+    ``cue model`` (:class:`xxgk_lab.train.CueModalityClassifier` on
+    :func:`scorer.evidence.modality.cue_features`, trained on the other regions). Document
     level, on the ``doc_verdicts.csv`` documents of the held-out regions: keywords
     alone (met when any keyword candidate exists), keywords + rules (no model) and the
     shipped combination; ``partial`` counts as met.
@@ -915,10 +930,16 @@ def evaluate_regions(
     contexts = _doc_contexts(sorted({r.doc for r in te}), corpora_root)
     texts = [r.text for r in te]
     tokens = [cut(t) for t in texts]
+    # the cue model: trained on the judged sentences of the training regions only
+    mtr = modality_rows(tr)
+    tr_ctx = _doc_contexts(sorted({r.doc for r in mtr}), corpora_root)
+    cue = CueModalityClassifier().fit(
+        np.array([_cues(r, crits, tr_ctx, corpora_root) for r in mtr]), [r.modality for r in mtr])
+    cue_pred = cue.predict(np.array([_cues(r, crits, contexts, corpora_root, tokens[i]) for i, r in enumerate(te)]))
     _, pm = model.predict_all(texts, tokens)
     p_done = pm[:, model.modality_labels.index("done")]
     comb = model.combination
-    variants = ("keywords alone", "rules", "rules+model")
+    variants = ("keywords alone", "rules", "rules+model", "cue model")
     rep.classes = {v: {} for v in variants[1:]}
     counts = {v: [0, 0, 0, 0] for v in variants}
     for i, r in enumerate(te):
@@ -930,11 +951,14 @@ def evaluate_regions(
         year, kind = contexts.get(r.doc, (None, "report"))
         imp = _squash(r.text) in _improvement_texts(r.doc, corpora_root)
         m = in_document(judge_modality(r.text, tuple(spans), report_year=year, section=r.section,
-                                       improvement=imp).modality, kind)
+                                       improvement=imp), kind)
         fee = "fee_statement" in r.labels and m == "denied"
         veto = min([veto_for(comb, lab) for lab in r.labels] or [0.0])
+        cm = str(cue_pred[i])
+        cue_fee = "fee_statement" in r.labels and cm == "denied"
         preds = {"keywords alone": bool(spans), "rules": m == "done" or fee,
-                 "rules+model": (m == "done" and p_done[i] >= veto) or fee}
+                 "rules+model": (m == "done" and p_done[i] >= veto) or fee,
+                 "cue model": cm == "done" or cue_fee}
         gold = "done" if (r.modality == "done") else r.modality
         for v, done in preds.items():
             if gold in NOT_DONE:
@@ -943,8 +967,9 @@ def evaluate_regions(
             elif gold == "done":
                 counts[v][2] += done
                 counts[v][3] += 1
-        for v, pm_ in (("rules", m), ("rules+model", "other" if (m == "done" and p_done[i] < veto) else m)):
-            pm_ = "done" if fee else pm_
+        for v, pm_ in (("rules", "done" if fee else m),
+                       ("rules+model", "done" if fee else ("other" if (m == "done" and p_done[i] < veto) else m)),
+                       ("cue model", "done" if cue_fee else cm)):
             for c in set([gold, pm_]):
                 prf = rep.classes[v].setdefault(c, PRF())
                 prf.add(pm_ == c, gold == c)

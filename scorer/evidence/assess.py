@@ -267,7 +267,7 @@ def assess(
         flat = s.flat
         j = judge_modality(flat, tuple(spans), report_year=year, section=s.section, improvement=s.improvement,
                            agency=prepared.doc.agency)
-        modality = in_document(j.modality, prepared.doc.kind)
+        modality = in_document(j, prepared.doc.kind)
         if strategy == "veto":
             p_done = float(prepared.p_done[i])
             if modality == "done" and p_done < veto:

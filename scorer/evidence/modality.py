@@ -12,7 +12,7 @@ verdict, the others say why a sentence was discarded:
 ``required``     an obligation quoted from above or laid on others: 要/应/应当/须/必须/
                  务必, 按照…要求，各单位…, 每半年至少… ("各部门要在文件印发后三个工作日内
                  发布解读材料").
-``general``      a rule, definition or purpose clause, a habit without a deed ("本办法所称
+``general``      a rule, definition or purpose clause, a heading, a habit without a deed ("本办法所称
                  政府开放日，是指……", "为进一步做好新闻发布工作，……" when the criterion's words
                  stand only in the purpose clause).
 ``other_actor``  a superior body, a meeting of others, subordinates, or officials where
@@ -36,7 +36,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MODALITIES", "DISCARDED", "Judgement", "judge_modality", "in_document", "clauses", "is_heading"]
+__all__ = ["MODALITIES", "DISCARDED", "Judgement", "judge_modality", "in_document", "clauses", "is_heading",
+           "CUE_NAMES", "cue_features"]
 
 MODALITIES: tuple[str, ...] = (
     "done", "planned", "required", "general", "other_actor", "denied", "other_year", "other",
@@ -394,6 +395,10 @@ def judge_modality(
     s = _SHORT.search(text[ha:hb]) or (_SHORT.search(text) if section == "problems" else None)
     if s:
         return Judgement("other", s.group())
+    if section != "problems" and is_heading(text):
+        # a heading names a topic ("三是提升政民互动实效。"); the deed, if any, is
+        # reported by the sentences under it
+        return Judgement("general", "标题")
     if section == "problems":
         # section 五 states problems and directions ("进一步加强…多元化解读"); a deed
         # there (last year's problems fixed) says so explicitly
@@ -413,12 +418,75 @@ def judge_modality(
 PLAN_KINDS: tuple[str, ...] = ("plan", "yaodian")
 
 
-def in_document(modality: str, kind: str | None) -> str:
+def in_document(judged: "Judgement | str", kind: str | None) -> str:
     """The modality of a sentence judged by :func:`judge_modality`, given the kind of
-    document it stands in: nothing in a 要点 is a deed (its tasks are ``required``,
-    they are laid down from above), nor in a work plan (``planned``)."""
+    document it stands in: nothing in a 要点 is a deed (its tasks, headings included,
+    are ``required``: they are laid down from above), nor in a work plan
+    (``planned``)."""
+    modality = judged if isinstance(judged, str) else judged.modality
+    if kind in PLAN_KINDS and not isinstance(judged, str) and judged.cue == "标题":
+        modality = "done"  # a heading of a plan or 要点 is one of its tasks
     if kind == "yaodian" and modality in ("done", "planned", "other_actor"):
         return "required"
     if kind == "plan" and modality == "done":
         return "planned"
     return modality
+
+
+_SECTIONS = ("overview", "proactive", "requests", "review_litigation", "problems", "other")
+_KINDS = ("report", "plan", "yaodian")
+#: Names of :func:`cue_features`, in order.
+CUE_NAMES: tuple[str, ...] = (
+    *(f"rule={m}" for m in MODALITIES),
+    "plan_scope", "plan_any", "oblige_scope", "oblige_any", "quoted_requirement",
+    "others_subject", "superior_subject", "officials_attend", "definition", "purpose_only",
+    "earlier_year", "future_year", "this_year", "denial", "done_marker", "counted", "shortfall",
+    "heading", "improvement", *(f"section={x}" for x in (*_SECTIONS, "none")),
+    *(f"kind={k}" for k in (*_KINDS, "other")), "long", "has_hits",
+)
+
+
+def cue_features(
+    text: str,
+    hits: tuple[tuple[int, int], ...] = (),
+    *,
+    report_year: int | None = None,
+    section: str | None = None,
+    improvement: bool = False,
+    agency: str | None = None,
+    kind: str | None = None,
+) -> tuple[float, ...]:
+    """The cues :func:`judge_modality` reads, as numbers (names :data:`CUE_NAMES`):
+    aspect and tense, obligation and future markers, the subject, the place in the
+    report, heading or sentence, quantities, and the rules' own judgement. Words of
+    no single region: a model on them (``xxgk_lab``) is measured against the rules
+    on regions it never saw."""
+    rule = in_document(judge_modality(text, hits, report_year=report_year, section=section,
+                                      improvement=improvement, agency=agency), kind)
+    cls = clauses(text)
+    if hits:
+        first = min(h[0] for h in hits)
+        scope = text[: next((b for a, b in cls if a <= first < b or first < a), len(text))]
+    else:
+        scope = text
+    bare = _masked(text)
+    purpose = [(a, b) for a, b in cls if _PURPOSE.match(text[a:b])]
+    purpose_only = bool(hits) and all(any(a <= h[0] < b for a, b in purpose) for h in hits)
+    denial = any(_denial_near(text, a, b) for a, b in hits) if hits else bool(_DENIAL_ACT.search(text))
+    f = [float(rule == m) for m in MODALITIES]
+    f += [
+        float(bool(_PLAN.search(_masked(scope)))), float(bool(_PLAN.search(bare))),
+        float(bool(_OBLIGE.search(bare[: len(scope)]))), float(bool(_OBLIGE.search(bare))),
+        float(bool(_QUOTED.search(text))), float(bool(_OTHERS_SUBJ.match(text))),
+        float(bool(_SUPERIOR.match(text)) and not _own_government(_SUPERIOR.match(text).group(), agency)),
+        float(bool(_OFFICIALS.search(text)) and not _PUBLIC.search(text)),
+        float(bool(_DEFINITION.search(text))), float(purpose_only),
+        float(bool(_earlier_year(text, report_year))), float(bool(_future_year(text, report_year))),
+        float(bool(_this_year(text, report_year))), float(denial),
+        float(bool(_DONE.search(text))), float(bool(_COUNTED.search(text))), float(bool(_SHORT.search(text))),
+        float(is_heading(text)), float(improvement),
+    ]
+    f += [float(section == x) for x in _SECTIONS] + [float(section not in _SECTIONS)]
+    f += [float(kind == k) for k in _KINDS] + [float(kind not in _KINDS)]
+    f += [float(len(text) > 60), float(bool(hits))]
+    return tuple(f)

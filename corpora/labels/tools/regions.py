@@ -49,7 +49,7 @@ def dump(paths):
             spans = tuple(sp for v in hit.values() for sp in v)
             j = judge_modality(s.flat, spans, report_year=doc.report_year, section=s.section,
                                improvement=s.improvement, agency=doc.agency)
-            mod = in_document(j.modality, doc.kind)
+            mod = in_document(j, doc.kind)
             print("\t".join([rel, s.section or "", "I" if s.improvement else "", mod, ";".join(sorted(hit)),
                              s.flat.replace("\t", " ")]))
 
