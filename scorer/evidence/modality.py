@@ -12,7 +12,7 @@ verdict, the others say why a sentence was discarded:
 ``required``     an obligation quoted from above or laid on others: 要/应/应当/须/必须/
                  务必, 按照…要求，各单位…, 每半年至少… ("各部门要在文件印发后三个工作日内
                  发布解读材料").
-``general``      a rule, definition or purpose clause, a heading, a habit without a deed ("本办法所称
+``general``      a rule, definition or purpose clause, a habit without a deed ("本办法所称
                  政府开放日，是指……", "为进一步做好新闻发布工作，……" when the criterion's words
                  stand only in the purpose clause).
 ``other_actor``  a superior body, a meeting of others, subordinates, or officials where
@@ -395,10 +395,6 @@ def judge_modality(
     s = _SHORT.search(text[ha:hb]) or (_SHORT.search(text) if section == "problems" else None)
     if s:
         return Judgement("other", s.group())
-    if section != "problems" and is_heading(text):
-        # a heading names a topic ("三是提升政民互动实效。"); the deed, if any, is
-        # reported by the sentences under it
-        return Judgement("general", "标题")
     if section == "problems":
         # section 五 states problems and directions ("进一步加强…多元化解读"); a deed
         # there (last year's problems fixed) says so explicitly
@@ -424,8 +420,6 @@ def in_document(judged: "Judgement | str", kind: str | None) -> str:
     are ``required``: they are laid down from above), nor in a work plan
     (``planned``)."""
     modality = judged if isinstance(judged, str) else judged.modality
-    if kind in PLAN_KINDS and not isinstance(judged, str) and judged.cue == "标题":
-        modality = "done"  # a heading of a plan or 要点 is one of its tasks
     if kind == "yaodian" and modality in ("done", "planned", "other_actor"):
         return "required"
     if kind == "plan" and modality == "done":
