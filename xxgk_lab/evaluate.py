@@ -37,7 +37,7 @@ import numpy as np
 from scorer.evidence.assess import assess_all
 from scorer.evidence.classifier import MODALITY_LABELS, EvidenceModel, load_model
 from scorer.evidence.keywords import criterion_terms, match_terms
-from scorer.evidence.modality import cue_features, in_document, judge_modality
+from scorer.evidence.modality import MODALITIES, cue_features, in_document, judge_modality
 from scorer.nlp import cut
 from xxgk_lab.data import (
     CORE_LABELS,
@@ -508,7 +508,7 @@ def train(
             "documents": len({r.doc for r in rows}),
             "positives": {lab: sum(lab in r.labels for r in rows) for lab in labels},
             "modality_sentences": len(mrows),
-            "modality_counts": {m: sum(r.modality == m for r in mrows) for m in ("done", "planned", "denied", "other")},
+            "modality_counts": {m: sum(r.modality == m for r in mrows) for m in MODALITIES},
             "modality_data_sha256": _modality_hash(mrows),
         }
     }
