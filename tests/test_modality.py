@@ -154,3 +154,55 @@ def test_issue_examples() -> None:
     assert j("2022年，我局召开新闻发布会2场", "新闻发布会", report_year=2022) == "done"
     assert j("通过门户网站、政务微信等渠道，采用图解、问答等形式对本部门出台的政策文件进行解读", "图解",
              report_year=2022, section="overview") == "done"
+
+
+def _cue_rows() -> tuple[list[tuple[float, ...]], list[str]]:
+    from scorer.evidence.modality import cue_features
+
+    X, y = [], []
+    for rel, start, term, expected in CASES:
+        doc, sents = _document(rel)
+        s = next(s for s in sents if _squash(start) in _squash(s.flat))
+        i = s.flat.find(term) if term else -1
+        hits = ((i, i + len(term)),) if term and i >= 0 else ()
+        X.append(cue_features(s.flat, hits, report_year=doc.report_year, section=s.section,
+                              improvement=s.improvement, agency=doc.agency, kind=doc.kind))
+        y.append(expected)
+    return X, y
+
+
+def test_cue_features_name_every_cue() -> None:
+    from scorer.evidence.modality import CUE_NAMES
+
+    X, y = _cue_rows()
+    assert all(len(x) == len(CUE_NAMES) for x in X)
+    named = dict(zip(CUE_NAMES, X[0]))  # 莆田 城管 2022: "2022年我局共发布政策解读10条…"
+    assert named["rule=done"] == 1.0 and named["counted"] == 1.0 and named["plan_scope"] == 0.0
+    req = dict(zip(CUE_NAMES, X[y.index("required")]))
+    assert req["oblige_scope"] == 1.0 and req["kind=yaodian"] == 1.0
+
+
+def test_cue_model_is_a_scikit_learn_classifier() -> None:
+    import numpy as np
+    from sklearn.base import clone
+
+    from xxgk_lab.train import CueModalityClassifier
+
+    X, y = _cue_rows()
+    est = clone(CueModalityClassifier(C=2.0))
+    assert est.get_params() == {"C": 2.0, "class_weight": "balanced"}
+    est.fit(np.array(X), y)
+    p = est.predict_proba(np.array(X))
+    assert p.shape == (len(X), len(set(y))) and np.allclose(p.sum(axis=1), 1.0)
+    assert set(est.predict(np.array(X))) <= set(y)
+    # the rules' own class is among its cues: on the sentences it was fitted on it agrees
+    assert np.mean(est.predict(np.array(X)) == np.array(y)) >= 0.9
+
+
+def test_regions_of_labelled_documents() -> None:
+    from xxgk_lab.evaluate import region_of
+
+    assert region_of("reports2/302_putian_chengguan_2022.txt") == "putian"
+    assert region_of("reports/011_pingtan_syq_2021.txt") == "pingtan"
+    assert region_of("seeds/000_08bff46af6e18331.txt") == "seeds"
+    assert region_of("yaodian/047_fujian_zwgk_renwufenjie_2016.txt") == "fujian"

@@ -875,6 +875,8 @@ class RegionReport:
             m = self.met[v]
             out.append(f"    {v:<22} {ok}/{n} = {ok / n if n else 0:.1%}   met F1 {m.f1:.3f} "
                        f"(P {m.precision:.3f}, R {m.recall:.3f})")
+        for doc, cid, what in self.errors.get("shipped", []):
+            out.append(f"    wrong (shipped): {doc}  {cid}: {what}")
         return "\n".join(out)
 
 
