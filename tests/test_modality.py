@@ -206,3 +206,18 @@ def test_regions_of_labelled_documents() -> None:
     assert region_of("reports/011_pingtan_syq_2021.txt") == "pingtan"
     assert region_of("seeds/000_08bff46af6e18331.txt") == "seeds"
     assert region_of("yaodian/047_fujian_zwgk_renwufenjie_2016.txt") == "fujian"
+
+
+def test_discarded_sentences_keep_their_class_and_reason() -> None:
+    """A 要点 (seed 004, 青浦): its training task is a requirement, not a deed, and the
+    explanation says so for the sentence it quotes."""
+    from scorer.criteria import load_criteria
+    from scorer.evidence.assess import assess
+    from scorer.explain import assessment_text
+
+    doc, _ = _document("seeds/004_778e9eaa94c38b02.txt")
+    training = next(c for c in load_criteria("core").criteria if c.id == "training")
+    a = assess(doc, training, model=False)
+    assert a.verdict == "not_met" and a.reason == "no_evidence"
+    assert a.evidence and {e.modality for e in a.evidence} == {"required"}
+    assert "系上级或文件提出的要求" in assessment_text(doc, training, a)

@@ -8,8 +8,8 @@ the regexes where they are weakest (see :data:`STRATEGIES`); counts
 (:mod:`.quantities`) are compared with ``min_count`` and months with ``months``.
 
 Reason codes: ``matched`` (met), ``below_min`` / ``wrong_month`` (partial: done,
-but fewer times than required or in another month), ``planned_only`` (only plans,
-promises or requirements), ``denied`` (the report says it was not done),
+but fewer times than required or in another month), ``planned_only`` (only plans or
+promises), ``denied`` (the report says it was not done),
 ``no_evidence`` (nothing, or only rules, others' acts, other years, shortcomings —
 each discarded sentence keeps its modality, which :mod:`scorer.explain` words).
 
@@ -335,8 +335,10 @@ def _verdict(criterion: "Criterion", label: str, evidence: list[Evidence], proba
         return Assessment(cid, verdict, reason, tuple(ordered[:_MAX_EVIDENCE]), confidence=conf(done), count=count)
 
     denied = [e for e in evidence if e.modality == "denied"]
-    # plans and obligations quoted from above both say the act is still to be done
-    planned = [e for e in evidence if e.modality in ("planned", "required")]
+    # only the agency's own plans make "planned_only"; requirements, rules, others'
+    # acts and other years stay "no_evidence", each sentence keeping its class, which
+    # scorer.explain words ("系上级或文件提出的要求" …)
+    planned = [e for e in evidence if e.modality == "planned"]
     ordered = tuple(sorted(evidence, key=key)[:_MAX_EVIDENCE])
     if denied:
         return Assessment(cid, "not_met", "denied", ordered, confidence=conf(denied))
