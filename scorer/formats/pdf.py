@@ -1,12 +1,22 @@
-"""PDF with a text layer (pdfplumber): page text as lines, table candidates per page.
+"""PDF: page text as lines, table candidates per page, OCR for pages without a text layer.
+
+Text comes from pypdfium2 (the fastest reader): its characters and their boxes go
+through pdfplumber's own line-and-word algorithm, so the text is the one pdfplumber
+gave before, at a fraction of the cost (pdfplumber's own parse, pdfminer, was ~90 % of
+the time). pdfplumber still parses a page where pdfium's geometry is not trusted
+(vertical writing, rotated text, unmapped glyphs) and where table geometry is needed:
+pages with numbers in columns that also draw lines (its table finder needs edges).
+``benchmarks/pdf_speed.py`` prints the figures.
 
 Prose lines wrapped by the layout are joined back into paragraphs so sentences are
 whole; table rows (lines ending in numbers) keep their own lines.
 """
 from __future__ import annotations
 
-import io
+import ctypes
 import re
+from collections import Counter
+from typing import Any
 
 from scorer.errors import NoTextLayer, UnsupportedFormat
 from scorer.formats import Block, Extracted
@@ -20,46 +30,206 @@ _ENDS_SENTENCE = tuple("。！？；：:;!?」』”）)")
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.、．])")
 _NUMERIC_TAIL = re.compile(r"(\d[\d\s.,]*)$")
 _TABLE_ROW = re.compile(r"^\s*\||\|\s*$|\s\|\s")
+_TABULAR = re.compile(r"\d\s+\d\s+\d")  # only pages that look tabular get table candidates
+_X_TOLERANCE = 3  # pdfplumber's default gap between words
+_MIN_CHARS = 20  # fewer characters in the whole file: no text layer
+
+OCR_INSTALL = "pip install 'xxgk-scorer[ocr]'"
 
 
 def read_pdf(data: bytes, path: str) -> Extracted:
-    import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
+    import pypdfium2 as pdfium
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds on junk
+        pdf = pdfium.PdfDocument(data)
+    except Exception as exc:  # pdfium raises PdfiumError on junk, but be safe
         raise UnsupportedFormat(f"cannot read PDF: {type(exc).__name__}", path=path) from None
+    plumber = _Plumber(data, path)
     blocks: list[Block] = []
     tables: list[tuple[int, list[list[str]]]] = []
-    chars = 0
-    carry = False
-    with pdf:
-        n = len(pdf.pages)
-        for i, page in enumerate(pdf.pages, start=1):
+    texts: list[str] = []
+    try:
+        n = len(pdf)
+        for i in range(n):
+            page = pdf[i]
             try:
-                raw = page.extract_text() or ""
+                raw = _page_text(page)
+            except _Untrusted:
+                raw = plumber.text(i)
             except Exception as exc:
-                raise UnsupportedFormat(f"cannot read PDF page {i}: {type(exc).__name__}", path=path) from None
-            chars += len(raw.strip())
-            paras, open_end = join_wrapped_lines(raw)
-            if paras and carry and not _HEADING.match(paras[0]):
-                # a paragraph that runs over the page break stays one paragraph
-                blocks[-1].text += paras.pop(0)
-            for para in paras:
-                blocks.append(Block(text=para, page=i, origin="pdf"))
-            carry = open_end and bool(blocks)
-            if re.search(r"\d\s+\d\s+\d", raw):  # only pages that look tabular
-                try:
-                    for t in page.extract_tables():
-                        tables.append((i, [[" ".join((c or "").split()) for c in row] for row in t]))
-                except Exception:
-                    pass  # table candidates are a bonus; the text layer is authoritative
-    if chars < 20:
+                raise UnsupportedFormat(f"cannot read PDF page {i + 1}: {type(exc).__name__}", path=path) from None
+            texts.append(raw)
+            if _TABULAR.search(raw) and _has_paths(page):
+                tables.extend((i + 1, rows) for rows in plumber.tables(i))
+            page.close()
+        chars = sum(len(t.strip()) for t in texts)
+        notes: list[str] = []
+        fmt = "pdf"
+        if chars < _MIN_CHARS:
+            texts, notes = _ocr_pages(pdf, texts, path)
+            fmt = "pdf-ocr"
+    finally:
+        plumber.close()
+        pdf.close()
+    carry = False
+    for i, raw in enumerate(texts, start=1):
+        paras, open_end = join_wrapped_lines(raw)
+        if paras and carry and not _HEADING.match(paras[0]):
+            # a paragraph that runs over the page break stays one paragraph
+            blocks[-1].text += paras.pop(0)
+        for para in paras:
+            blocks.append(Block(text=para, page=i, origin="pdf"))
+        carry = open_end and bool(blocks)
+    return Extracted(format=fmt, blocks=blocks, pdf_tables=tables, n_pages=n, notes=notes)
+
+
+def _ocr_pages(pdf: Any, texts: list[str], path: str) -> tuple[list[str], list[str]]:
+    """Text of the pages without a text layer, read by OCR (the optional extra)."""
+    from scorer.formats import ocr
+
+    n = len(texts)
+    if not ocr.available():
         raise NoTextLayer(
-            f"PDF has no text layer ({n} page(s) of images, probably scanned); run OCR first", path=path
+            f"PDF has no text layer ({n} page(s) of images, probably scanned); run OCR first: "
+            f"扫描件需要文字识别，请安装OCR组件后重试：{OCR_INSTALL}",
+            path=path,
         )
-    return Extracted(format="pdf", blocks=blocks, pdf_tables=tables, n_pages=n)
+    out = list(texts)
+    read: list[ocr.OcrPage] = []
+    for i, raw in enumerate(texts):
+        if raw.strip():
+            continue
+        page = pdf[i]
+        result = ocr.read_page(page, number=i + 1)
+        page.close()
+        out[i] = "\n".join(result.lines)
+        read.append(result)
+    if sum(len(t.strip()) for t in out) < _MIN_CHARS:
+        raise NoTextLayer(
+            f"PDF has no text layer ({n} page(s) of images) and OCR found no text in it", path=path
+        )
+    return out, ocr.notes(read)
+
+
+class _Untrusted(Exception):
+    """pdfium's boxes for this page are not the ones pdfplumber would use."""
+
+
+class _Plumber:
+    """pdfplumber on the same bytes, opened only when a page needs it."""
+
+    def __init__(self, data: bytes, path: str) -> None:
+        self.data, self.path, self.pdf = data, path, None
+
+    def page(self, i: int) -> Any:
+        if self.pdf is None:
+            import io
+
+            import pdfplumber
+
+            try:
+                self.pdf = pdfplumber.open(io.BytesIO(self.data))
+            except Exception as exc:  # pdfminer raises many kinds on junk
+                raise UnsupportedFormat(f"cannot read PDF: {type(exc).__name__}", path=self.path) from None
+        return self.pdf.pages[i]
+
+    def text(self, i: int) -> str:
+        try:
+            return self.page(i).extract_text() or ""
+        except UnsupportedFormat:
+            raise
+        except Exception as exc:
+            raise UnsupportedFormat(f"cannot read PDF page {i + 1}: {type(exc).__name__}", path=self.path) from None
+
+    def tables(self, i: int) -> list[list[list[str]]]:
+        try:
+            return [[[" ".join((c or "").split()) for c in row] for row in t] for t in self.page(i).extract_tables()]
+        except Exception:
+            return []  # table candidates are a bonus; the text layer is authoritative
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def _page_text(page: Any) -> str:
+    """The page text exactly as pdfplumber's ``extract_text()`` gives it, from pdfium's
+    characters. Raises :class:`_Untrusted` where pdfium's boxes differ from pdfminer's."""
+    from pdfplumber.utils.text import chars_to_textmap
+
+    chars = _page_chars(page)
+    if not chars:
+        return ""
+    w, h = page.get_width(), page.get_height()
+    return chars_to_textmap(chars, layout_bbox=(0, 0, w, h), layout_width=w, layout_height=h).as_string
+
+
+def _page_chars(page: Any) -> list[dict[str, Any]]:
+    """pdfplumber-style character dicts (x0, x1, top, bottom in points from the top left)."""
+    import pypdfium2.raw as R
+
+    tp = page.get_textpage()
+    try:
+        n = R.FPDFText_CountChars(tp)
+        if n <= 0:
+            return []
+        buf = ctypes.create_string_buffer((n + 1) * 2)
+        got = R.FPDFText_GetText(tp, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+        text = buf.raw[: max(0, got - 1) * 2].decode("utf-16-le", errors="replace")
+        if len(text) != n:  # characters outside the BMP: indices no longer line up
+            raise _Untrusted
+        height = page.get_height()
+        rect = R.FS_RECTF()
+        m = R.FS_MATRIX()
+        out: list[dict[str, Any]] = []
+        sizes: dict[int, float] = {}
+        gap = False  # pdfium made a space here (it turns some real space glyphs into these)
+        for i, ch in enumerate(text):
+            if ch in " \r\n" and R.FPDFText_IsGenerated(tp, i):
+                gap = ch == " "
+                continue
+            if ch in "\ufffd\ufffe\uffff\x00":  # unmapped glyph: pdfminer writes (cid:n)
+                raise _Untrusted
+            obj = R.FPDFText_GetTextObject(tp, i)
+            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+            size = sizes.get(key)
+            if size is None:
+                R.FPDFText_GetMatrix(tp, i, m)
+                if m.b or m.c or m.a <= 0 or m.d <= 0:  # rotated or mirrored text
+                    raise _Untrusted
+                size = sizes[key] = R.FPDFText_GetFontSize(tp, i) * m.d
+            R.FPDFText_GetLooseCharBox(tp, i, rect)
+            x0, x1 = rect.left, rect.right
+            if x1 - x0 > 1.5 * size + 0.5:  # vertical writing: pdfium's box spans the advance
+                raise _Untrusted
+            bottom = height - rect.bottom
+            if gap and out and 0.5 < x0 - out[-1]["x1"] <= _X_TOLERANCE:
+                # pdfium made a space in a gap too narrow to split words by itself: was
+                # there a space glyph (pdfminer keeps it, and it splits) or not? Unknown.
+                raise _Untrusted
+            gap = False
+            out.append({"text": ch, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom,
+                        "doctop": bottom - size, "upright": True, "size": size})
+        return out
+    finally:
+        tp.close()
+
+
+def _has_paths(page: Any) -> bool:
+    """Whether the page draws any vector path (pdfplumber's table finder needs edges)."""
+    import pypdfium2.raw as R
+
+    def walk(count: int, get: Any) -> bool:
+        for k in range(count):
+            obj = get(k)
+            kind = R.FPDFPageObj_GetType(obj)
+            if kind == R.FPDF_PAGEOBJ_PATH:
+                return True
+            if kind == R.FPDF_PAGEOBJ_FORM and walk(R.FPDFFormObj_CountObjects(obj), lambda j, o=obj: R.FPDFFormObj_GetObject(o, j)):
+                return True
+        return False
+
+    return walk(R.FPDFPage_CountObjects(page), lambda k: R.FPDFPage_GetObject(page, k))
 
 
 def _despace(line: str) -> str:
@@ -75,8 +245,6 @@ def join_wrapped_lines(raw: str) -> tuple[list[str], bool]:
     lines = [_despace(ln) for ln in lines]
     if not lines:
         return [], False
-    from collections import Counter
-
     # the layout's line width is the most common length of long lines
     counts = Counter(len(ln) for ln in lines if len(ln) >= 15) or Counter(len(ln) for ln in lines)
     full = max(counts, key=lambda n: (counts[n] + counts.get(n - 1, 0) + counts.get(n + 1, 0), n))
