@@ -31,6 +31,7 @@ _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三�
 _NUMERIC_TAIL = re.compile(r"(\d[\d\s.,]*)$")
 _TABLE_ROW = re.compile(r"^\s*\||\|\s*$|\s\|\s")
 _TABULAR = re.compile(r"\d\s+\d\s+\d")  # only pages that look tabular get table candidates
+_WIDE = re.compile(rf"[{_CJK}\u3000-\u303f\uff00-\uffef]")  # the characters _SPACE_CJK joins
 _X_TOLERANCE = 3  # pdfplumber's default gap between words
 _MIN_CHARS = 20  # fewer characters in the whole file: no text layer
 
@@ -52,15 +53,20 @@ def read_pdf(data: bytes, path: str) -> Extracted:
         n = len(pdf)
         for i in range(n):
             page = pdf[i]
+            chars: list[dict[str, Any]] | None
             try:
-                raw = _page_text(page)
+                chars = _page_chars(page)
+                raw = _chars_text(chars, page)
             except _Untrusted:
-                raw = plumber.text(i)
+                chars, raw = None, plumber.text(i)
             except Exception as exc:
                 raise UnsupportedFormat(f"cannot read PDF page {i + 1}: {type(exc).__name__}", path=path) from None
             texts.append(raw)
-            if _TABULAR.search(raw) and _has_paths(page):
-                tables.extend((i + 1, rows) for rows in plumber.tables(i))
+            if _TABULAR.search(raw):
+                if chars is None:
+                    tables.extend((i + 1, rows) for rows in plumber.tables(i))
+                else:
+                    tables.extend((i + 1, rows) for rows in _tables(page, chars))
             page.close()
         chars = sum(len(t.strip()) for t in texts)
         notes: list[str] = []
@@ -152,12 +158,11 @@ class _Plumber:
             self.pdf.close()
 
 
-def _page_text(page: Any) -> str:
+def _chars_text(chars: list[dict[str, Any]], page: Any) -> str:
     """The page text exactly as pdfplumber's ``extract_text()`` gives it, from pdfium's
-    characters. Raises :class:`_Untrusted` where pdfium's boxes differ from pdfminer's."""
+    characters (:func:`_page_chars`)."""
     from pdfplumber.utils.text import chars_to_textmap
 
-    chars = _page_chars(page)
     if not chars:
         return ""
     w, h = page.get_width(), page.get_height()
@@ -165,7 +170,8 @@ def _page_text(page: Any) -> str:
 
 
 def _page_chars(page: Any) -> list[dict[str, Any]]:
-    """pdfplumber-style character dicts (x0, x1, top, bottom in points from the top left)."""
+    """pdfplumber-style character dicts (x0, x1, top, bottom in points from the top left).
+    Raises :class:`_Untrusted` where pdfium's boxes may differ from pdfminer's."""
     import pypdfium2.raw as R
 
     tp = page.get_textpage()
@@ -203,9 +209,12 @@ def _page_chars(page: Any) -> list[dict[str, Any]]:
             if x1 - x0 > 1.5 * size + 0.5:  # vertical writing: pdfium's box spans the advance
                 raise _Untrusted
             bottom = height - rect.bottom
-            if gap and out and 0.5 < x0 - out[-1]["x1"] <= _X_TOLERANCE:
+            if gap and out and 0.5 < x0 - out[-1]["x1"] <= _X_TOLERANCE and not (
+                _WIDE.match(ch) and _WIDE.match(out[-1]["text"])
+            ):
                 # pdfium made a space in a gap too narrow to split words by itself: was
-                # there a space glyph (pdfminer keeps it, and it splits) or not? Unknown.
+                # there a space glyph (pdfminer keeps it, and it splits) or not? Unknown,
+                # and it matters unless both sides are CJK (``_despace`` drops that space).
                 raise _Untrusted
             gap = False
             out.append({"text": ch, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom,
@@ -215,21 +224,137 @@ def _page_chars(page: Any) -> list[dict[str, Any]]:
         tp.close()
 
 
-def _has_paths(page: Any) -> bool:
-    """Whether the page draws any vector path (pdfplumber's table finder needs edges)."""
+class _Geometry:
+    """What pdfplumber's table finder reads of a page (chars, edges, bbox), from pdfium."""
+
+    def __init__(self, chars: list[dict[str, Any]], edges: list[dict[str, Any]], bbox: tuple[float, ...]) -> None:
+        self.chars, self.edges, self.bbox = chars, edges, bbox
+
+
+def _tables(page: Any, chars: list[dict[str, Any]]) -> list[list[list[str]]]:
+    """``pdfplumber``'s ``extract_tables()`` (default settings: ruling lines) on pdfium's
+    characters and paths."""
+    from pdfplumber.table import TableFinder, TableSettings
+
+    try:
+        edges = _page_edges(page)
+        if not edges:
+            return []
+        settings = TableSettings.resolve(None)
+        finder = TableFinder(_Geometry(chars, edges, (0, 0, page.get_width(), page.get_height())), settings)  # type: ignore[arg-type]
+        found = [t.extract(**(settings.text_settings or {})) for t in finder.tables]
+    except Exception:
+        return []  # table candidates are a bonus; the text layer is authoritative
+    return [[[" ".join((c or "").split()) for c in row] for row in t] for t in found]
+
+
+def _page_edges(page: Any) -> list[dict[str, Any]]:
+    """The page's ruling edges as pdfplumber makes them: paths split into subpaths and
+    classed as pdfminer does (line, rectangle, curve), lines first, then rectangles, then
+    curves, each in drawing order."""
+    from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
+
+    lines: list[dict[str, Any]] = []
+    rects: list[dict[str, Any]] = []
+    curves: list[dict[str, Any]] = []
+    height = page.get_height()
+    for pts, shape in _subpaths(page):
+        obj = _classify(pts, shape, height)
+        if obj is not None:
+            {"line": lines, "rect": rects, "curve": curves}[obj["object_type"]].append(obj)
+    return (
+        [line_to_edge(x) for x in lines]
+        + [e for r in rects for e in rect_to_edges(r)]
+        + [e for c in curves for e in curve_to_edges(c)]
+    )
+
+
+def _subpaths(page: Any) -> list[tuple[list[tuple[float, float]], str]]:
+    """Every painted subpath on the page: its points in page space and its operators
+    (pdfminer's letters: m, l, c, h)."""
     import pypdfium2.raw as R
 
-    def walk(count: int, get: Any) -> bool:
+    out: list[tuple[list[tuple[float, float]], str]] = []
+    m = R.FS_MATRIX()
+    x, y = ctypes.c_float(), ctypes.c_float()
+
+    def walk(count: int, get: Any, parent: tuple[float, ...]) -> None:
         for k in range(count):
             obj = get(k)
             kind = R.FPDFPageObj_GetType(obj)
-            if kind == R.FPDF_PAGEOBJ_PATH:
-                return True
-            if kind == R.FPDF_PAGEOBJ_FORM and walk(R.FPDFFormObj_CountObjects(obj), lambda j, o=obj: R.FPDFFormObj_GetObject(o, j)):
-                return True
-        return False
+            if kind not in (R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM):
+                continue
+            R.FPDFPageObj_GetMatrix(obj, m)
+            mat = _compose((m.a, m.b, m.c, m.d, m.e, m.f), parent)
+            if kind == R.FPDF_PAGEOBJ_FORM:
+                walk(R.FPDFFormObj_CountObjects(obj), lambda j, o=obj: R.FPDFFormObj_GetObject(o, j), mat)
+                continue
+            a, b, c, d, e, f = mat
+            pts: list[tuple[float, float]] = []
+            shape = ""
+            bez = 0
+            for j in range(R.FPDFPath_CountSegments(obj)):
+                seg = R.FPDFPath_GetPathSegment(obj, j)
+                R.FPDFPathSegment_GetPoint(seg, x, y)
+                px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+                kind_ = R.FPDFPathSegment_GetType(seg)
+                if kind_ == R.FPDF_SEGMENT_MOVETO:
+                    if shape:
+                        out.append((pts, shape))
+                    pts, shape = [(px, py)], "m"
+                elif kind_ == R.FPDF_SEGMENT_BEZIERTO:
+                    bez += 1
+                    if bez % 3:  # control points: pdfminer keeps only a curve's end point
+                        continue
+                    pts.append((px, py))
+                    shape += "c"
+                else:
+                    pts.append((px, py))
+                    shape += "l"
+                if R.FPDFPathSegment_GetClose(seg) and pts:
+                    pts.append(pts[0])
+                    shape += "h"
+            if shape:
+                out.append((pts, shape))
 
-    return walk(R.FPDFPage_CountObjects(page), lambda k: R.FPDFPage_GetObject(page, k))
+    walk(R.FPDFPage_CountObjects(page), lambda k: R.FPDFPage_GetObject(page, k), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+    return out
+
+
+def _compose(m: tuple[float, ...], parent: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix ``m`` followed by ``parent`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = parent
+    if parent == (1.0, 0.0, 0.0, 1.0, 0.0, 0.0):
+        return m
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _classify(pts: list[tuple[float, float]], shape: str, height: float) -> dict[str, Any] | None:
+    """pdfminer's ``paint_path`` for one subpath, as pdfplumber's object dict."""
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts = pts[:-2] + pts[-1:]
+    if shape in ("mlh", "ml"):
+        kind, pts = "line", pts[:2]
+    elif shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        kind = "rect" if pts[0] == pts[4] and square else "curve"
+    elif shape[:1] == "m":
+        kind = "curve"
+    else:
+        return None
+    if kind == "rect":
+        xs, ys = (pts[0][0], pts[2][0]), (pts[0][1], pts[2][1])
+    else:
+        xs, ys = tuple(p[0] for p in pts), tuple(p[1] for p in pts)
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    obj = {"object_type": kind, "x0": x0, "x1": x1, "y0": y0, "y1": y1, "width": x1 - x0, "height": y1 - y0,
+           "top": height - y1, "bottom": height - y0, "doctop": height - y1}
+    if kind == "curve":
+        obj["pts"] = [(px, height - py) for px, py in pts]
+    return obj
 
 
 def _despace(line: str) -> str:
