@@ -187,38 +187,44 @@ def _page_chars(page: Any) -> list[dict[str, Any]]:
         height = page.get_height()
         rect = R.FS_RECTF()
         m = R.FS_MATRIX()
+        rect_ref, m_ref = ctypes.byref(rect), ctypes.byref(m)
+        raw = tp.raw  # the bare handle: ctypes converts the helper object on every call
+        generated, font_size, loose_box = R.FPDFText_IsGenerated, R.FPDFText_GetFontSize, R.FPDFText_GetLooseCharBox
         out: list[dict[str, Any]] = []
-        sizes: dict[int, float] = {}
+        sizes: dict[tuple[float, float], float] = {}
         gap = False  # pdfium made a space here (it turns some real space glyphs into these)
+        prev: dict[str, Any] | None = None
         for i, ch in enumerate(text):
-            if ch in " \r\n" and R.FPDFText_IsGenerated(tp, i):
+            if ch in " \r\n" and generated(raw, i):
                 gap = ch == " "
                 continue
             if ch in "\ufffd\ufffe\uffff\x00":  # unmapped glyph: pdfminer writes (cid:n)
                 raise _Untrusted
-            obj = R.FPDFText_GetTextObject(tp, i)
-            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+            loose_box(raw, i, rect_ref)
+            # pdfminer's size is the font size times the text's vertical scale; the
+            # matrix is fetched once per (font size, box height), i.e. per font and scale
+            key = (font_size(raw, i), rect.top - rect.bottom)
             size = sizes.get(key)
             if size is None:
-                R.FPDFText_GetMatrix(tp, i, m)
+                R.FPDFText_GetMatrix(raw, i, m_ref)
                 if m.b or m.c or m.a <= 0 or m.d <= 0:  # rotated or mirrored text
                     raise _Untrusted
-                size = sizes[key] = R.FPDFText_GetFontSize(tp, i) * m.d
-            R.FPDFText_GetLooseCharBox(tp, i, rect)
+                size = sizes[key] = key[0] * m.d
             x0, x1 = rect.left, rect.right
             if x1 - x0 > 1.5 * size + 0.5:  # vertical writing: pdfium's box spans the advance
                 raise _Untrusted
             bottom = height - rect.bottom
-            if gap and out and 0.5 < x0 - out[-1]["x1"] <= _X_TOLERANCE and not (
-                _WIDE.match(ch) and _WIDE.match(out[-1]["text"])
+            if gap and prev is not None and 0.5 < x0 - prev["x1"] <= _X_TOLERANCE and not (
+                _WIDE.match(ch) and _WIDE.match(prev["text"])
             ):
                 # pdfium made a space in a gap too narrow to split words by itself: was
                 # there a space glyph (pdfminer keeps it, and it splits) or not? Unknown,
                 # and it matters unless both sides are CJK (``_despace`` drops that space).
                 raise _Untrusted
             gap = False
-            out.append({"text": ch, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom,
-                        "doctop": bottom - size, "upright": True, "size": size})
+            prev = {"text": ch, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom,
+                    "doctop": bottom - size, "upright": True, "size": size}
+            out.append(prev)
         return out
     finally:
         tp.close()
@@ -242,7 +248,13 @@ def _tables(page: Any, chars: list[dict[str, Any]]) -> list[list[list[str]]]:
             return []
         settings = TableSettings.resolve(None)
         finder = TableFinder(_Geometry(chars, edges, (0, 0, page.get_width(), page.get_height())), settings)  # type: ignore[arg-type]
-        found = [t.extract(**(settings.text_settings or {})) for t in finder.tables]
+        found = []
+        for t in finder.tables:
+            # each row looks through the page's chars: give it only those of its table
+            x0, top, x1, bottom = t.bbox
+            t.page = _Geometry([c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                                and top <= (c["top"] + c["bottom"]) / 2 <= bottom], edges, t.bbox)
+            found.append(t.extract(**(settings.text_settings or {})))
     except Exception:
         return []  # table candidates are a bonus; the text layer is authoritative
     return [[[" ".join((c or "").split()) for c in row] for row in t] for t in found]
