@@ -122,3 +122,16 @@ def test_scanned_tables_match_the_text_layer(scanned) -> None:
     print(f"\nOCR cells right: {right}/{len(numeric)} = {share:.1%}; {per_page:.1f} s/page; wrong: {wrong}")
     assert len(numeric) > 100
     assert share >= CELL_FLOOR, wrong
+
+
+def test_only_paper_like_pages_go_to_the_recogniser() -> None:
+    """A page of printed text (a scan stand-in) is worth OCR; a noise picture is not, so
+    it fails at once with no text layer instead of loading the recogniser."""
+    import pypdfium2 as pdfium
+
+    scan = pdfium.PdfDocument(image_only_pdf(REPORT, scale=1.0))
+    noise = pdfium.PdfDocument(str(FIXTURES / "load/scanned.pdf"))
+    assert [ocr.looks_like_paper(p) for p in scan] == [True] * 5
+    assert [ocr.looks_like_paper(p) for p in noise] == [False]
+    scan.close()
+    noise.close()

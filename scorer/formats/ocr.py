@@ -76,6 +76,18 @@ def _engine() -> Any:
     return RapidOCR(det_unclip_ratio=1.3)
 
 
+def looks_like_paper(page: Any) -> bool:
+    """Whether a page image looks like a printed page: most of it one background shade
+    (paper). A photo or noise is not worth loading the recogniser for (seconds)."""
+    import numpy as np
+
+    grey = np.asarray(page.render(scale=0.5, grayscale=True).to_pil().convert("L"))
+    if grey.size == 0:
+        return False
+    counts = np.bincount((grey // 8).ravel(), minlength=32)
+    return bool(counts.max() >= 0.4 * grey.size)
+
+
 def read_page(page: Any, number: int) -> OcrPage:
     """Render a pypdfium2 page, recognise it, and lay the words out in lines."""
     import numpy as np

@@ -106,13 +106,18 @@ def _ocr_pages(pdf: Any, texts: list[str], path: str) -> tuple[list[str], list[s
         if raw.strip():
             continue
         page = pdf[i]
+        if not ocr.looks_like_paper(page):
+            page.close()
+            continue
         result = ocr.read_page(page, number=i + 1)
         page.close()
         out[i] = "\n".join(result.lines)
         read.append(result)
     if sum(len(t.strip()) for t in out) < _MIN_CHARS:
         raise NoTextLayer(
-            f"PDF has no text layer ({n} page(s) of images) and OCR found no text in it", path=path
+            f"PDF has no text layer ({n} page(s) of images) and OCR found no text in it: "
+            "扫描件中没有识别出文字，请提供带文字层的PDF或清晰的扫描件",
+            path=path
         )
     return out, ocr.notes(read)
 
@@ -161,10 +166,10 @@ class _Plumber:
 def _chars_text(chars: list[dict[str, Any]], page: Any) -> str:
     """The page text exactly as pdfplumber's ``extract_text()`` gives it, from pdfium's
     characters (:func:`_page_chars`)."""
-    from pdfplumber.utils.text import chars_to_textmap
-
     if not chars:
         return ""
+    from pdfplumber.utils.text import chars_to_textmap
+
     w, h = page.get_width(), page.get_height()
     return chars_to_textmap(chars, layout_bbox=(0, 0, w, h), layout_width=w, layout_height=h).as_string
 
