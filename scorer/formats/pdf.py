@@ -179,6 +179,9 @@ def _page_chars(page: Any) -> list[dict[str, Any]]:
     Raises :class:`_Untrusted` where pdfium's boxes may differ from pdfminer's."""
     import pypdfium2.raw as R
 
+    box = page.get_mediabox()
+    if page.get_rotation() or box[:2] != (0, 0) or page.get_cropbox() != box:
+        raise _Untrusted  # pdfplumber measures from the MediaBox, unrotated; keep it simple
     tp = page.get_textpage()
     try:
         n = R.FPDFText_CountChars(tp)
