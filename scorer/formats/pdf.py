@@ -41,42 +41,43 @@ OCR_INSTALL = "pip install 'xxgk-scorer[ocr]'"
 def read_pdf(data: bytes, path: str) -> Extracted:
     import pypdfium2 as pdfium
 
+    plumber = _Plumber(data, path)
     try:
         pdf = pdfium.PdfDocument(data)
-    except Exception as exc:  # pdfium raises PdfiumError on junk, but be safe
-        raise UnsupportedFormat(f"cannot read PDF: {type(exc).__name__}", path=path) from None
-    plumber = _Plumber(data, path)
-    blocks: list[Block] = []
+    except Exception:  # pdfium refuses it: pdfminer, more lenient, may still read it
+        pdf = None
     tables: list[tuple[int, list[list[str]]]] = []
     texts: list[str] = []
+    notes: list[str] = []
+    fmt = "pdf"
     try:
-        n = len(pdf)
+        n = len(pdf) if pdf is not None else plumber.n_pages()
         for i in range(n):
-            page = pdf[i]
-            chars: list[dict[str, Any]] | None
+            page = pdf[i] if pdf is not None else None
+            chars: list[dict[str, Any]] | None = None
             try:
+                if page is None:
+                    raise _Untrusted
                 chars = _page_chars(page)
                 raw = _chars_text(chars, page)
-            except _Untrusted:
+            except Exception:  # _Untrusted, or pdfium failed on the page: pdfplumber decides
                 chars, raw = None, plumber.text(i)
-            except Exception as exc:
-                raise UnsupportedFormat(f"cannot read PDF page {i + 1}: {type(exc).__name__}", path=path) from None
             texts.append(raw)
             if _TABULAR.search(raw):
-                if chars is None:
+                if chars is None or page is None:
                     tables.extend((i + 1, rows) for rows in plumber.tables(i))
                 else:
                     tables.extend((i + 1, rows) for rows in _tables(page, chars))
-            page.close()
-        chars = sum(len(t.strip()) for t in texts)
-        notes: list[str] = []
-        fmt = "pdf"
-        if chars < _MIN_CHARS:
+            if page is not None:
+                page.close()
+        if sum(len(t.strip()) for t in texts) < _MIN_CHARS:
             texts, notes = _ocr_pages(pdf, texts, path)
             fmt = "pdf-ocr"
     finally:
         plumber.close()
-        pdf.close()
+        if pdf is not None:
+            pdf.close()
+    blocks: list[Block] = []
     carry = False
     for i, raw in enumerate(texts, start=1):
         paras, open_end = join_wrapped_lines(raw)
@@ -94,7 +95,7 @@ def _ocr_pages(pdf: Any, texts: list[str], path: str) -> tuple[list[str], list[s
     from scorer.formats import ocr
 
     n = len(texts)
-    if not ocr.available():
+    if pdf is None or not ocr.available():
         raise NoTextLayer(
             f"PDF has no text layer ({n} page(s) of images, probably scanned); run OCR first: "
             f"扫描件需要文字识别，请安装OCR组件后重试：{OCR_INSTALL}",
@@ -132,7 +133,7 @@ class _Plumber:
     def __init__(self, data: bytes, path: str) -> None:
         self.data, self.path, self.pdf = data, path, None
 
-    def page(self, i: int) -> Any:
+    def open(self) -> Any:
         if self.pdf is None:
             import io
 
@@ -142,7 +143,17 @@ class _Plumber:
                 self.pdf = pdfplumber.open(io.BytesIO(self.data))
             except Exception as exc:  # pdfminer raises many kinds on junk
                 raise UnsupportedFormat(f"cannot read PDF: {type(exc).__name__}", path=self.path) from None
-        return self.pdf.pages[i]
+        return self.pdf
+
+    def n_pages(self) -> int:
+        pdf = self.open()
+        try:
+            return len(pdf.pages)
+        except Exception as exc:
+            raise UnsupportedFormat(f"cannot read PDF: {type(exc).__name__}", path=self.path) from None
+
+    def page(self, i: int) -> Any:
+        return self.open().pages[i]
 
     def text(self, i: int) -> str:
         try:
