@@ -2,7 +2,10 @@
 (scorer.formats.pdf: pypdfium2 text, pdfplumber only where needed), next to the floor
 (pypdfium2's own text, nothing else). Also which pages still needed pdfplumber.
 
-    python benchmarks/pdf_speed.py [--rounds 3] [FILE.pdf ...]
+    python benchmarks/pdf_speed.py [--rounds 3] [--ocr PAGES] [FILE.pdf ...]
+
+``--ocr N`` also times OCR (the optional extra) on the first N pages of an image-only
+copy of report 001 (pages rendered at the OCR scale, no text layer), seconds per page.
 
 The best of ``--rounds`` runs is printed (the machine is shared; the minimum is the
 least disturbed figure).
@@ -84,10 +87,28 @@ def best_ms_per_page(fn, data: bytes, rounds: int) -> float:  # noqa: ANN001
     return best
 
 
+def ocr_seconds_per_page(pages: int) -> float:
+    import pypdfium2 as pdfium
+
+    from scorer.formats import ocr
+
+    src = pdfium.PdfDocument(str(ROOT / DEFAULT[0]))
+    images = [src[i].render(scale=ocr.SCALE).to_pil().convert("L") for i in range(min(pages, len(src)))]
+    buf = io.BytesIO()
+    images[0].save(buf, "PDF", save_all=True, append_images=images[1:], resolution=72 * ocr.SCALE)
+    scan = pdfium.PdfDocument(buf.getvalue())
+    ocr._engine()  # model loading once, outside the timing
+    t = time.perf_counter()
+    for i in range(len(scan)):
+        ocr.read_page(scan[i], i + 1)
+    return (time.perf_counter() - t) / len(scan)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", default=DEFAULT)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--ocr", type=int, default=0, metavar="PAGES", help="also time OCR on this many pages")
     args = ap.parse_args()
     for fn in (floor, new_path, old_path):  # imports and first-call set-up out of the timings
         fn((ROOT / DEFAULT[0]).read_bytes())
@@ -107,6 +128,13 @@ def main() -> None:
     p = tot["pages"]
     print(f"{'all (page-weighted)':<58} {p:>5} {tot['floor'] / p:>7.1f}ms {tot['now'] / p:>7.1f}ms "
           f"{tot['before'] / p:>7.1f}ms {tot['now'] / tot['floor']:>8.1f}x {tot['before'] / tot['floor']:>11.1f}x")
+    if args.ocr:
+        from scorer.formats import ocr
+
+        if not ocr.available():
+            print("OCR: extra not installed (pip install '.[ocr]')")
+        else:
+            print(f"OCR: {ocr_seconds_per_page(args.ocr):.1f} s per page (report 001 as images, first {args.ocr} page(s))")
 
 
 if __name__ == "__main__":
