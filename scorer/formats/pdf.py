@@ -1,12 +1,17 @@
 """PDF: page text as lines, table candidates per page, OCR for pages without a text layer.
 
-Text comes from pypdfium2 (the fastest reader): its characters and their boxes go
-through pdfplumber's own line-and-word algorithm, so the text is the one pdfplumber
-gave before, at a fraction of the cost (pdfplumber's own parse, pdfminer, was ~90 % of
-the time). pdfplumber still parses a page where pdfium's geometry is not trusted
-(vertical writing, rotated text, unmapped glyphs) and where table geometry is needed:
-pages with numbers in columns that also draw lines (its table finder needs edges).
-``benchmarks/pdf_speed.py`` prints the figures.
+Text and tables come from pypdfium2 (the fastest reader): its characters and paths go
+through pdfplumber's own line-and-word algorithm and table finder, with pdfminer's
+classes of paths (line, rectangle, curve), so text and table rows are the ones
+pdfplumber gave before, without pdfplumber's parse (pdfminer, ~90 % of the time).
+pdfplumber still reads a page whose pdfium boxes are not trusted to match pdfminer's:
+vertical or rotated writing, unmapped glyphs, a rotated or cropped page, and a space
+pdfium made in a gap too narrow to tell whether the file had a space glyph there
+(unless both neighbours are CJK, where the space is dropped anyway). Corpus PDFs give
+byte-identical results; ``benchmarks/pdf_speed.py`` prints the times.
+
+A file with no text layer is read by OCR (``scorer.formats.ocr``, the optional extra)
+or refused with the install command.
 
 Prose lines wrapped by the layout are joined back into paragraphs so sentences are
 whole; table rows (lines ending in numbers) keep their own lines.
