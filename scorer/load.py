@@ -244,7 +244,7 @@ def _assemble(blocks: list[Block], ex: Extracted) -> tuple[str, list[RawTable], 
         pos += len(piece)
     text = "".join(parts)
     pages: list[tuple[int, int]] = []
-    if ex.format == "pdf":
+    if ex.format in ("pdf", "pdf-ocr"):
         for n in range(1, ex.n_pages + 1):
             if n in page_bounds:
                 pages.append((page_bounds[n][0], page_bounds[n][1]))
