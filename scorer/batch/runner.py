@@ -23,7 +23,8 @@ from scorer.model import CriteriaSet
 from scorer.render import MEMO_EXTENSIONS
 from scorer.provenance import criteria_fingerprint
 
-__all__ = ["run_batch", "DocOutcome", "BatchReport", "DEFAULT_FORMATS", "DEFAULT_TIMEOUT"]
+__all__ = ["run_batch", "make_executor", "EXECUTORS", "DocOutcome", "BatchReport", "DEFAULT_FORMATS",
+           "DEFAULT_TIMEOUT"]
 
 DEFAULT_FORMATS: tuple[str, ...] = ("json", "md", "html", "docx")
 DEFAULT_TIMEOUT = 120.0  # seconds per document
@@ -101,7 +102,8 @@ def run_batch(
     manifest: str | os.PathLike[str] | None = None,
     progress: Callable[[int, int, DocOutcome], None] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
-    executor: Executor | None = None,
+    executor: Executor | str | None = None,
+    scheduler: str | None = None,
 ) -> BatchReport:
     """Score many documents and write memos, the score sheet and a summary page.
 
@@ -129,9 +131,14 @@ def run_batch(
         Called in the parent after each document (skipped ones included).
     timeout : float or None
         Seconds allowed per document; None for no limit.
-    executor : Executor, optional
-        Who runs the tasks; default a :class:`~scorer.batch.executor.ProcessPool`
-        of ``jobs`` workers.
+    executor : Executor or {"local", "dask"}, optional
+        Who runs the tasks: an :class:`~scorer.batch.executor.Executor`, or a name —
+        ``"local"`` (default) a :class:`~scorer.batch.executor.ProcessPool` of
+        ``jobs`` workers; ``"dask"`` a
+        :class:`~scorer.batch.dask_executor.DaskExecutor` on ``scheduler`` (or on a
+        local cluster of ``jobs`` workers).
+    scheduler : str, optional
+        Dask scheduler address (``tcp://HOST:PORT``) for ``executor="dask"``.
 
     Returns
     -------
@@ -146,7 +153,10 @@ def run_batch(
     CriteriaError
         The criteria set is unknown or invalid.
     ValueError
-        An unknown format.
+        An unknown format or executor name.
+    ScorerError
+        ``executor="dask"`` without the ``dask`` extra installed, or an unreachable
+        scheduler.
     """
     t0 = time.monotonic()
     fmts = tuple(dict.fromkeys(["json", *formats]))
@@ -159,20 +169,39 @@ def run_batch(
         from scorer.criteria import load_criteria
 
         cs = load_criteria(criteria_set)
+    runner = make_executor(executor, jobs=jobs, scheduler=scheduler)
     out = Path(out_dir)
     lock = open_output_folder(out)  # one batch at a time per output folder
     try:
         return _run(inputs, cs, out, jobs=jobs, force=force, fmts=fmts, manifest=manifest, progress=progress,
-                    timeout=timeout, executor=executor, t0=t0)
+                    timeout=timeout, executor=runner, t0=t0)
     finally:
         if lock is not None:
             lock.close()
 
 
+EXECUTORS = ("local", "dask")
+
+
+def make_executor(executor: Executor | str | None, *, jobs: int | None = None,
+                  scheduler: str | None = None) -> Executor:
+    """The executor named (``"local"``, ``"dask"``) or given; Dask is imported only
+    when asked for."""
+    if executor is None or executor == "local":
+        return ProcessPool(jobs or os.cpu_count() or 1)
+    if executor == "dask":
+        from scorer.batch.dask_executor import DaskExecutor
+
+        return DaskExecutor(scheduler, workers=jobs)
+    if isinstance(executor, str):
+        raise ValueError(f"unknown executor {executor!r}; use: {', '.join(EXECUTORS)}")
+    return executor
+
+
 def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: CriteriaSet, out: Path, *,
          jobs: int | None, force: bool, fmts: tuple[str, ...], manifest: str | os.PathLike[str] | None,
          progress: Callable[[int, int, DocOutcome], None] | None, timeout: float | None,
-         executor: Executor | None, t0: float) -> BatchReport:
+         executor: Executor, t0: float) -> BatchReport:
     state_dir = out / STATE_DIR
     items = collect_inputs(inputs, manifest=manifest, exclude=out)
     crit = criteria_fingerprint(cs)
@@ -224,7 +253,7 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
 
     if tasks:
         config = BatchConfig(cs, str(out), fmts, timeout)
-        (executor or ProcessPool(jobs or os.cpu_count() or 1)).run(tasks, config, finished)
+        executor.run(tasks, config, finished)
 
     ordered = [outcomes[i.path] for i in items]
     scored = [results[o.path] for o in ordered if o.status == SCORED and o.path in results]

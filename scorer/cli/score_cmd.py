@@ -93,7 +93,11 @@ def score(files, criteria, out, fmt, deadline, encoding, kind, agency, report_ye
               help="Per-document outputs (repeatable; default json, md, html, docx).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
               help="Seconds allowed per document.")
-def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Who scores: worker processes on this machine, or a Dask cluster (extra: xxgk-scorer[dask]).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Dask scheduler address (with --executor dask; default: a local cluster of --jobs workers).")
+def batch(input, criteria, out, jobs, force, formats, timeout, executor, scheduler) -> None:
     """Score every report in a directory, or the rows of a manifest CSV.
 
     A manifest has columns file, agency, report_year, published_on (optional url,
@@ -103,9 +107,12 @@ def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
     \b
     Example:
       xxgk batch corpora/reports --criteria pingtan-2022 --out reports_out/ --jobs 4
+      xxgk batch manifest.csv --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from scorer.batch import DEFAULT_FORMATS, run_batch
 
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler 只能与 --executor dask 一起使用")
     bars: list = []  # created on the first callback, when the total is known
 
     def progress(done: int, total: int, outcome) -> None:
@@ -118,7 +125,8 @@ def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
 
     try:
         report = run_batch(input, criteria, out, jobs=jobs, force=force,
-                           formats=formats or DEFAULT_FORMATS, progress=progress, timeout=timeout)
+                           formats=formats or DEFAULT_FORMATS, progress=progress, timeout=timeout,
+                           executor=executor, scheduler=scheduler)
     finally:
         if bars:
             bars[0].__exit__(None, None, None)
