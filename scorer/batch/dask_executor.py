@@ -87,6 +87,7 @@ def _child_main(conn: Any, parent_pid: int) -> None:
             _, config, cwd, fn = msg
             os.chdir(cwd)  # relative paths mean what they mean to the submitting process
             warm_up(config.criteria_set)  # before the first document's clock starts
+            conn.send("ready")
             continue
         assert config is not None
         conn.send(fn(msg[1], config))
@@ -157,10 +158,10 @@ def _run_task(task: Task, config: BatchConfig, cwd: str,
     try:
         if child.config is not config:  # one object for every task of a batch on this worker
             child.conn.send(("config", config, cwd, fn))
+            child.conn.recv()  # "ready": start-up and warm-up are not the document's time
             child.config = config
         child.conn.send(("task", task))
         hard = (config.timeout + HARD_GRACE) if config.timeout else None
-        # warm-up of a fresh child happens before the document: not counted against it
         if child.conn.poll(hard):
             return child.conn.recv()
         _drop_child(child)
@@ -232,7 +233,11 @@ class DaskExecutor:
         client, cluster = self._client()
         try:
             if self.address is not None:
-                client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+                try:
+                    client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+                except TimeoutError:
+                    raise ScorerError(f"调度器上没有可用的工作节点（等待{CONNECT_TIMEOUT}秒），请先启动 dask worker",
+                                      path=self.address) from None
             threads = sum(client.nthreads().values()) or 1
             window = max(1, self.window or WINDOW_PER_THREAD * threads)
             held = client.submit(_hold, config, pure=False)
@@ -253,8 +258,13 @@ class DaskExecutor:
                 task = in_flight.pop(fut.key)
                 try:
                     out = fut.result()
-                except Exception as exc:  # e.g. KilledWorker: the document took its workers down
-                    out = Outcome(task.path, task.key, FAILED, error=f"处理节点异常（{one_line(exc)}）")
+                except Exception as exc:
+                    # KilledWorker: the document took down every worker it ran on — its
+                    # own failure, recorded; anything else is the cluster's (a lost
+                    # connection, a cancelled task): no state, redone on the next run
+                    lost = type(exc).__name__ == "KilledWorker"
+                    out = Outcome(task.path, task.key, FAILED, error=f"处理节点异常（{one_line(exc)}）",
+                                  transient=not lost)
                 fut.release()  # the result lives on only in on_done
                 del fut
                 on_done(out)
