@@ -151,7 +151,12 @@ def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, ki
 @applicability_options
 @store_option
 @overrides_option
-def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_place, store, overrides) -> None:
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Who scores: worker processes on this machine, or a Dask cluster (extra: xxgk-scorer[dask]).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Dask scheduler address (with --executor dask; default: a local cluster of --jobs workers).")
+def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_place, store, overrides, executor,
+          scheduler) -> None:
     """Score every report in a directory, or the rows of a manifest CSV.
 
     A manifest has columns file, agency, report_year, published_on (optional url,
@@ -164,9 +169,12 @@ def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_pla
     \b
     Example:
       xxgk batch corpora/reports --criteria 'pingtan-{year}' --out reports_out/ --jobs 4
+      xxgk batch manifest.csv --executor dask --scheduler tcp://127.0.0.1:8786
     """
     from scorer.batch import DEFAULT_FORMATS, run_batch
 
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler 只能与 --executor dask 一起使用")
     bars: list = []  # created on the first callback, when the total is known
 
     def progress(done: int, total: int, outcome) -> None:
@@ -181,7 +189,7 @@ def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_pla
         report = run_batch(input, criteria, out, jobs=jobs, force=force,
                            formats=formats or DEFAULT_FORMATS, progress=progress, timeout=timeout,
                            options={k: True for k, v in (("any_year", any_year), ("any_place", any_place)) if v},
-                           store=store, overrides=overrides)
+                           store=store, overrides=overrides, executor=executor, scheduler=scheduler)
     finally:
         if bars:
             bars[0].__exit__(None, None, None)
