@@ -129,6 +129,15 @@ def _contents(out: Path) -> dict[str, bytes]:
                 for n in z.namelist():
                     if not n.startswith("docProps/"):
                         got[f"{p.name}/{n}"] = z.read(n)
+        elif p.name.startswith("results.sqlite"):
+            # the results store records when each result was scored: compare what
+            # it holds, not its bytes
+            from scorer.store import Store
+
+            if p.name == "results.sqlite":
+                with Store(p, readonly=True) as db:
+                    got[p.name] = repr(sorted(json.dumps(d, sort_keys=True, ensure_ascii=False)
+                                              for d in db.latest("core"))).encode("utf-8")
         elif p.is_file():
             got[p.name] = p.read_bytes()
     return got
