@@ -56,6 +56,9 @@ _TRAILING_CHROME = re.compile(r"\s*(" + "|".join(map(re.escape, _TRAILING_WORDS)
 _HEADER_LINE = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录)\s*:\s?(.*)$")
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+$")
 _LINKS_NOTE = re.compile(r"^页面链接与图片详见")
+#: A line that occurs more often than this is boilerplate (a repeated heading), not
+#: a line of a body printed twice; pairing all its occurrences would be quadratic.
+_MAX_REPEATS = 6
 
 
 @dataclass
@@ -164,14 +167,14 @@ def _drop_repeated_body(c: Cleaned) -> None:
     for i, k in enumerate(keys):
         if len(k) >= 8:
             where.setdefault(k, []).append(i)
+    starts = {k for k, idx in where.items() if 2 <= len(idx) <= _MAX_REPEATS}
     best = (0, -1, -1, 0)  # chars, i, j, length
-    for idx in where.values():
-        if len(idx) < 2:
-            continue
+    for k in starts:
+        idx = where[k]
         for a in range(len(idx)):
             for b in range(a + 1, len(idx)):
                 i, j = idx[a], idx[b]
-                if i > 0 and j > 0 and keys[i - 1] == keys[j - 1] and len(keys[i - 1]) >= 8:
+                if i > 0 and j > 0 and keys[i - 1] == keys[j - 1] and keys[i - 1] in starts:
                     continue  # not the start of a run
                 # run length: blocks equal from i and from j, at most up to j and the
                 # end; the first unequal pair is found in C (seed 002 has runs of
