@@ -63,3 +63,64 @@ def test_ten_thousand_alternating_headings_finish(tmp_path):
     assert scored.document.kind == "report"
     assert scored.result.score["total"] is not None
     assert len(scored.document.sections) >= 6
+
+
+def test_keyword_with_many_gaps_cannot_backtrack(tmp_path):
+    """``A…B…C…`` terms were a regex with one lazy gap per ``…``: exponential
+    backtracking on a hostile term. The matcher is now linear, and a criteria file
+    may not give a term more than MAX_GAPS gaps."""
+    from scorer.errors import CriteriaError
+    from scorer.evidence.keywords import MAX_GAPS, match_terms
+
+    term = "公" + "…公" * MAX_GAPS + "…开"
+    with time_limit(60):
+        assert match_terms("公" * 5000, [term]) == ((), ())
+        found, spans = match_terms("公" * 50 + "开", [term])
+    assert found == (term,) and spans[0][1] == 51
+    # same answer as the regex it replaces (leftmost start, shortest gaps, no newline)
+    assert match_terms("听取了关于工作的汇报", ["听取…汇报"]) == (("听取…汇报",), ((0, 10),))
+    assert match_terms("听取\n汇报", ["听取…汇报"]) == ((), ())
+    assert match_terms("听取" + "很" * 13 + "汇报", ["听取…汇报"]) == ((), ())
+
+    core = (Path(__file__).resolve().parent.parent / "scorer/data/criteria/core.yaml").read_text(encoding="utf-8")
+    f = tmp_path / "gaps.yaml"
+    f.write_text(core.replace("keywords: [", "keywords: [" + "…".join(["公开"] * 60) + ", ", 1), encoding="utf-8")
+    with pytest.raises(CriteriaError) as info:
+        from scorer.criteria import load_criteria
+
+        load_criteria(f)
+    assert "gaps.yaml" in str(info.value) and f"{MAX_GAPS}" in str(info.value)
+    assert len(str(info.value)) < 300
+
+
+def _core_yaml() -> str:
+    return (Path(__file__).resolve().parent.parent / "scorer/data/criteria/core.yaml").read_text(encoding="utf-8")
+
+
+def _bomb(levels: int) -> str:
+    lines = ['  - &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for x, y in zip("abcdefghij", "bcdefghijk"[: levels - 1]):
+        lines.append(f"  - &{y} [" + ",".join([f"*{x}"] * 9) + "]")
+    return "id: bomb\ncriteria:\n" + "\n".join(lines) + f"\ntitle: *{'abcdefghijk'[levels - 1]}\n"
+
+
+@pytest.mark.parametrize(
+    "name,body,part",
+    [
+        ("huge_weight.yaml", lambda: _core_yaml().replace("weight: 8", "weight: " + "9" * 26, 1), "weight"),
+        ("digits_weight.yaml", lambda: _core_yaml().replace("weight: 8", "weight: " + "9" * 5000, 1), "5000位"),
+        ("deep.yaml", lambda: _core_yaml().replace("weight: 8", "weight: " + "[" * 3000 + "]" * 3000, 1), "嵌套"),
+        ("billion_laughs.yaml", lambda: _bomb(9), "别名"),
+        ("small_bomb_title.yaml", lambda: _bomb(4), "title"),
+    ],
+)
+def test_hostile_criteria_files_one_short_line(runner, tmp_path, name, body, part):
+    """Huge or 5,000-digit weights, deep nesting and a YAML alias bomb used as a
+    title: one line naming the file, and an echoed value never longer than ~60 chars."""
+    f = tmp_path / name
+    f.write_text(body(), encoding="utf-8")
+    with time_limit(60):
+        result = runner.invoke(cli, ["score", str(seed("003")), "--criteria", str(f)])
+    line = one_error_line(result)
+    assert name in line and part in line, line
+    assert len(line) < len(str(f)) + 250, line

@@ -34,10 +34,14 @@ from scorer.criteria.fields import (
     format_value,
     quick_pass,
 )
-from scorer.errors import CriteriaError
+from scorer.errors import CriteriaError, shown
 from scorer.model import CriteriaSet, Criterion
 
 __all__ = ["load_criteria", "list_criteria", "shipped_dir", "shipped_names", "resolve_criteria"]
+
+#: A criteria file is a few KB; anything much larger is the wrong file (checked
+#: before the YAML is parsed).
+MAX_CRITERIA_BYTES = 1024 * 1024
 
 _SET_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _SUFFIXES = (".yaml", ".yml")
@@ -142,6 +146,11 @@ def resolve_criteria(name_or_path: str | os.PathLike, *, base: Path | None = Non
     )
 
 
+def _is_cjk_end(message: str) -> bool:
+    """A Chinese message ends without an English full stop."""
+    return bool(message) and "\u4e00" <= message[-1] <= "\u9fff"
+
+
 def _display(path: Path) -> str:
     """The path as messages show it: relative to the working folder when inside it."""
     try:
@@ -180,6 +189,12 @@ class _FileReader:
 
     def read(self) -> LineDict:
         try:
+            size = self.path.stat().st_size
+            if size > MAX_CRITERIA_BYTES:
+                raise self.fail(
+                    None, None, f"文件有{size // 1024} KB，超过指标文件上限{MAX_CRITERIA_BYTES // 1024} KB，"
+                    "请确认选择的是指标体系YAML文件。"
+                )
             text = self.path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             raise self.fail(None, None, "criteria files must be UTF-8 text.") from None
@@ -189,7 +204,7 @@ class _FileReader:
             doc = parse_yaml(text)
         except YamlProblem as exc:
             key = None if exc.key is None else str(exc.key)
-            raise self.fail(exc.line, key, exc.message + ".") from None
+            raise self.fail(exc.line, key, exc.message + ("" if exc.message.endswith("。") or _is_cjk_end(exc.message) else ".")) from None
         if not isinstance(doc, LineDict):
             raise self.fail(
                 getattr(doc, "line", 1),
@@ -223,14 +238,14 @@ class _FileReader:
                 doc.line_of("parent_weight"),
                 "parent_weight",
                 f"'parent_weight' of set '{set_id}' must be a number in (0, 100]; got "
-                f"{format_value(doc['parent_weight'])}.",
+                f"{shown(doc['parent_weight'])}.",
             )
         for i, item in enumerate(doc.get("criteria") or []):
             line = doc["criteria"].line_of(i)
             if not isinstance(item, LineDict):
                 raise self.fail(
                     line, "criteria", f"item {i + 1} of 'criteria' must be a mapping with 'id', "
-                    f"'title', 'weight', …; got {format_value(item)}."
+                    f"'title', 'weight', …; got {shown(item)}."
                 )
             if "id" not in item:
                 raise self.fail(line, "id", f"item {i + 1} of 'criteria' has no 'id'.")
@@ -239,7 +254,7 @@ class _FileReader:
                 raise self.fail(
                     item.line_of("id"), "id",
                     f"'id' of item {i + 1} must be a text id such as open_day; got "
-                    f"{format_value(cid)}.",
+                    f"{shown(cid)}.",
                 )
             self._check_keys(item, CRITERION_FIELDS, f"criterion '{cid}'")
             for name, (kind, _) in CRITERION_FIELDS.items():
@@ -256,7 +271,7 @@ class _FileReader:
                 f"; did you mean '{hint[0]}'?" if hint else f". Allowed: {', '.join(allowed)}."
             )
             raise self.fail(
-                mapping.line_of(key), str(key), f"unknown key {format_value(key)} in {owner}{advice}"
+                mapping.line_of(key), str(key), f"unknown key {shown(key)} in {owner}{advice}"
             )
 
     def _convert(self, mapping: LineDict, name: str, kind: str, owner: str) -> Any:
@@ -267,7 +282,7 @@ class _FileReader:
         def bad(got: Any = value) -> CriteriaError:
             return self.fail(
                 line, name, f"'{name}' of {owner} must be {_KIND_TEXT[kind]}; got "
-                f"{'null' if got is None else format_value(got)}."
+                f"{'null' if got is None else shown(got)}."
             )
 
         if value is None:
@@ -285,7 +300,7 @@ class _FileReader:
             if name == "frequency" and value not in FREQUENCIES:
                 raise self.fail(
                     line, name, f"'frequency' of {owner} must be one of "
-                    f"{', '.join(FREQUENCIES)}; got {format_value(value)}."
+                    f"{', '.join(FREQUENCIES)}; got {shown(value)}."
                 )
             return value
         if kind == "number":
@@ -331,12 +346,22 @@ class _FileReader:
                 if not isinstance(entry, str) or not entry.strip():
                     raise self.fail(
                         at, name, f"'{name}' of {owner} must be {_KIND_TEXT[kind]}; entry "
-                        f"{i + 1} is {'null' if entry is None else format_value(entry)}."
+                        f"{i + 1} is {'null' if entry is None else shown(entry)}."
                     )
                 entry = entry.strip()
+                if name in ("keywords", "synonyms") and ("…" in entry or "..." in entry):
+                    # imported here: scorer.evidence pulls in the assessors
+                    from scorer.evidence.keywords import MAX_GAPS, term_gaps
+
+                    if term_gaps(entry) > MAX_GAPS:
+                        raise self.fail(
+                            at, name, f"'{name}' of {owner}: entry {i + 1} {shown(entry)} has "
+                            f"{term_gaps(entry)} '…' gaps; at most {MAX_GAPS} are allowed, split "
+                            "it into shorter terms."
+                        )
                 if entry in seen:
                     raise self.fail(
-                        at, name, f"'{name}' of {owner} lists {format_value(entry)} twice "
+                        at, name, f"'{name}' of {owner} lists {shown(entry)} twice "
                         f"(first at line {seen[entry]})."
                     )
                 seen[entry] = at

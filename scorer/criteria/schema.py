@@ -29,6 +29,7 @@ from scorer.criteria.fields import (  # noqa: F401  (re-exported)
     Problem,
     format_value,
 )
+from scorer.errors import shown
 from scorer.model import RULES, SCORING_KINDS, SECTION_KEYS
 
 __all__ = [
@@ -244,7 +245,7 @@ def table_problems(
             owner = "" if field == "id" else f" of '{cid}'"
             message = (
                 f"'{field}'{owner} must be {_REQUIREMENTS.get(field, 'valid')}; "
-                f"got {format_value(value)}."
+                f"got {shown(value)}."
             )
         path, line = row.where(field)
         problems[key] = Problem(path, line, field, message)
