@@ -86,7 +86,7 @@ class ScorerError(Exception):
     def __init__(self, message: str, *, path: str | None = None) -> None:
         self.path = path
         self.reason = message
-        super().__init__(f"{path}: {message}" if path else message)
+        super().__init__(f"{path}：{message}" if path else message)
 
 
 class LoadError(ScorerError):

@@ -96,12 +96,9 @@ def prepare_document(source: Any, options: ScoreOptions | None = None) -> Docume
     if doc.kind != "report":
         # a 要点, plan or notice scored as a report would get a meaningless total
         from scorer.errors import NotAReport
+        from scorer.load import not_a_report
 
-        what = NOT_A_REPORT_WORDS.get(doc.kind, "其他文件")
-        raise NotAReport(
-            f"not an annual report (looks like {doc.kind}: {what}); pass --kind report to score it anyway",
-            path=doc.path,
-        )
+        raise NotAReport(not_a_report(doc.kind), path=doc.path)
     if opts.deadline:
         doc = replace(doc, deadline=str(opts.deadline))
     if opts.url:

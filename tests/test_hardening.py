@@ -124,3 +124,79 @@ def test_hostile_criteria_files_one_short_line(runner, tmp_path, name, body, par
     line = one_error_line(result)
     assert name in line and part in line, line
     assert len(line) < len(str(f)) + 250, line
+
+
+# --------------------------------------------------------------------------- special files
+
+
+def test_dev_zero_refused_without_reading(runner):
+    """``xxgk score /dev/zero`` read until memory ran out: special files are refused
+    before anything is read."""
+    with time_limit(30):
+        line = one_error_line(runner.invoke(cli, ["score", "/dev/zero"]))
+    assert "/dev/zero" in line and "不是普通文件" in line
+
+
+def test_fifo_refused_without_hanging(runner, tmp_path):
+    """A FIFO blocked the open until someone wrote to it."""
+    import os
+
+    fifo = tmp_path / "report.txt"
+    os.mkfifo(fifo)
+    with time_limit(30):
+        line = one_error_line(runner.invoke(cli, ["score", str(fifo)]))
+    assert "report.txt" in line and "命名管道" in line
+
+
+def test_read_stops_at_the_size_limit(tmp_path):
+    """At most limit + 1 bytes are read, whatever the file claims to be."""
+    from scorer.errors import TooLarge
+    from scorer.load import read_limited
+
+    f = tmp_path / "a.txt"
+    f.write_bytes(b"x" * 1001)
+    assert read_limited(str(f), limit=1001) == b"x" * 1001
+    with pytest.raises(TooLarge, match="a.txt"):
+        read_limited(str(f), limit=1000)
+
+
+def deep_page_tree_pdf(levels: int) -> bytes:
+    """A valid PDF whose one page hangs ``levels`` /Pages nodes deep (written by hand)."""
+    page_id = 2 + levels
+    content_id, font_id = page_id + 1, page_id + 2
+    objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>"}
+    for k in range(levels):
+        oid = 2 + k
+        parent = f"/Parent {oid - 1} 0 R " if k else ""
+        objs[oid] = f"<< /Type /Pages {parent}/Kids [{oid + 1} 0 R] /Count 1 >>".encode()
+    objs[page_id] = (f"<< /Type /Page /Parent {page_id - 1} 0 R /MediaBox [0 0 595 842] "
+                     f"/Resources << /Font << /F1 {font_id} 0 R >> >> /Contents {content_id} 0 R >>").encode()
+    ops = b"BT /F1 12 Tf 72 700 Td (Annual report with a text layer) Tj ET"
+    objs[content_id] = b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream"
+    objs[font_id] = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = {}
+    for oid in sorted(objs):
+        offsets[oid] = len(out)
+        out += f"{oid} 0 obj\n".encode() + objs[oid] + b"\nendobj\n"
+    xref, size = len(out), max(objs) + 1
+    out += f"xref\n0 {size}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offsets[i]:010d} 00000 n \n".encode() for i in range(1, size))
+    out += f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def test_pdf_page_tree_3000_levels_deep(runner, tmp_path):
+    """pdfminer walks the page tree recursively: RecursionError became a traceback."""
+    from scorer import load
+    from scorer.errors import LoadError
+
+    shallow = tmp_path / "shallow.pdf"
+    shallow.write_bytes(deep_page_tree_pdf(3))
+    with pytest.raises(LoadError, match="中文正文"):  # the fixture itself is a readable PDF
+        load(shallow)
+    deep = tmp_path / "deep.pdf"
+    deep.write_bytes(deep_page_tree_pdf(3000))
+    with time_limit(60):
+        line = one_error_line(runner.invoke(cli, ["score", str(deep)]))
+    assert "deep.pdf" in line and "嵌套过深" in line

@@ -9,6 +9,11 @@ from scorer.formats.text import decode
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 
+#: Every message this module raises: what is wrong, then what to do.
+MESSAGES: dict[str, str] = {
+    "broken": "无法解析网页（{what}），请在浏览器中打开后另存为网页或文本",
+}
+
 # Elements that never hold report text.
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "form", "iframe", "button", "select", "svg")
 _BLOCK = {
@@ -38,7 +43,7 @@ def read_html(data: bytes, path: str, encoding: str | None) -> Extracted:
     try:
         root = lxml.html.document_fromstring(text)
     except Exception as exc:  # lxml raises several types on junk
-        raise UnsupportedFormat(f"cannot parse HTML: {exc}", path=path) from None
+        raise UnsupportedFormat(MESSAGES["broken"].format(what=type(exc).__name__), path=path) from None
     for el in root.iter(*_DROP):
         el.drop_tree() if el.getparent() is not None else None
     blocks: list[Block] = []

@@ -11,6 +11,14 @@ import re
 from scorer.errors import NoTextLayer, UnsupportedFormat
 from scorer.formats import Block, Extracted
 
+#: Every message this module raises: what is wrong, then what to do.
+MESSAGES: dict[str, str] = {
+    "broken": "无法读取PDF（{what}），请用PDF阅读器打开后重新导出",
+    "page": "无法读取PDF第{page}页（{what}），请用PDF阅读器打开后重新导出",
+    "no_text": "PDF没有文字层（{n}页均为图片，可能是扫描件），请先做文字识别（OCR）或提供文字版",
+    "too_deep": "PDF结构嵌套过深（页面树或对象层级异常），无法读取，请用PDF阅读器打开后重新导出",
+}
+
 _PAGE_NO = re.compile(r"^\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 # WPS/Word justification puts spaces between CJK characters and around digits.
@@ -29,7 +37,35 @@ def read_pdf(data: bytes, path: str) -> Extracted:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds on junk
-        raise UnsupportedFormat(f"cannot read PDF: {type(exc).__name__}", path=path) from None
+        raise _unreadable(exc, path) from None
+    try:
+        return _read_pages(pdf, path)
+    except (UnsupportedFormat, NoTextLayer):
+        raise
+    except Exception as exc:  # the page tree itself is walked here (pdf.pages)
+        raise _unreadable(exc, path) from None
+
+
+def _unreadable(exc: BaseException, path: str) -> UnsupportedFormat:
+    if _too_deep(exc):
+        return UnsupportedFormat(MESSAGES["too_deep"], path=path)
+    return UnsupportedFormat(MESSAGES["broken"].format(what=type(exc).__name__), path=path)
+
+
+def _too_deep(exc: BaseException) -> bool:
+    """A page tree or object chain nested thousands of levels deep exhausts the
+    recursion limit; pdfplumber wraps the RecursionError in its own exception."""
+    e: BaseException | None = exc
+    for _ in range(10):
+        if e is None:
+            return False
+        if isinstance(e, RecursionError) or "recursion" in str(e)[:200]:
+            return True
+        e = e.__cause__ or e.__context__
+    return False
+
+
+def _read_pages(pdf, path: str) -> Extracted:
     blocks: list[Block] = []
     tables: list[tuple[int, list[list[str]]]] = []
     chars = 0
@@ -40,7 +76,9 @@ def read_pdf(data: bytes, path: str) -> Extracted:
             try:
                 raw = page.extract_text() or ""
             except Exception as exc:
-                raise UnsupportedFormat(f"cannot read PDF page {i}: {type(exc).__name__}", path=path) from None
+                if _too_deep(exc):
+                    raise UnsupportedFormat(MESSAGES["too_deep"], path=path) from None
+                raise UnsupportedFormat(MESSAGES["page"].format(page=i, what=type(exc).__name__), path=path) from None
             chars += len(raw.strip())
             paras, open_end = _paragraphs(raw)
             if paras and carry and not _HEADING.match(paras[0]):
@@ -56,9 +94,7 @@ def read_pdf(data: bytes, path: str) -> Extracted:
                 except Exception:
                     pass  # table candidates are a bonus; the text layer is authoritative
     if chars < 20:
-        raise NoTextLayer(
-            f"PDF has no text layer ({n} page(s) of images, probably scanned); run OCR first", path=path
-        )
+        raise NoTextLayer(MESSAGES["no_text"].format(n=n), path=path)
     return Extracted(format="pdf", blocks=blocks, pdf_tables=tables, n_pages=n)
 
 

@@ -4,8 +4,16 @@ from __future__ import annotations
 import codecs
 import re
 
-from scorer.errors import DecodeError, UnsupportedFormat
+from scorer.errors import DecodeError, UnsupportedFormat, shown
 from scorer.formats import Block, Extracted
+
+#: Every message this module raises: what is wrong, then what to do.
+MESSAGES: dict[str, str] = {
+    "forced": "无法按指定编码{encoding}解码（{reason}），请检查 --encoding 参数",
+    "nul": "二进制数据（含NUL字节），不是文本文件，请提供报告的文字版",
+    "binary": "二进制数据，不是文本文件，请提供报告的文字版",
+    "unknown": "无法确定文本编码（既不是UTF-8也不是GBK），请用 --encoding 指定编码",
+}
 
 # Encodings Chinese government sites actually serve, tried in this order when the
 # bytes are not valid UTF-8 (GB18030 is a superset of GBK and GB2312).
@@ -28,13 +36,14 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
         try:
             return data.decode(encoding), encoding, notes
         except (LookupError, UnicodeDecodeError) as exc:
-            raise DecodeError(f"cannot decode as {encoding}: {exc}", path=path) from None
+            reason = "未知编码" if isinstance(exc, LookupError) else f"第{exc.start}字节处无效"
+            raise DecodeError(MESSAGES["forced"].format(encoding=shown(encoding), reason=reason), path=path) from None
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", notes
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16", notes
     if b"\x00" in data[:4096]:
-        raise UnsupportedFormat("binary data, not a text document (NUL bytes)", path=path)
+        raise UnsupportedFormat(MESSAGES["nul"], path=path)
     try:
         return data.decode("utf-8"), "utf-8", notes
     except UnicodeDecodeError as exc:
@@ -55,9 +64,7 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
 
     best = from_bytes(data).best()
     if best is None or not _looks_like_text(str(best)):
-        raise DecodeError(
-            "cannot determine the text encoding (not UTF-8 or GBK); pass --encoding", path=path
-        )
+        raise DecodeError(MESSAGES["unknown"], path=path)
     notes.append(f"文本编码检测为{best.encoding}")
     return str(best), best.encoding, notes
 
@@ -76,7 +83,7 @@ def _looks_like_text(text: str) -> bool:
 def read_text(data: bytes, path: str, encoding: str | None, fmt: str) -> Extracted:
     text, enc, notes = decode(data, path, encoding)
     if not _looks_like_text(text):
-        raise UnsupportedFormat("binary data, not a text document", path=path)
+        raise UnsupportedFormat(MESSAGES["binary"], path=path)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if _hard_wrapped(lines):
         # Markdown or text extracted from a PDF keeps the PDF's line breaks; join
