@@ -200,3 +200,24 @@ def test_pdf_page_tree_3000_levels_deep(runner, tmp_path):
     with time_limit(60):
         line = one_error_line(runner.invoke(cli, ["score", str(deep)]))
     assert "deep.pdf" in line and "嵌套过深" in line
+
+
+# --------------------------------------------------------------------------- fuzz
+
+
+def test_fuzz_mutated_reports_only_documented_errors():
+    """Seeded mutants of corpus reports (tests/fuzz_mutate.py): each is scored or
+    refused with a ScorerError, finishes within a per-case limit, and gives the same
+    JSON twice. A few hundred by default; XXGK_FUZZ_N=10000 for thousands."""
+    import os
+
+    from .fuzz_mutate import check
+
+    n = int(os.environ.get("XXGK_FUZZ_N", "300"))
+    report = check(n, per_case=60.0)
+    assert report["scored"] + report["refused"] + len(report["uncaught"]) + len(report["hangs"]) \
+        + len(report["nondeterministic"]) == n
+    assert not report["uncaught"], report["uncaught"][:10]
+    assert not report["hangs"], report["hangs"][:10]
+    assert not report["nondeterministic"], report["nondeterministic"][:10]
+    assert report["scored"] > n // 3  # most damage is survivable: the fuzz reaches the scorer

@@ -31,7 +31,13 @@ _TABLE_ROW = re.compile(r"^\s*\||\|\s*$|\s\|\s")
 
 
 def read_pdf(data: bytes, path: str) -> Extracted:
+    import logging
+
     import pdfplumber
+
+    # pdfminer logs a warning per damaged operator to stderr; a damaged PDF is one
+    # line of error or a scored report, never a screenful of log
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     from pdfminer.pdfparser import PDFSyntaxError
 
     try:

@@ -18,6 +18,12 @@ MESSAGES: dict[str, str] = {
 # Encodings Chinese government sites actually serve, tried in this order when the
 # bytes are not valid UTF-8 (GB18030 is a superset of GBK and GB2312).
 _FALLBACKS = ("gb18030", "big5")
+#: Damaged UTF-8 sequences tolerated (with a note) before other encodings are tried:
+#: a few, or one per this many good multi-byte characters. GBK read as UTF-8 fails
+#: on nearly every Chinese character, far from either.
+_FEW_BAD_BYTES = 8
+_GOOD_PER_BAD = 20
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NUMBER_COLUMNS = re.compile(r"\d\s+\d\s+\d")
 # Control characters other than \t \n \f \r, and the Private Use Area: a text
 # holding many of them is binary or wrongly decoded.
@@ -42,7 +48,7 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", notes
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16", notes
-    if b"\x00" in data[:4096]:
+    if data[:4096].count(b"\x00") > 2:  # a stray NUL or two is damage, many are binary
         raise UnsupportedFormat(MESSAGES["nul"], path=path)
     try:
         return data.decode("utf-8"), "utf-8", notes
@@ -52,6 +58,14 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
     if len(data) - utf8_error.start <= 3 and utf8_error.start > len(data) * 0.9:
         notes.append("文件末尾的UTF-8字符不完整（文件可能被截断），已忽略最后几个字节")
         return data[: utf8_error.start].decode("utf-8"), "utf-8", notes
+    # UTF-8 with a few damaged bytes (a flipped bit, a bad copy): keep the text and
+    # say so, rather than refuse the report or misread all of it as another encoding
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    good = len(_NON_ASCII.findall(text)) - bad  # multi-byte characters that did decode
+    if bad <= _FEW_BAD_BYTES or good >= _GOOD_PER_BAD * bad:
+        notes.append(f"文件中有{bad}处字节不是有效的UTF-8（文件可能已损坏），已替换为“\ufffd”")
+        return text, "utf-8", notes
     for enc in _FALLBACKS:
         try:
             text = data.decode(enc)
