@@ -221,3 +221,50 @@ def test_fuzz_mutated_reports_only_documented_errors():
     assert not report["hangs"], report["hangs"][:10]
     assert not report["nondeterministic"], report["nondeterministic"][:10]
     assert report["scored"] > n // 3  # most damage is survivable: the fuzz reaches the scorer
+
+
+# --------------------------------------------------------------------------- valid input mishandled
+
+
+def _html(body_lines: list[str], charset: str, head: str = "") -> str:
+    return (f"<html><head><meta http-equiv='Content-Type' content='text/html; charset={charset}'>{head}"
+            "</head><body>" + "".join(f"<p>{ln}</p>" for ln in body_lines) + "</body></html>")
+
+
+def test_utf8_page_declaring_gb2312(tmp_path):
+    """A UTF-8 page whose template still says charset=gb2312 (common on government
+    sites) was refused as undecodable."""
+    from scorer import load
+
+    f = tmp_path / "page.html"
+    f.write_bytes(_html(report_text().split("\n"), "gb2312").encode("utf-8"))
+    doc = load(f)
+    assert doc.kind == "report" and doc.agency == "上海市宝山区机关事务管理局"
+    assert doc.encoding == "utf-8" and any("GB2312" in n and "UTF-8" in n for n in doc.notes)
+    # a page that really is GB2312 is still read as declared
+    g = tmp_path / "gbk.html"
+    g.write_bytes(_html(report_text().split("\n"), "gb2312").encode("gb18030"))
+    assert load(g).agency == "上海市宝山区机关事务管理局"
+
+
+def test_unknown_declared_charset_falls_back_to_detection(tmp_path):
+    from scorer import load
+
+    f = tmp_path / "page.html"
+    f.write_bytes(_html(report_text().split("\n"), "x-made-up-charset").encode("utf-8"))
+    doc = load(f)
+    assert doc.kind == "report" and any("无法识别" in n for n in doc.notes)
+
+
+def test_twelve_megabyte_inline_image_is_dropped_and_noted(tmp_path):
+    """A 12 MB data: URI made libxml2 give up on the page: "not a report"."""
+    from scorer import load
+
+    img = "<img src='data:image/png;base64," + "iVBORw0KGgo" * 1_100_000 + "'>"
+    f = tmp_path / "page.html"
+    f.write_bytes(_html([img] + report_text().split("\n"), "utf-8").encode("utf-8"))
+    assert f.stat().st_size > 12_000_000
+    doc = load(f)
+    assert doc.kind == "report" and doc.report_year == 2021
+    assert "iVBOR" not in doc.text
+    assert any("data: URI" in n for n in doc.notes)  # nothing dropped silently
