@@ -268,3 +268,100 @@ def test_twelve_megabyte_inline_image_is_dropped_and_noted(tmp_path):
     assert doc.kind == "report" and doc.report_year == 2021
     assert "iVBOR" not in doc.text
     assert any("data: URI" in n for n in doc.notes)  # nothing dropped silently
+
+
+# --------------------------------------------------------------------------- unsafe output
+
+
+@pytest.fixture(scope="module")
+def scored_dirty(tmp_path_factory):
+    """A real report whose title line carries ESC and other control characters."""
+    from scorer.pipeline import score_document
+
+    d = tmp_path_factory.mktemp("dirty")
+    lines = report_text().split("\n")
+    lines[0] = lines[0] + "\x1b[31m\x01\x0c"
+    f = d / "ctrl.txt"
+    f.write_text("\n".join(lines).replace("。", "。\x1b\x0b\x08", 5), encoding="utf-8")
+    return score_document(f, "core")
+
+
+def test_control_characters_in_docx_and_xlsx(scored_dirty, tmp_path):
+    """ESC, \\x00–\\x08, \\x0b, \\x0c, \\x0e–\\x1f in the text or title made python-docx
+    and openpyxl raise: the writers drop them, the JSON keeps the text as read."""
+    import io
+    import json
+
+    import docx
+    from openpyxl import load_workbook
+
+    from scorer.render import render, render_xlsx
+
+    data = json.loads(render(scored_dirty, "json"))
+    assert "\x1b[31m\x01" in data["document"]["title"]  # nothing lost in JSON
+    memo = docx.Document(io.BytesIO(render(scored_dirty, "docx")))
+    assert any("评估意见" in p.text for p in memo.paragraphs)
+    wb = load_workbook(io.BytesIO(render_xlsx([scored_dirty])))
+    cells = [c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert cells and not any(ch in v for v in cells for ch in "\x1b\x01\x0b\x0c\x08")
+
+
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r"])
+def test_formula_injection_in_xlsx_and_csv(tmp_path, lead):
+    """An agency or file name starting with = + - @ tab or CR is text in scores.xlsx
+    (quoted, string type) and scores.csv (quoted), never a live formula."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from scorer.pipeline import ScoreOptions, score_document
+    from scorer.render import render_csv, render_xlsx
+
+    name = lead + "HYPERLINK(\"http://x\",\"y\")"
+    f = tmp_path / (lead.strip() + "cmd.txt" if lead.strip() else "cmd.txt")
+    f.write_text(report_text(), encoding="utf-8")
+    r = score_document(f, "core", ScoreOptions(agency=name))
+    wb = load_workbook(io.BytesIO(render_xlsx([r])))
+    ws = wb["得分表"]
+    values = {c.value: c.data_type for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert "'" + name in values and values["'" + name] == "s"
+    assert not any(v.startswith(("=", "+", "@")) for v in values)
+    assert all(t != "f" for ws2 in wb for row in ws2.iter_rows() for t in [c.data_type for c in row])
+    rows = list(csv.reader(io.StringIO(render_csv([r]).decode("utf-8-sig"))))
+    assert "'" + name in rows[1]
+    assert not any(v.startswith(("=", "+", "@", "\t", "\r")) for row in rows for v in row)
+
+
+def test_outputs_honour_the_umask(runner, tmp_path):
+    """write_atomic's temporary file is 0600 (mkstemp); the output must not be."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        result = runner.invoke(cli, ["score", str(seed("003")), "--out", str(tmp_path / "o")])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    out = next((tmp_path / "o").glob("*.json"))
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    from scorer.render import write_atomic
+
+    old = os.umask(0o027)
+    try:
+        p = write_atomic(tmp_path / "x.txt", "内容")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(p.stat().st_mode) == 0o640
+
+
+def test_long_file_name_with_out(runner, tmp_path):
+    """A 240-byte file name: the temporary name (".<name>.<random>.tmp") went over
+    the 255-byte limit."""
+    f = tmp_path / ("长" * 80 + ".txt")
+    f.write_text(report_text(), encoding="utf-8")
+    result = runner.invoke(cli, ["score", str(f), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "o" / ("长" * 80 + ".json")).is_file()
+    assert not list((tmp_path / "o").glob(".*"))
