@@ -107,8 +107,8 @@ def mutant(case: int, seed: int = 20261202) -> tuple[str, bytes, list[str]]:
     return f"fuzz{case:05d}_{base.name}", bytes(data), applied
 
 
-def mutants(n: int, seed: int = 20261202) -> Iterator[tuple[int, str, bytes, list[str]]]:
-    for case in range(n):
+def mutants(n: int, seed: int = 20261202, start: int = 0) -> Iterator[tuple[int, str, bytes, list[str]]]:
+    for case in range(start, start + n):
         yield (case, *mutant(case, seed))
 
 
@@ -120,8 +120,8 @@ def _alarm(signum: int, frame: Any) -> None:
     raise _Hang()
 
 
-def check(n: int, *, per_case: float = 60.0, seed: int = 20261202,
-          progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def check(n: int, *, per_case: float = 60.0, seed: int = 20261202, start: int = 0,
+          progress: Callable[[int, dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Score ``n`` mutants twice each. Returns counts and the failing cases:
     ``uncaught`` (an exception that is not a ScorerError), ``hangs`` (over
     ``per_case`` seconds, SIGALRM), ``nondeterministic`` (two runs differ)."""
@@ -130,12 +130,12 @@ def check(n: int, *, per_case: float = 60.0, seed: int = 20261202,
     from scorer.pipeline import Upload, score_document
 
     cs = load_criteria("core")
-    out: dict[str, Any] = {"n": n, "scored": 0, "refused": 0, "uncaught": [], "hangs": [],
+    out: dict[str, Any] = {"n": n, "start": start, "done": 0, "scored": 0, "refused": 0, "uncaught": [], "hangs": [],
                            "nondeterministic": [], "errors": {}, "slowest": []}
     old = signal.signal(signal.SIGALRM, _alarm)
     times: list[tuple[float, int]] = []
     try:
-        for case, name, data, applied in mutants(n, seed):
+        for case, name, data, applied in mutants(n, seed, start):
             where = {"case": case, "file": name, "mutations": applied}
             t0 = time.monotonic()
             runs = []
@@ -158,8 +158,9 @@ def check(n: int, *, per_case: float = 60.0, seed: int = 20261202,
                 continue
             finally:
                 times.append((time.monotonic() - t0, case))
+                out["done"] += 1
                 if progress:
-                    progress(case)
+                    progress(case, out)
             if runs[0] != runs[1]:
                 out["nondeterministic"].append(where)
             elif runs[0].startswith("error:"):
@@ -179,17 +180,20 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=300)
+    ap.add_argument("--start", type=int, default=0, help="first case number (to split a run)")
     ap.add_argument("--seed", type=int, default=20261202)
     ap.add_argument("--per-case", type=float, default=60.0)
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
 
-    def progress(case: int) -> None:
-        if case % 500 == 0:
-            print(f"{case}/{args.n}", file=sys.stderr, flush=True)
+    def progress(case: int, partial: dict[str, Any]) -> None:
+        if partial["done"] % 250 == 0:
+            print(f"{partial['done']}/{args.n}", file=sys.stderr, flush=True)
+            if args.out:  # a partial report survives an interrupted run
+                args.out.write_text(json.dumps(partial, ensure_ascii=False, indent=1), encoding="utf-8")
 
-    report = check(args.n, per_case=args.per_case, seed=args.seed, progress=progress)
+    report = check(args.n, per_case=args.per_case, seed=args.seed, start=args.start, progress=progress)
     text = json.dumps(report, ensure_ascii=False, indent=1)
     if args.out:
         args.out.write_text(text, encoding="utf-8")

@@ -365,3 +365,40 @@ def test_long_file_name_with_out(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "o" / ("长" * 80 + ".json")).is_file()
     assert not list((tmp_path / "o").glob(".*"))
+
+
+# --------------------------------------------------------------------------- options
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "-5", "abc"])
+@pytest.mark.parametrize("command", ["score", "check"])
+def test_timeout_nan_inf_refused(runner, command, value):
+    """``--timeout nan`` was accepted and then every document failed."""
+    result = runner.invoke(cli, [command, str(seed("003")), "--timeout", value])
+    assert result.exit_code == 2 and "--timeout" in result.output and "Traceback" not in result.output
+
+
+def test_score_timeout_is_a_one_line_error(runner):
+    """Per-document wall time in ``xxgk score`` and ``check`` as in ``batch``."""
+    for command in ("score", "check"):
+        line = one_error_line(runner.invoke(cli, [command, str(seed("003")), "--timeout", "0.001"]))
+        assert seed("003").name in line and "超时" in line
+
+
+def test_report_year_out_of_range(runner):
+    """``--report-year 99999999999999999999`` reached the scorer."""
+    result = runner.invoke(cli, ["score", str(seed("003")), "--report-year", "99999999999999999999"])
+    assert result.exit_code == 2 and "--report-year" in result.output and "Traceback" not in result.output
+    ok = runner.invoke(cli, ["score", str(seed("003")), "--report-year", "2021"])
+    assert ok.exit_code == 0, ok.output
+
+
+def test_output_name_over_255_bytes_is_shortened(runner, tmp_path):
+    """An input name whose output name (.docx) would pass 255 bytes gets a cut name
+    with a hash, instead of an OSError traceback."""
+    f = tmp_path / ("长" * 83 + ".md")  # 249 + 3 bytes: fits; "…长.docx" would not
+    f.write_text(report_text(), encoding="utf-8")
+    result = runner.invoke(cli, ["score", str(f), "--out", str(tmp_path / "o"), "--format", "docx"])
+    assert result.exit_code == 0, result.output
+    (out,) = (tmp_path / "o").glob("*.docx")
+    assert len(out.name.encode("utf-8")) <= 255 and out.name.startswith("长" * 70)

@@ -1,13 +1,28 @@
 """``xxgk score``, ``xxgk batch`` and ``xxgk check``: thin shells over score/render/batch."""
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import signal
 import sys
+import threading
 from pathlib import Path
+from typing import Iterator
 
 import click
 
-from scorer.cli.group import EXIT_BAD_INPUT, EXIT_DEFECTS, cli, input_path_argument, metadata_options
+from scorer.cli.group import (
+    EXIT_BAD_INPUT,
+    EXIT_DEFECTS,
+    cli,
+    input_path_argument,
+    metadata_options,
+    timeout_option,
+)
 from scorer.errors import ScorerError
+
+#: Longest output file name in bytes (most file systems allow 255).
+_MAX_NAME_BYTES = 255
 
 DEFAULT_OUT = "reports_out"
 _STDOUT_FORMATS = ("json", "md", "html")
@@ -17,6 +32,49 @@ criteria_option = click.option(
     "--criteria", "criteria", default="core", show_default=True,
     help="Criteria set: a shipped name (core, qingpu-lvrong-2022, …) or a YAML file.",
 )
+
+
+class _TimeUp(BaseException):
+    """Raised by the alarm; not an Exception, so no reader's ``except Exception`` eats it."""
+
+
+class DocumentTimeout(ScorerError):
+    """A document took longer than ``--timeout``."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float, path: str) -> Iterator[None]:
+    """Per-document wall time, as batch workers have it (SIGALRM; where there is no
+    alarm, or off the main thread, the document runs unbounded)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _expired(signum, frame):
+        raise _TimeUp()
+
+    old = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _TimeUp:
+        raise DocumentTimeout(f"超时：超过单份文件时限{seconds:g}秒，请检查文件是否异常，或用 --timeout 放宽时限",
+                              path=path) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _out_name(path: str, ext: str) -> str:
+    """Output file name for ``path``: its stem plus ``ext``, with the stem cut (and a
+    short hash added, so names stay distinct) when the whole would pass 255 bytes."""
+    stem = Path(path).stem
+    if len((stem + ext).encode("utf-8")) <= _MAX_NAME_BYTES:
+        return stem + ext
+    tag = "-" + hashlib.sha1(stem.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    room = _MAX_NAME_BYTES - len((tag + ext).encode("utf-8"))
+    cut = stem.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+    return cut + tag + ext
 
 
 def _options(deadline, encoding, kind, agency, report_year, published_on):
@@ -35,7 +93,8 @@ def _options(deadline, encoding, kind, agency, report_year, published_on):
               help="json (the result contract), md/html/docx memo, or xlsx score sheet.")
 @click.option("--deadline", help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
 @metadata_options
-def score(files, criteria, out, fmt, deadline, encoding, kind, agency, report_year, published_on) -> None:
+@timeout_option()
+def score(files, criteria, out, fmt, deadline, encoding, kind, agency, report_year, published_on, timeout) -> None:
     """Score annual reports against a criteria set.
 
     One FILE without --out prints json/md/html to stdout; otherwise one file per
@@ -56,7 +115,8 @@ def score(files, criteria, out, fmt, deadline, encoding, kind, agency, report_ye
     results, errors = [], []
     for f in files:
         try:
-            results.append((f, score_document(f, cs, opts)))
+            with _time_limit(timeout, f):
+                results.append((f, score_document(f, cs, opts)))
         except ScorerError as exc:
             if len(files) == 1:
                 raise
@@ -73,7 +133,7 @@ def score(files, criteria, out, fmt, deadline, encoding, kind, agency, report_ye
         else:
             written = []
     else:
-        written = [write_atomic(target / (Path(f).stem + _EXT[fmt]), render(r, fmt)) for f, r in results]
+        written = [write_atomic(target / _out_name(f, _EXT[fmt]), render(r, fmt)) for f, r in results]
     for p in written:
         click.echo(str(p))
     for e in errors:
@@ -133,7 +193,8 @@ def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
 @criteria_option
 @click.option("--deadline", help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
 @metadata_options
-def check(file, criteria, deadline, encoding, kind, agency, report_year, published_on) -> None:
+@timeout_option()
+def check(file, criteria, deadline, encoding, kind, agency, report_year, published_on, timeout) -> None:
     """Self-assessment of a draft report: defects and missing items, most points first.
 
     Exits 1 while any error-severity defect remains, 0 otherwise.
@@ -145,7 +206,8 @@ def check(file, criteria, deadline, encoding, kind, agency, report_year, publish
     from scorer.render import has_errors, render_check
     from scorer.pipeline import score_document
 
-    result = score_document(file, criteria, _options(deadline, encoding, kind, agency, report_year, published_on))
+    with _time_limit(timeout, file):
+        result = score_document(file, criteria, _options(deadline, encoding, kind, agency, report_year, published_on))
     click.echo(render_check(result), nl=False)
     if has_errors(result):
         sys.exit(EXIT_DEFECTS)
