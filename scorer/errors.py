@@ -130,12 +130,12 @@ class CriteriaError(ScorerError):
     ) -> None:
         self.line = line
         self.field = field
-        where = path or "<criteria>"
+        where = path or "<指标文件>"
         if line is not None:
-            where = f"{where} line {line}"
+            where = f"{where} 第{line}行"
         ScorerError.__init__(self, message, path=None)
         self.path = path
-        self.args = (f"{where}: {message}",)
+        self.args = (f"{where}：{message}",)
 
     def __str__(self) -> str:
         return self.args[0]

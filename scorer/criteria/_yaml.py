@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from scorer.errors import shown
+
 __all__ = ["LineDict", "LineList", "YamlProblem", "parse_yaml", "MAX_NODES", "MAX_DEPTH", "MAX_INT_DIGITS"]
 
 #: Bounds on what a criteria file may expand to. A real set has a few thousand nodes
@@ -75,11 +77,11 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         try:
             hash(key)
         except TypeError:
-            raise YamlProblem("a mapping key must be a plain value", key_node.start_mark.line + 1)
+            raise YamlProblem("映射的键必须是简单的值（文本或数字），请检查这一行", key_node.start_mark.line + 1)
         line = key_node.start_mark.line + 1
         if key in result:
             first = result.key_lines[key]
-            raise YamlProblem(f"duplicate key {key!r} (first at line {first})", line, key)
+            raise YamlProblem(f"键{shown(key)}重复（首次在第{first}行），请删除其中一个", line, key)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
     return result
@@ -178,8 +180,8 @@ def parse_yaml(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(f"invalid YAML: {problem}", mark.line + 1 if mark else None) from None
+        raise YamlProblem(f"YAML格式错误（{shown(problem, 80)[1:-1]}），请检查这一行的缩进、冒号和引号", mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"invalid YAML: {exc}") from None
+        raise YamlProblem(f"YAML格式错误（{shown(str(exc), 80)[1:-1]}），请检查文件的缩进、冒号和引号") from None
     finally:
         loader.dispose()
