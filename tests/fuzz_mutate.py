@@ -124,7 +124,9 @@ def check(n: int, *, per_case: float = 60.0, seed: int = 20261202, start: int = 
           progress: Callable[[int, dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Score ``n`` mutants twice each. Returns counts and the failing cases:
     ``uncaught`` (an exception that is not a ScorerError), ``hangs`` (over
-    ``per_case`` seconds, SIGALRM), ``nondeterministic`` (two runs differ)."""
+    ``per_case`` seconds of CPU time for the two runs), ``nondeterministic`` (two runs
+    differ). CPU time, not wall time (ITIMER_PROF): on a shared, loaded machine a
+    large mutant waiting for a core is not a hang."""
     from scorer.criteria import load_criteria
     from scorer.errors import ScorerError
     from scorer.pipeline import Upload, score_document
@@ -132,7 +134,7 @@ def check(n: int, *, per_case: float = 60.0, seed: int = 20261202, start: int = 
     cs = load_criteria("core")
     out: dict[str, Any] = {"n": n, "start": start, "done": 0, "scored": 0, "refused": 0, "uncaught": [], "hangs": [],
                            "nondeterministic": [], "errors": {}, "slowest": []}
-    old = signal.signal(signal.SIGALRM, _alarm)
+    old = signal.signal(signal.SIGPROF, _alarm)
     times: list[tuple[float, int]] = []
     try:
         for case, name, data, applied in mutants(n, seed, start):
@@ -140,7 +142,7 @@ def check(n: int, *, per_case: float = 60.0, seed: int = 20261202, start: int = 
             t0 = time.monotonic()
             runs = []
             try:
-                signal.setitimer(signal.ITIMER_REAL, per_case)
+                signal.setitimer(signal.ITIMER_PROF, per_case)
                 try:
                     for _ in range(2):
                         try:
@@ -149,7 +151,7 @@ def check(n: int, *, per_case: float = 60.0, seed: int = 20261202, start: int = 
                         except ScorerError as exc:
                             runs.append("error:" + str(exc))
                 finally:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
+                    signal.setitimer(signal.ITIMER_PROF, 0)
             except _Hang:
                 out["hangs"].append(where)
                 continue
@@ -170,7 +172,7 @@ def check(n: int, *, per_case: float = 60.0, seed: int = 20261202, start: int = 
             else:
                 out["scored"] += 1
     finally:
-        signal.signal(signal.SIGALRM, old)
+        signal.signal(signal.SIGPROF, old)
     out["slowest"] = [{"case": c, "seconds": round(t, 2)} for t, c in sorted(times, reverse=True)[:10]]
     return out
 
