@@ -24,6 +24,17 @@ MAX_DEPTH = 40
 #: convert more than 4,300 digits at all.
 MAX_INT_DIGITS = 30
 
+#: Every message this module raises: what is wrong, then what to do.
+MESSAGES: dict[str, str] = {
+    "key_not_plain": "映射的键必须是简单的值（文本或数字），请检查这一行",
+    "duplicate_key": "键{key}重复（首次在第{first}行），请删除其中一个",
+    "long_int": "整数有{digits}位，超出合理范围（最多{limit}位），请填写正确的数值",
+    "too_deep": "嵌套超过{limit}层，请检查缩进或括号",
+    "too_many_nodes": "展开后超过{limit}个值（可能是别名炸弹），请不要用锚点和别名反复引用",
+    "syntax_line": "YAML格式错误（{problem}），请检查这一行的缩进、冒号和引号",
+    "syntax": "YAML格式错误（{problem}），请检查文件的缩进、冒号和引号",
+}
+
 
 class YamlProblem(Exception):
     """A YAML text that cannot be read; ``line`` is 1-based (None if unknown)."""
@@ -77,11 +88,11 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         try:
             hash(key)
         except TypeError:
-            raise YamlProblem("映射的键必须是简单的值（文本或数字），请检查这一行", key_node.start_mark.line + 1)
+            raise YamlProblem(MESSAGES["key_not_plain"], key_node.start_mark.line + 1)
         line = key_node.start_mark.line + 1
         if key in result:
             first = result.key_lines[key]
-            raise YamlProblem(f"键{shown(key)}重复（首次在第{first}行），请删除其中一个", line, key)
+            raise YamlProblem(MESSAGES["duplicate_key"].format(key=shown(key), first=first), line, key)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
     return result
@@ -90,10 +101,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
 def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
     digits = len(node.value.lstrip("+-").replace("_", ""))
     if digits > MAX_INT_DIGITS:
-        raise YamlProblem(
-            f"整数有{digits}位，超出合理范围（最多{MAX_INT_DIGITS}位），请填写正确的数值",
-            node.start_mark.line + 1,
-        )
+        raise YamlProblem(MESSAGES["long_int"].format(digits=digits, limit=MAX_INT_DIGITS), node.start_mark.line + 1)
     return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
@@ -105,15 +113,12 @@ def _check_size(root: yaml.Node) -> None:
     while stack:
         node, depth, done = stack.pop()
         if depth > MAX_DEPTH:
-            raise YamlProblem(f"嵌套超过{MAX_DEPTH}层，请检查缩进或括号", node.start_mark.line + 1)
+            raise YamlProblem(MESSAGES["too_deep"].format(limit=MAX_DEPTH), node.start_mark.line + 1)
         children = _children(node)
         if done:
             total = 1 + sum(size[id(c)] for c in children)
             if total > MAX_NODES:
-                raise YamlProblem(
-                    f"展开后超过{MAX_NODES}个值（可能是别名炸弹），请不要用锚点和别名反复引用",
-                    node.start_mark.line + 1,
-                )
+                raise YamlProblem(MESSAGES["too_many_nodes"].format(limit=MAX_NODES), node.start_mark.line + 1)
             size[id(node)] = total
             continue
         if id(node) in size:
@@ -176,12 +181,13 @@ def parse_yaml(text: str) -> Any:
     except YamlProblem:
         raise
     except RecursionError:
-        raise YamlProblem(f"嵌套过深（超过{MAX_DEPTH}层），请检查缩进或括号") from None
+        raise YamlProblem(MESSAGES["too_deep"].format(limit=MAX_DEPTH)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(f"YAML格式错误（{shown(problem, 80)[1:-1]}），请检查这一行的缩进、冒号和引号", mark.line + 1 if mark else None) from None
+        raise YamlProblem(MESSAGES["syntax_line"].format(problem=shown(problem, 80)[1:-1]),
+                          mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"YAML格式错误（{shown(str(exc), 80)[1:-1]}），请检查文件的缩进、冒号和引号") from None
+        raise YamlProblem(MESSAGES["syntax"].format(problem=shown(str(exc), 80)[1:-1])) from None
     finally:
         loader.dispose()
