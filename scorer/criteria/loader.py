@@ -624,8 +624,8 @@ def load_criteria(name_or_path: str | os.PathLike) -> CriteriaSet:
     Raises
     ------
     scorer.errors.CriteriaError
-        With file, line and field, e.g. ``criteria/core.yaml line 12: 'weight' of
-        'open_day' must be a number in (0, 100]; got -3.``
+        With file, line and field, e.g. ``criteria/core.yaml 第12行：指标“open_day”的
+        “weight”必须是(0, 100]之间的数，实际为-3``.
 
     Examples
     --------

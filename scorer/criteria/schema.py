@@ -6,8 +6,8 @@ Two layers, as in pandera itself (schema vs data): :data:`SET_FIELDS` and
 reading, in ``loader.py``); :class:`CriteriaTable` says what values a whole set must
 satisfy once ``extends`` is resolved (ids unique, weights in range and summing to 100,
 known scoring kinds and rule ids, …). Every failure becomes a :class:`Problem` with
-the file, line and field, worded with one template:
-``'weight' of 'open_day' must be a number in (0, 100]; got -3.``
+the file, line and field, worded from :data:`MESSAGES`:
+``指标“open_day”的“weight”必须是(0, 100]之间的数，实际为-3``
 """
 from __future__ import annotations
 
