@@ -128,6 +128,8 @@ def read_limited(path: str, limit: int | None = None) -> bytes:
     """
     limit = MAX_BYTES if limit is None else limit
     try:
+        # before opening: opening a device can itself have effects
+        _check_regular(os.stat(path), path, limit)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise LoadError(MESSAGES["missing"], path=path) from None
@@ -136,14 +138,7 @@ def read_limited(path: str, limit: int | None = None) -> bytes:
     except OSError as exc:
         raise LoadError(MESSAGES["unreadable"].format(reason=exc.strerror or type(exc).__name__), path=path) from None
     with os.fdopen(fd, "rb", buffering=0) as fh:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise LoadError(MESSAGES["directory"], path=path)
-        if not stat.S_ISREG(st.st_mode):
-            what = next((name for test, name in _SPECIAL if test(st.st_mode)), "特殊文件")
-            raise LoadError(MESSAGES["special"].format(what=what), path=path)
-        if st.st_size > limit:
-            raise TooLarge(_too_large(st.st_size, limit), path=path)
+        _check_regular(os.fstat(fd), path, limit)  # the path may have been swapped meanwhile
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         chunks: list[bytes] = []
@@ -160,6 +155,16 @@ def read_limited(path: str, limit: int | None = None) -> bytes:
     if got > limit:
         raise TooLarge(_too_large(got, limit, grew=True), path=path)
     return b"".join(chunks)
+
+
+def _check_regular(st: os.stat_result, path: str, limit: int) -> None:
+    if stat.S_ISDIR(st.st_mode):
+        raise LoadError(MESSAGES["directory"], path=path)
+    if not stat.S_ISREG(st.st_mode):
+        what = next((name for test, name in _SPECIAL if test(st.st_mode)), "特殊文件")
+        raise LoadError(MESSAGES["special"].format(what=what), path=path)
+    if st.st_size > limit:
+        raise TooLarge(_too_large(st.st_size, limit), path=path)
 
 
 def _too_large(size: int, limit: int, grew: bool = False) -> str:
