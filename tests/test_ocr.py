@@ -74,7 +74,7 @@ def test_image_only_copy_has_no_text_layer_without_ocr(monkeypatch, tmp_path) ->
     with pytest.raises(NoTextLayer) as err:
         load_bytes(data, "scan.pdf")
     msg = str(err.value)
-    assert "no text layer" in msg and "scan.pdf" in msg
+    assert "没有文字层" in msg and "scan.pdf" in msg
     assert "pip install 'xxgk-scorer[ocr]'" in msg and "扫描件" in msg
     with pytest.raises(NoTextLayer, match=r"xxgk-scorer\[ocr\]"):
         load(FIXTURES / "load/scanned.pdf")

@@ -19,12 +19,21 @@ whole; table rows (lines ending in numbers) keep their own lines.
 from __future__ import annotations
 
 import ctypes
+import logging
 import re
 from collections import Counter
 from typing import Any
 
 from scorer.errors import NoTextLayer, UnsupportedFormat
 from scorer.formats import Block, Extracted
+
+#: Every message this module raises: what is wrong, then what to do.
+MESSAGES: dict[str, str] = {
+    "broken": "无法读取PDF（{what}），请用PDF阅读器打开后重新导出",
+    "page": "无法读取PDF第{page}页（{what}），请用PDF阅读器打开后重新导出",
+    "no_text": "PDF没有文字层（{n}页均为图片，可能是扫描件），请先做文字识别（OCR）或提供文字版",
+    "too_deep": "PDF结构嵌套过深（页面树或对象层级异常），无法读取，请用PDF阅读器打开后重新导出",
+}
 
 PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
@@ -43,7 +52,7 @@ _MIN_CHARS = 20  # fewer characters in the whole file: no text layer
 OCR_INSTALL = "pip install 'xxgk-scorer[ocr]'"
 
 
-def read_pdf(data: bytes, path: str) -> Extracted:
+def _read_pdf_pages(data: bytes, path: str) -> Extracted:
     import pypdfium2 as pdfium
 
     plumber = _Plumber(data, path)
@@ -102,8 +111,8 @@ def _ocr_pages(pdf: Any, texts: list[str], path: str) -> tuple[list[str], list[s
     n = len(texts)
     if pdf is None or not ocr.available():
         raise NoTextLayer(
-            f"PDF has no text layer ({n} page(s) of images, probably scanned); run OCR first: "
-            f"扫描件需要文字识别，请安装OCR组件后重试：{OCR_INSTALL}",
+            f"PDF没有文字层（{n}页均为图片，可能是扫描件），需要文字识别：请安装OCR组件后重试（{OCR_INSTALL}），"
+            "或提供文字版",
             path=path,
         )
     out = list(texts)
@@ -121,8 +130,7 @@ def _ocr_pages(pdf: Any, texts: list[str], path: str) -> tuple[list[str], list[s
         read.append(result)
     if sum(len(t.strip()) for t in out) < _MIN_CHARS:
         raise NoTextLayer(
-            f"PDF has no text layer ({n} page(s) of images) and OCR found no text in it: "
-            "扫描件中没有识别出文字，请提供带文字层的PDF或清晰的扫描件",
+            f"PDF没有文字层（{n}页均为图片），文字识别也没有找到文字：请提供带文字层的PDF或清晰的扫描件",
             path=path
         )
     return out, ocr.notes(read)
@@ -147,7 +155,7 @@ class _Plumber:
             try:
                 self.pdf = pdfplumber.open(io.BytesIO(self.data))
             except Exception as exc:  # pdfminer raises many kinds on junk
-                raise UnsupportedFormat(f"cannot read PDF: {type(exc).__name__}", path=self.path) from None
+                raise _unreadable(exc, self.path) from None
         return self.pdf
 
     def n_pages(self) -> int:
@@ -155,7 +163,7 @@ class _Plumber:
         try:
             return len(pdf.pages)
         except Exception as exc:
-            raise UnsupportedFormat(f"cannot read PDF: {type(exc).__name__}", path=self.path) from None
+            raise _unreadable(exc, self.path) from None
 
     def page(self, i: int) -> Any:
         return self.open().pages[i]
@@ -435,3 +443,36 @@ def join_wrapped_lines(raw: str) -> tuple[list[str], bool]:
     if cur:
         out.append(cur)
     return out, wrapped
+
+
+def read_pdf(data: bytes, path: str) -> Extracted:
+    """Text and table candidates of a PDF; a PDF that cannot be read (a page tree
+    nested thousands of levels deep, junk after the header) is one line of error."""
+    # pdfminer logs a warning per damaged operator to stderr; a damaged PDF is one
+    # line of error or a scored report, never a screenful of log
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        return _read_pdf_pages(data, path)
+    except (UnsupportedFormat, NoTextLayer):
+        raise
+    except Exception as exc:  # pdfminer and pdfium raise many kinds on junk
+        raise _unreadable(exc, path) from None
+
+
+def _unreadable(exc: BaseException, path: str) -> UnsupportedFormat:
+    if _too_deep(exc):
+        return UnsupportedFormat(MESSAGES["too_deep"], path=path)
+    return UnsupportedFormat(MESSAGES["broken"].format(what=type(exc).__name__), path=path)
+
+
+def _too_deep(exc: BaseException) -> bool:
+    """A page tree or object chain nested thousands of levels deep exhausts the
+    recursion limit; pdfplumber wraps the RecursionError in its own exception."""
+    e: BaseException | None = exc
+    for _ in range(10):
+        if e is None:
+            return False
+        if isinstance(e, RecursionError) or "recursion" in str(e)[:200]:
+            return True
+        e = e.__cause__ or e.__context__
+    return False

@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from scorer.render.common import ResultLike, memo_context
+from scorer.render.common import ResultLike, memo_context, xml_text
 
 __all__ = ["render_docx", "BODY_FONT", "HEADING_FONT"]
 
@@ -46,7 +46,7 @@ def _set_fonts(rpr_owner: Any, east_asia: str) -> None:
 
 def _run(par: Any, text: str, *, bold: bool = False, color: RGBColor | None = None,
          font: str = BODY_FONT, size: float | None = None) -> Any:
-    run = par.add_run(text)
+    run = par.add_run(xml_text(text))  # a report may carry ESC, form feeds, NUL
     run.bold = bold or None
     if color is not None:
         run.font.color.rgb = color
@@ -108,7 +108,7 @@ def render_docx(result: ResultLike) -> bytes:
     s = c["score"]
     doc = new_docx()
     _setup_styles(doc)
-    doc.core_properties.title = c["title"]
+    doc.core_properties.title = xml_text(c["title"])
     doc.core_properties.language = "zh-CN"
     doc.core_properties.author = "xxgk-scorer"
 

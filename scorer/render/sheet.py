@@ -26,10 +26,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pandera.typing import Series
 
-from scorer.model import CriteriaSet
 from scorer.explain import where_words
+from scorer.model import CriteriaSet
+from scorer.render.common import ResultLike, as_dict, sheet_text
 from scorer.rules import rule_title
-from scorer.render.common import ResultLike, as_dict
 from scorer.words import SEVERITY_LABELS, VERDICT_LABELS
 
 __all__ = [
@@ -200,18 +200,33 @@ def _write_rows(ws: Any, header: Sequence[str], rows: Iterable[Sequence[Any]],
         ws.column_dimensions[get_column_letter(i)].width = w
     head = []
     for h in header:
-        cell = WriteOnlyCell(ws, value=h)
+        cell = _text_cell(ws, sheet_text(h))
         cell.font, cell.fill, cell.alignment = _HEAD_FONT, _HEAD_FILL, _WRAP
         head.append(cell)
     ws.append(head)
     for row in rows:
-        values: list[Any] = [None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else v for v in row]
-        for j in wrap:
-            if j < len(values) and values[j] is not None:
-                cell = WriteOnlyCell(ws, value=values[j])
+        _append(ws, row, wrap)
+
+
+def _text_cell(ws: Any, value: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the text
+    return cell
+
+
+def _append(ws: Any, row: Sequence[Any], wrap: Sequence[int] = ()) -> None:
+    """Append one row; text from documents and criteria files is made safe first
+    (sheet_text: no control characters, no live formula)."""
+    values: list[Any] = [None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else sheet_text(v)
+                         for v in row]
+    for j, v in enumerate(values):
+        if isinstance(v, str) and (j in wrap or v.startswith("'")):
+            cell = _text_cell(ws, v)
+            if j in wrap:
                 cell.alignment = _WRAP
-                values[j] = cell
-        ws.append(values)
+            values[j] = cell
+    ws.append(values)
 
 
 def _criteria_source(results: Sequence[Mapping[str, Any]], criteria_set: CriteriaSet | None) -> list[Any]:
@@ -288,10 +303,10 @@ def render_xlsx(
     _write_rows(wc, EVALUATOR_HEADER, crows, [28, 6, 60, 8, 8, 40], wrap=(2, 5))
     if single:
         doc = single["document"]
-        wc.append([])
-        wc.append(["合计（可评分）", single["score"].get("assessable_weight"), None, None, single["score"].get("earned"),
-                   doc.get("url") or doc.get("path")])
-        wc.append(["总分（百分制）", 100, None, None, single["score"].get("total"), None])
+        _append(wc, [])
+        _append(wc, ["合计（可评分）", single["score"].get("assessable_weight"), None, None,
+                     single["score"].get("earned"), doc.get("url") or doc.get("path")])
+        _append(wc, ["总分（百分制）", 100, None, None, single["score"].get("total"), None])
 
     if failures:
         wx = wb.create_sheet("未能评分")
@@ -320,8 +335,8 @@ def render_csv(results: Sequence[ResultLike]) -> bytes:
     shown = display_table(df, {cid: (t, w) for cid, t, w in criteria_columns(dicts)})
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(shown.columns)
+    writer.writerow([sheet_text(str(h)) for h in shown.columns])
     for row in shown.itertuples(index=False, name=None):
         writer.writerow(["" if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v))
-                         else (f"{v:g}" if isinstance(v, float) else v) for v in row])
+                         else (f"{v:g}" if isinstance(v, float) else sheet_text(v)) for v in row])
     return buf.getvalue().encode("utf-8-sig")
