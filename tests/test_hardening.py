@@ -402,3 +402,14 @@ def test_output_name_over_255_bytes_is_shortened(runner, tmp_path):
     assert result.exit_code == 0, result.output
     (out,) = (tmp_path / "o").glob("*.docx")
     assert len(out.name.encode("utf-8")) <= 255 and out.name.startswith("长" * 70)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "-3"])
+def test_batch_timeout_nan_or_inf_is_refused(value, tmp_path):
+    """batch takes the same --timeout as score and check: a finite positive number."""
+    from click.testing import CliRunner
+
+    from scorer.cli import cli
+
+    res = CliRunner().invoke(cli, ["batch", str(seed("003")), "--timeout", value, "--out", str(tmp_path)])
+    assert res.exit_code == 2 and "--timeout" in res.output

@@ -206,8 +206,7 @@ def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, ki
 @click.option("--force", is_flag=True, help="Redo documents that are unchanged since the last run.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["json", "md", "html", "docx"]),
               help="Per-document outputs (repeatable; default json, md, html, docx).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
-              help="Seconds allowed per document.")
+@timeout_option()
 @applicability_options
 @store_option
 @overrides_option
