@@ -203,7 +203,7 @@ def test_second_batch_into_the_same_folder_refuses(tmp_path):
         no_traceback(proc)
         assert proc.returncode == 2
         assert proc.stderr.strip().splitlines() == [
-            f"Error: {out}: 输出目录正被另一个批量评分任务使用，请等它结束或换一个输出目录"]
+            f"Error: {out}：输出目录正被另一个批量评分任务使用，请等它结束或换一个输出目录"]
         assert not (out / "a.json").exists()
         assert xxgk("batch", str(src), "--out", str(tmp_path / "other"), "--format", "json").returncode == 0
     finally:
@@ -251,7 +251,7 @@ def test_read_only_output_folder_gives_one_line_and_exit_2(tmp_path):
     no_traceback(proc)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
-        f"Error: {out}: 无法写入输出目录（没有写入权限），请检查权限和磁盘空间，或换一个输出目录"]
+        f"Error: {out}：无法写入输出目录（没有写入权限），请检查权限和磁盘空间，或换一个输出目录"]
 
 
 def test_output_folder_turned_read_only_lists_every_failure_and_exits_1(tmp_path):

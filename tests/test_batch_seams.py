@@ -94,10 +94,11 @@ def test_process_pool_runs_a_real_task_list(folder, tmp_path, core):
 def test_worker_crash_costs_one_document(folder, tmp_path, core, monkeypatch):
     real = worker.score_document
 
-    def crash_on_one(path, *a, **k):
-        if Path(path).name == DOCS[1]:
+    def crash_on_one(source, *a, **k):
+        # the worker hands over the loaded Document (it reads the agency first)
+        if Path(getattr(source, "path", source)).name == DOCS[1]:
             os._exit(9)  # as a segfault or the OOM killer would: no Python clean-up
-        return real(path, *a, **k)
+        return real(source, *a, **k)
 
     monkeypatch.setattr(worker, "score_document", crash_on_one)  # forked workers see it
     tasks = tasks_for(folder, core)

@@ -81,7 +81,7 @@ def test_each_negative_refused_with_its_own_reason(row):
     assert doc.kind == kind, (doc.kind, doc.notes)
     assert doc.kind != "report" and doc.notes  # the note says why, for `xxgk inspect`
     msg = _refusal(doc, kind)  # the loaded document: the PDFs take seconds to read
-    assert msg.startswith(f"{path}: ")
+    assert msg.startswith(f"{path}：")
 
 
 def test_batch_lists_every_negative_with_its_reason(tmp_path):
@@ -261,7 +261,7 @@ def test_score_sheet_workbook_refused(engine_outputs, runner):
     with pytest.raises(LoadError, match="这是Excel工作簿（如本工具输出的评分表），不是政府信息公开工作年度报告"):
         prepare_document(path)
     line = _one_error_line(runner.invoke(cli, ["score", str(path)]))
-    assert line.startswith(f"Error: {path}: 这是Excel工作簿")
+    assert line.startswith(f"Error: {path}：这是Excel工作簿")
 
 
 def test_memo_text_checked_before_its_title(engine_outputs):
@@ -307,10 +307,10 @@ def _one_error_line(result) -> str:
 def test_cli_score_refuses_a_negative(runner):
     path = CORPORA / "negatives/399_putian_zhengfugongzuobaogao_2025.txt"
     line = _one_error_line(runner.invoke(cli, ["score", str(path), "--format", "json"]))
-    assert line == f"Error: {path}: 这不是政府信息公开工作年度报告（看起来是政府工作报告），{REFUSAL}"
+    assert line == f"Error: {path}：这不是政府信息公开工作年度报告（看起来是政府工作报告），{REFUSAL}"
     old = CORPORA / "negatives/397_putian_shizhengfu_nianbao_2008_oldformat.txt"
     line = _one_error_line(runner.invoke(cli, ["check", str(old)]))
-    assert line == (f"Error: {old}: 这不是现行格式的政府信息公开工作年度报告（看起来是2019年条例修订前的"
+    assert line == (f"Error: {old}：这不是现行格式的政府信息公开工作年度报告（看起来是2019年条例修订前的"
                     f"旧格式年度报告，不在评分范围内），{REFUSAL}")
 
 
@@ -324,7 +324,7 @@ def test_cli_criteria_draft_refuses_a_report(runner, tmp_path):
     path = CORPORA / "reports/020_pingtan_gongan_2024.txt"
     out = tmp_path / "draft.yaml"
     line = _one_error_line(runner.invoke(cli, ["criteria", "draft", str(path), "-o", str(out)]))
-    assert line == (f"Error: {path}: 这是政府信息公开工作年度报告，不是政务公开工作要点或工作计划，"
+    assert line == (f"Error: {path}：这是政府信息公开工作年度报告，不是政务公开工作要点或工作计划，"
                     "不能据此起草评估指标；请用 xxgk score 给它评分")
     assert not out.exists()
 

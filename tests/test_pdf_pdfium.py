@@ -52,5 +52,5 @@ def test_read_pdf_uses_pdfplumber_only_where_pdfium_is_not_trusted(monkeypatch) 
 def test_pdf_pdfium_refuses_junk_with_one_line() -> None:
     from scorer.errors import UnsupportedFormat
 
-    with pytest.raises(UnsupportedFormat, match="cannot read PDF"):
+    with pytest.raises(UnsupportedFormat, match="无法读取PDF"):
         P.read_pdf(b"%PDF-1.4\n\x00\x01garbage", "junk.pdf")
