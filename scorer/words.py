@@ -115,7 +115,7 @@ MEMO_LABELS: dict[str, str] = {
     "table_not_found": "未读出该表。",
     "cell_unread": "未读出",
     "marked": "标记",
-    "lost": "失分",
+    "lost": "失",
     "sign_evaluator": "评估人（签字）：",
     "sign_date": "日期：",
     "page": "第{page}页，共{pages}页",

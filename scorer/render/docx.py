@@ -215,9 +215,10 @@ def table_views(result: Mapping[str, Any], findings: Sequence[Mapping[str, Any]]
     pro = t.get("proactive")
     row_labels, col_labels = _proactive_labels()
     rows = []
-    pro_order = [r.key for r in (L.PROACTIVE_ROWS_2019 if t.get("format_version") == "2019" else L.PROACTIVE_ROWS_2021)]
-    for rk, cols in _ordered(pro, pro_order):
-        for ck, v in (cols or {}).items():
+    defs = L.PROACTIVE_ROWS_2019 if t.get("format_version") == "2019" else L.PROACTIVE_ROWS_2021
+    col_order = {d.key: [k for k, _, _ in d.columns] for d in defs}
+    for rk, cols in _ordered(pro, [d.key for d in defs]):
+        for ck, v in _ordered(cols, col_order.get(rk, ())):
             rows.append([row_labels.get(rk, rk), col_labels.get((rk, ck), ck),
                          (_value_text(v), hits("proactive", rk, ck))])
     out.append({"key": "proactive", "title": TABLE_TITLES["proactive"], "found": pro is not None,
