@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from scorer.model import CriteriaSet, Document, make_finding
 from scorer.words import SOURCE_LABELS
+from scorer.workdays import next_workday
 
 __all__ = ["is_whole_government", "statutory_deadline", "timeliness"]
 
@@ -76,7 +77,15 @@ def statutory_deadline(
         deadlines = dict(load_criteria("core").deadlines)  # stated once, in core.yaml
     who, words = ("whole_government", "本级政府报告") if is_whole_government(agency) else ("department", "部门报告")
     month, day = (int(x) for x in deadlines[who].split("-"))
-    return _dt.date(report_year + 1, month, day), f"{words}：次年{month}月{day}日前（条例第四十九条）"
+    statutory = _dt.date(report_year + 1, month, day)
+    due, source = next_workday(statutory)
+    basis = f"{words}：次年{month}月{day}日前（条例第四十九条）"
+    if due != statutory:
+        basis += (f"；{statutory.isoformat()}为休息日，顺延至{due.isoformat()}（民法典第二百零三条；"
+                  f"节假日依据：{source}）")
+    else:
+        basis += f"；节假日依据：{source}"
+    return due, basis
 
 
 def timeliness(doc: Document, criteria_set: CriteriaSet) -> dict[str, Any]:

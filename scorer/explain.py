@@ -22,8 +22,9 @@ from scorer.words import (
     WHERE_WORDS,
     line_words,
     number,
-    offset_words,
     page_words,
+    paragraph_words,
+    sentence_words,
 )
 
 __all__ = [
@@ -108,18 +109,32 @@ def locate(doc: Document, span: Sequence[int] | None, section: str | None = None
 
 
 def _line_words(doc: Document, offset: int) -> str:
-    """第N页 (PDF), 第N行, or — in a crawler dump whose whole body is one line, where
-    a line number says nothing — the character position within its section."""
+    """Where ``offset`` is, as a reader finds it: 第N页第M行 in a PDF, 第N段 in a Word
+    file (Word shows paragraphs, not lines), 第N行 elsewhere — or, in a crawler dump
+    whose whole body is one line, where a line number says nothing, the words the
+    sentence starts with."""
+    line_start = doc.text.rfind("\n", 0, offset) + 1
     page = doc.page_at(offset) if doc.pages else None
     if page:
-        return page_words(page)
-    line_start = doc.text.rfind("\n", 0, offset) + 1
+        page_start = doc.pages[page - 1][0]
+        return page_words(page) + line_words(doc.text.count("\n", page_start, line_start) + 1)
     line_end = doc.text.find("\n", offset)
     if (line_end if line_end >= 0 else len(doc.text)) - line_start > 500:
         sec = doc.section_at(offset)
-        base = sec.body_start if sec is not None and sec.body_start <= offset else line_start
-        return offset_words(offset - base + 1)
+        floor = max(line_start, sec.body_start if sec is not None and sec.body_start <= offset else 0)
+        return sentence_words(_sentence_start(doc.text, offset, floor), doc.text)
+    if doc.format == "docx":
+        return paragraph_words(doc.line_at(offset))
     return line_words(doc.line_at(offset))
+
+
+_SENTENCE_END = "。；！？!?;"
+
+
+def _sentence_start(text: str, offset: int, floor: int) -> int:
+    """Start of the sentence holding ``offset`` (after the last 。；！？ before it)."""
+    cut = max(text.rfind(ch, floor, offset) for ch in _SENTENCE_END)
+    return max(cut + 1, floor)
 
 
 def _short(quote: str) -> str:
@@ -193,7 +208,24 @@ def finding_location(doc: Document, f: Finding) -> str:
         at = _line_words(doc, f.span[0]).removesuffix("处")
         return "，".join(p for p in (ww, f"应位于{at}处") if p)
     loc = locate(doc, f.span) if f.span else ""
-    return "，".join(p for p in (ww, loc) if p)
+    printed = _printed_row(doc, f)
+    return "，".join(p for p in (ww, loc, printed) if p)
+
+
+def _printed_row(doc: Document, f: Finding) -> str:
+    """A table finding on one row quotes the row as printed, so the reader can find
+    it and see the numbers the engine read (e.g. 原文“予以公开 2 0 0 0 0 0 2”)."""
+    if not f.span or f.where.split(".", 1)[0] not in TABLE_TITLES:
+        return ""
+    a, b = f.span
+    line_start = doc.text.rfind("\n", 0, a) + 1
+    line_end = doc.text.find("\n", b)
+    line_end = len(doc.text) if line_end < 0 else line_end
+    # the whole printed line when it is short (a row of its own), else the cells' span
+    a, b = (line_start, line_end) if line_end - line_start <= 80 else (a, b)
+    row = " ".join(doc.text[a:b].split())
+    has_numbers = any(ch.isdigit() for ch in row)
+    return f"原文“{row}”" if has_numbers and len(row) <= 80 else ""
 
 
 def finding_note(doc: Document, f: Finding) -> str:
@@ -255,8 +287,27 @@ def assessment_text(doc: Document, c: Criterion, a: Assessment) -> str:
         why = {"planned": "仅为计划", "denied": "明确未开展", "other": "未写明本年度已完成"}
         cites = "；".join(f"{_cite(doc, e)[:-1]}，{why.get(e.modality, '不符合要求')}）" for e in ev[:2])
         return f"未找到写明本年度已完成的表述；相关句子不计分：{cites}。"
+    present = _first_mention(doc, c.keywords + c.synonyms)
+    if present is not None:  # the words are there, but no sentence counted: say so
+        word, start, end = present
+        quote = _short(doc.text[start:end])
+        return (f"报告中出现“{word}”（「{quote}」，{locate(doc, (start, end))}），但没有句子写明本年度已开展此项工作"
+                "（可能是标题、计划、上级要求或其他单位的工作），不计分；请人工核对。")
     kws = "、".join((c.keywords + c.synonyms)[:6])
     return "未找到相关表述" + (f"（检索词：{kws}）" if kws else "") + "。"
+
+
+def _first_mention(doc: Document, words: Sequence[str]) -> tuple[str, int, int] | None:
+    """The first keyword that occurs in the text, with the sentence around it."""
+    hits = [(doc.text.find(w), w) for w in words if w and w in doc.text]
+    if not hits:
+        return None
+    at, word = min(hits)
+    line_start = doc.text.rfind("\n", 0, at) + 1
+    start = _sentence_start(doc.text, at, max(line_start, at - 120))
+    ends = [i for i in (doc.text.find(ch, at) for ch in _SENTENCE_END + "\n") if i >= 0]
+    end = min(min(ends) + 1 if ends else len(doc.text), at + 120)
+    return word, start, end
 
 
 # --------------------------------------------------------------------------- verdict texts
@@ -340,6 +391,12 @@ def rule_failed_text(doc: Document, groups: Sequence[Sequence[Finding]], factors
                       for k, v in factors.items() if k in SEVERITY_LABELS)
     return (f"{head}，每个原因按其中最严重的一处扣分（{scale}），共扣{number(lost)}分"
             f"（最多扣至0分）{_status_notes(rules, status)}：" + "；".join(lines))
+
+
+def charged_elsewhere_text(groups: Sequence[Sequence[Finding]], where: Sequence[str], passed: str) -> str:
+    """A criterion whose only findings were charged under another criterion."""
+    notes = "；".join(f"{f.message}（与“{w}”中的问题同一原因，已在该项扣分）" for g, w in zip(groups, where) for f in g)
+    return f"{passed.removesuffix('。')}；另有：{notes}。"
 
 
 def rule_advice(hits: Sequence[Finding], timing: dict[str, Any]) -> str | None:

@@ -14,7 +14,8 @@ from pathlib import Path
 from scorer.clean import clean_blocks
 from scorer.errors import EmptyDocument, LoadError, NotAReport, TooLarge, UnsupportedFormat
 from scorer.formats import Block, Extracted
-from scorer.metadata import MetaInput, detect_metadata, parse_date
+from scorer.lines import source_line_anchors
+from scorer.metadata import MetaInput, cjk_count, detect_metadata, parse_date
 from scorer.model import Document, MetaValue, RawTable
 from scorer.sections import find_sections
 
@@ -23,7 +24,6 @@ __all__ = ["load", "load_bytes", "MAX_BYTES"]
 #: Files over this size are refused (a real annual report is well under 10 MB).
 MAX_BYTES = 50 * 1024 * 1024
 
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _HTML_SNIFF = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|table|div|p)[\s>/]", re.I)
 _IMAGE_MAGIC = {
     b"\x89PNG": "PNG image",
@@ -126,7 +126,7 @@ def load_bytes(
     if not text.strip():
         raise EmptyDocument("no text found in the document", path=path)
     # CJK characters, counted once and only as far as the stub-page note below needs
-    body_chars = _cjk_count(text, limit=300)
+    body_chars = cjk_count(text, limit=300)
     if body_chars < 10:
         raise EmptyDocument("no Chinese text found: not a report", path=path)
 
@@ -170,6 +170,7 @@ def load_bytes(
         encoding=ex.encoding,
         notes=tuple(notes),
         deadline=deadline,
+        source_lines=_source_lines(data, ex, text),
     )
     if require_report and doc.kind != "report":
         from scorer.words import KIND_NAMES as NOT_A_REPORT_WORDS
@@ -177,6 +178,18 @@ def load_bytes(
         what = NOT_A_REPORT_WORDS.get(doc.kind, NOT_A_REPORT_WORDS["other"])
         raise NotAReport(f"not an annual report (looks like {doc.kind}: {what}); pass --kind report to score it anyway", path=path)
     return doc
+
+
+def _source_lines(data: bytes, ex: Extracted, text: str) -> tuple[tuple[int, int], ...]:
+    """Original line numbers of the text's lines, for files a person reads by line
+    (txt, md); PDF pages and Word paragraphs are located otherwise."""
+    if ex.format not in ("txt", "md") or not ex.encoding:
+        return ()
+    try:
+        original = data.decode(ex.encoding, errors="replace")
+    except LookupError:
+        return ()
+    return source_line_anchors(original, text)
 
 
 def _extract(data: bytes, path: str, encoding: str | None) -> Extracted:
@@ -243,17 +256,6 @@ def _assemble(blocks: list[Block], ex: Extracted) -> tuple[str, list[RawTable], 
             span = pages[n - 1] if 0 < n <= len(pages) else (0, 0)
             tables.append(RawTable(rows=tuple(tuple(r) for r in rows), span=span, origin="pdf", page=n))
     return text, tables, pages
-
-
-def _cjk_count(text: str, limit: int) -> int:
-    """Number of CJK ideographs in ``text``, exact below ``limit``; counting stops once
-    it is reached. Runs of ideographs are counted, not single characters."""
-    n = 0
-    for m in _CJK_RUN.finditer(text):
-        n += m.end() - m.start()
-        if n >= limit:
-            break
-    return n
 
 
 def _blank_tables(tables: list[RawTable]) -> bool:

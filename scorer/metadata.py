@@ -156,7 +156,9 @@ FIRST_SCORED_YEAR = 2019
 _ENOUGH_CHARS = 1000  # more than any threshold of detect_kind needs
 
 
-def _cjk_count(text: str, limit: int = _ENOUGH_CHARS) -> int:
+def cjk_count(text: str, limit: int = _ENOUGH_CHARS) -> int:
+    """Number of CJK ideographs in ``text``, exact below ``limit``; counting stops once
+    it is reached. Runs of ideographs are counted, not single characters."""
     n = 0
     for m in _CJK_RUN.finditer(text):
         n += m.end() - m.start()
@@ -226,7 +228,7 @@ class KindSignals:
     @cached_property
     def body_chars(self) -> int:
         """CJK characters of the whole text, counted up to ``_ENOUGH_CHARS``."""
-        return _cjk_count(self.text)
+        return cjk_count(self.text)
 
     @property
     def statutory_tables(self) -> bool:
@@ -292,7 +294,7 @@ def detect_kind(
     if report_title and (old or sig.old_format >= 2):
         what = f"{year}年度" if old else "旧条例"
         return "old_format", src, f"这是{what}的报告（2019年修订的条例之前的格式），不在评分范围内"
-    if report_title and sig.sections == 0 and sig.body_chars - _cjk_count(t) < 100:
+    if report_title and sig.sections == 0 and sig.body_chars - cjk_count(t) < 100:
         return "stub", "text", "只有标题、没有正文，像是网页存根（正文可能在附件中）"
     if sig.budget_tables >= 3:
         return "budget", "text", "正文是部门预算或决算的报表"
@@ -334,7 +336,7 @@ def agency_from_title(title: str) -> str | None:
     return t
 
 
-def _signature(text: str) -> list[tuple[str | None, dt.date | None, str]]:
+def signature_candidates(text: str) -> list[tuple[str | None, dt.date | None, str]]:
     """(agency, date, raw) candidates from the last ~200 characters, last first."""
     tail = text[-260:]
     out = []
@@ -392,7 +394,7 @@ def detect_metadata(inp: MetaInput, n_sections: int) -> Metadata:
 
     # agency
     agency: MetaValue | None = ov.get("agency")
-    sig = _signature(text)
+    sig = signature_candidates(text)
     if agency is None and t:
         a = agency_from_title(t)
         if a:

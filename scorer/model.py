@@ -90,6 +90,9 @@ class Document:
     url: str | None = None
     encoding: str | None = None
     notes: tuple[str, ...] = ()  # what the loader did or rejected, in Chinese
+    #: (offset in ``text``, line in the original file) where original lines start
+    #: (scorer.lines): line numbers as an editor shows them
+    source_lines: tuple[tuple[int, int], ...] = ()
     deadline: str | None = None  # ISO date, when given by a manifest or flag
 
     def section(self, key: str) -> Section | None:
@@ -121,7 +124,16 @@ class Document:
         return None
 
     def line_at(self, offset: int) -> int:
-        """1-based line number of an offset in the cleaned text."""
+        """1-based line number of an offset as the original file shows it (when the
+        loader could align the lines: ``source_lines``), else in the cleaned text."""
+        if self.source_lines:
+            from bisect import bisect_right
+
+            i = bisect_right(self.source_lines, (offset, float("inf"))) - 1
+            if i >= 0:
+                anchor, line = self.source_lines[i]
+                # past the anchor's own line (an unmatched line follows): count on
+                return line + self.text.count("\n", anchor, offset)
         return self.text.count("\n", 0, offset) + 1
 
     @property

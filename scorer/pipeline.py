@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
 from typing import Any
 
 from scorer.model import CriteriaSet, Document, Result
@@ -163,7 +162,19 @@ def resolve_criteria(criteria: CriteriaSet | str, doc: Document) -> CriteriaSet:
         if doc.report_year is None:
             raise CriteriaError(f"未识别报告年度，无法从“{criteria}”选择该年度的指标体系；请用 --report-year 指明",
                                 path=doc.path)
-        return load_criteria(criteria.replace("{year}", str(doc.report_year)))
+        name = criteria.replace("{year}", str(doc.report_year))
+        try:
+            return load_criteria(name)
+        except CriteriaError:
+            from scorer.criteria import list_criteria
+            from scorer.errors import CriteriaNotApplicable
+
+            prefix, _, suffix = criteria.partition("{year}")
+            have = [cs.id for cs in list_criteria() if cs.id.startswith(prefix) and cs.id.endswith(suffix)]
+            raise CriteriaNotApplicable(
+                f"本报告为{doc.report_year}年度，没有该年度的指标体系“{name}”"
+                f"（已有：{'、'.join(have) or '无'}）；请提供该年度的指标体系，或改用 core 评分",
+                path=doc.path) from None
     return load_criteria(criteria)
 
 

@@ -125,7 +125,7 @@ def _severity_factor(cs: CriteriaSet, group: Sequence[Finding]) -> Decimal:
 
 def _score_rule(
     doc: Document, c: Criterion, findings: Sequence[Finding], timing: dict[str, Any],
-    tables: Mapping[str, Any] | None, cs: CriteriaSet,
+    tables: Mapping[str, Any] | None, cs: CriteriaSet, charged_elsewhere: dict[str, str],
 ) -> tuple[Outcome, float, dict[str, str]]:
     """The outcome of a rule criterion and the part of its weight that was checked.
 
@@ -144,18 +144,34 @@ def _score_rule(
     share = weight * len(ran) / len(rules)
     hits = [f for f in findings if f.id in ran]
     groups = [g for g in causes(hits) if _severity_factor(cs, g) > 0]
+    # a missing section is one defect: charged in the first criterion that meets it,
+    # and only named in the others
+    already = {}
+    for g in groups:
+        seen = [charged_elsewhere[x] for f in g for x in f.cells if x in charged_elsewhere]
+        if seen:
+            already[id(g)] = seen[0]
+    for g in groups:
+        if id(g) not in already:
+            charged_elsewhere.update({x: c.title for f in g for x in f.cells if x.startswith("section:")})
+    named = [g for g in groups if id(g) in already]
+    groups = [g for g in groups if id(g) not in already]
     per = weight * _dec(c.deduction)
     lost = min(share, sum((per * _severity_factor(cs, g) for g in groups), Decimal(0)))
     assessable = _round(share, 2)
     points = _round(share - lost, 2)
     credit = _round(_dec(points) / share, 4) if share else 0.0
     if not groups:
-        return (("met", 1.0, assessable, "no_findings", explain.rule_passed_text(rules, status), (), None),
-                assessable, status)
+        text = explain.rule_passed_text(rules, status)
+        if named:
+            text = explain.charged_elsewhere_text(named, [already[id(g)] for g in named], text)
+        return (("met", 1.0, assessable, "no_findings", text, (), None), assessable, status)
     verdict = "partial" if points > 0 else "not_met"
     charged = [f for g in groups for f in g]
     expl = explain.rule_failed_text(doc, groups, dict(cs.severity_factors), _round(per, 2), _round(lost, 2),
                                     rules, status)
+    if named:
+        expl = explain.charged_elsewhere_text(named, [already[id(g)] for g in named], expl)
     return ((verdict, credit, points, "findings", expl, tuple(dict.fromkeys(f.id for f in charged)),
              explain.rule_advice(charged, timing)), assessable, status)
 
@@ -212,6 +228,7 @@ def score_assessed(
         all_findings.append(timing["finding"])
 
     results: list[CriterionResult] = []
+    charged_sections: dict[str, str] = {}  # cause → the criterion that charged it
     for c in criteria_set.criteria:
         conf = None
         evidence: tuple[Evidence, ...] = ()
@@ -222,7 +239,7 @@ def score_assessed(
             expl, fids, advice = explain.NOT_CHECKABLE_TEXT, (), None
         elif c.scoring == "rule":
             (verdict, credit, points, reason, expl, fids, advice), part, status = _score_rule(
-                doc, c, all_findings, timing, tables, criteria_set)
+                doc, c, all_findings, timing, tables, criteria_set, charged_sections)
         elif c.scoring == "timeliness":
             verdict, credit, points, reason, expl, fids, advice = _score_timeliness(c, timing)
         else:

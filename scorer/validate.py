@@ -113,6 +113,7 @@ def _sections(doc: Document, tables: TableResult) -> list[Finding]:
                 f"缺少法定章节“{SECTION_TITLES[key]}”",
                 (at, at),
                 {"section": key},
+                cells=(f"section:{key}",),  # the cause a missing table of this section shares
             )
         )
     return out
@@ -132,6 +133,8 @@ def _tables_present(doc: Document, tables: TableResult) -> list[Finding]:
                     f"{where_sec}未找到{TABLE_NAMES[name]}（{SECTION_TITLES[name][2:]}）",
                     (at, sec.end if sec else at),
                     {"table": name},
+                    # no section, no table: one missing section is one defect
+                    cells=() if sec else (f"section:{_SECTION_OF_TABLE[name]}",),
                 )
             )
         elif name in tables.truncated:
@@ -435,7 +438,7 @@ def wrong_years(doc: Document, tables: TableResult) -> list[Finding]:
         y = int(m.group(1))
         if y != year:
             done.add(m.start(1))
-            out.append(_year_finding(text, m.start(), m.end(), y, year, "称编制的是"))
+            out.append(_year_finding(text, m.start(), m.end(), y, year, "report"))
     for m in _clause_years(text):
         y = int(m.group(1))
         if y == year or m.start(1) in done or _in_tables(tables, m.start(1)):
@@ -443,20 +446,42 @@ def wrong_years(doc: Document, tables: TableResult) -> list[Finding]:
         a, b = _clause(text, m.start(1), m.end())
         clause = text[m.start(1) : b]
         if y == year - 1 and not _COMPARE.search(clause) and not _FUTURE.search(clause):
-            out.append(_year_finding(text, m.start(1), b, y, year, "以"))
+            out.append(_year_finding(text, m.start(1), b, y, year, "clause"))
         elif y == year + 1 and not _FUTURE.search(text[m.start(1) : _sentence(text, m.start(1), m.end())[1]]):
-            out.append(_year_finding(text, m.start(1), b, y, year, "以"))
+            out.append(_year_finding(text, m.start(1), b, y, year, "clause"))
+    out += _signed_too_early(doc)
     return out
+
+
+def _signed_too_early(doc: Document) -> list[Finding]:
+    """Y-year: the report is signed on a day inside its own report year (028 signs
+    its 2021 report 2021年1月25日): the year of the date is wrong."""
+    from scorer.metadata import signature_candidates
+
+    year = doc.report_year
+    for _agency, date, raw in signature_candidates(doc.text)[:1]:  # the last date of the text
+        if date is None or date.year > year:
+            return []
+        start = doc.text.rfind(raw)
+        return [make_finding(
+            "Y-year", "text",
+            f"落款日期{date.year}年{date.month}月{date.day}日在报告年度{year}年之内，年报应在次年发布，"
+            f"落款年份应为{year + 1}年或之后",
+            (start, start + len(raw)) if start >= 0 else None,
+            {"report_year": year, "signed_on": date.isoformat()},
+        )]
+    return []
 
 
 def _year_finding(text: str, a: int, b: int, y: int, year: int, how: str) -> Finding:
     quote = " ".join(text[a:b].split())
     if len(quote) > 60:
         quote = quote[:59] + "…"
+    said = f"称编制的是{y}年度报告" if how == "report" else f"把{y}年当作本年度来叙述"
     return make_finding(
         "Y-year",
         "text",
-        f"报告年度为{year}年，正文却{how}{y}年（“{quote}”）",
+        f"报告年度为{year}年，正文却{said}：“{quote}”",
         (a, b),
         {"report_year": year, "stated_year": y},
     )

@@ -33,7 +33,8 @@ __all__ = [
     "table_name",
     "page_words",
     "line_words",
-    "offset_words",
+    "paragraph_words",
+    "sentence_words",
 ]
 
 #: The six statutory sections (domain.md §2) by canonical key.
@@ -173,6 +174,12 @@ def line_words(line: int) -> str:
     return f"第{line}行"
 
 
-def offset_words(chars_into_section: int) -> str:
-    """A place in a one-line crawler dump, where a line number says nothing."""
-    return f"本节第{chars_into_section}字处"
+def paragraph_words(paragraph: int) -> str:
+    return f"第{paragraph}段"
+
+
+def sentence_words(start: int, text: str) -> str:
+    """A place in a one-line crawler dump, named by the words its sentence starts
+    with (a reader searches for them; a character count means nothing to a person)."""
+    head = " ".join(text[start:start + 16].split())
+    return f"以“{head}…”开头的句子处" if head else "本节开头处"

@@ -113,7 +113,16 @@ def test_no_evidence_lists_search_words():
     ass = synth.assessments(doc.text)
     ass["press_conference"] = Assessment("press_conference", "not_met", "no_evidence")
     c = by_id(run(doc, assessments=ass))["press_conference"]
-    assert c.explanation == "未找到相关表述（检索词：新闻发布会）。"
+    # the word is in the report (a plan): the memo quotes it and says why it did not count
+    assert c.explanation.startswith("报告中出现“新闻发布会”（「拟于2023年召开新闻发布会。」，一、总体情况，第4行）")
+    assert "但没有句子写明本年度已开展此项工作" in c.explanation
+    # 未找到 only when the words are truly absent
+    ass["training"] = Assessment("training", "not_met", "no_evidence")
+    cs = synth.criteria()
+    cs = replace(cs, criteria=tuple(replace(x, keywords=("业务竞赛",)) if x.id == "training" else x
+                                    for x in cs.criteria))
+    c = by_id(run(doc, cs=cs, assessments=ass))["training"]
+    assert c.explanation == "未找到相关表述（检索词：业务竞赛）。"
 
 
 def test_missing_assessment_is_not_assessable():

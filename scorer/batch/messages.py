@@ -30,7 +30,7 @@ class Task:
 class BatchConfig:
     """What every task of a batch shares."""
 
-    criteria_set: CriteriaSet
+    criteria_set: CriteriaSet | str  # a set, or a family by year ("pingtan-{year}")
     out_dir: str
     formats: tuple[str, ...]
     timeout: float | None  # seconds per document; None: no limit

@@ -11,7 +11,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from scorer.batch.executor import Executor, ProcessPool
 from scorer.batch.inputs import collect_inputs
@@ -102,6 +102,7 @@ def run_batch(
     progress: Callable[[int, int, DocOutcome], None] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     executor: Executor | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> BatchReport:
     """Score many documents and write memos, the score sheet and a summary page.
 
@@ -153,8 +154,8 @@ def run_batch(
     unknown = [f for f in fmts if f not in MEMO_EXTENSIONS]
     if unknown:
         raise ValueError(f"unknown format(s) {', '.join(unknown)}; use: {', '.join(MEMO_EXTENSIONS)}")
-    if isinstance(criteria_set, CriteriaSet):
-        cs = criteria_set
+    if isinstance(criteria_set, CriteriaSet) or "{year}" in criteria_set:
+        cs = criteria_set  # a family by year: each worker takes the set of its report's year
     else:
         from scorer.criteria import load_criteria
 
@@ -163,19 +164,23 @@ def run_batch(
     lock = open_output_folder(out)  # one batch at a time per output folder
     try:
         return _run(inputs, cs, out, jobs=jobs, force=force, fmts=fmts, manifest=manifest, progress=progress,
+                    options=tuple(sorted((options or {}).items())),
                     timeout=timeout, executor=executor, t0=t0)
     finally:
         if lock is not None:
             lock.close()
 
 
-def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: CriteriaSet, out: Path, *,
+def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: CriteriaSet | str, out: Path, *,
+         options: tuple[tuple[str, Any], ...] = (),
          jobs: int | None, force: bool, fmts: tuple[str, ...], manifest: str | os.PathLike[str] | None,
          progress: Callable[[int, int, DocOutcome], None] | None, timeout: float | None,
          executor: Executor | None, t0: float) -> BatchReport:
     state_dir = out / STATE_DIR
     items = collect_inputs(inputs, manifest=manifest, exclude=out)
     crit = criteria_fingerprint(cs)
+    if options:  # flags such as --any-year change results: a rerun with others redoes all
+        crit = criteria_fingerprint(f"{crit}{options!r}")
 
     outcomes: dict[str, DocOutcome] = {}
     results: dict[str, dict[str, Any]] = {}
@@ -207,7 +212,7 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
             elif state["status"] == FAILED:
                 report(DocOutcome(item.path, item.key, FAILED, state.get("error"), None, 0.0, True))
                 continue
-        tasks.append(Task(item.path, item.key, item.overrides, fp))
+        tasks.append(Task(item.path, item.key, item.overrides + options, fp))
 
     by_key = {t.key: t for t in tasks}
 
@@ -237,9 +242,10 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
     problems: list[str] = []
     if force or not prev or prev.get("fingerprint") != batch_fp or not all(Path(p).is_file() for p in sheets.values()):
         try:
-            write_sheets(sheets, scored, failures, cs)
+            write_sheets(sheets, scored, failures, cs if isinstance(cs, CriteriaSet) else None)
             save_batch_state(state_dir, batch_fp)
         except Exception as exc:  # a full disk, a full temp folder …: the outcomes still reach the caller
             problems.append(f"汇总表（{'、'.join(SHEETS.values())}）未能写入：{write_problem(exc)}")
             sheets = {}
-    return BatchReport(str(out), cs.id, ordered, sheets, round(time.monotonic() - t0, 3), problems)
+    return BatchReport(str(out), cs.id if isinstance(cs, CriteriaSet) else cs, ordered, sheets,
+                       round(time.monotonic() - t0, 3), problems)

@@ -38,7 +38,7 @@ def sheet_view(d: Mapping[str, Any]) -> dict[str, Any]:
              "verdict": c["verdict"], "evidence": list(c.get("evidence") or [])[:1],
              # the per-agency sheet and the 整改清单 name these
              "assessable_weight": c.get("assessable_weight", c["weight"]), "advice": c.get("advice"),
-             "findings": list(c.get("findings") or []),
+             "findings": list(c.get("findings") or []), "checks": dict(c.get("checks") or {}),
              **({"override": c["override"]} if c.get("override") else {})}
             for c in d["criteria"]
         ],
@@ -70,15 +70,16 @@ def memo_links(out: Path, scored: Sequence[Mapping[str, Any]],
 
 
 def _write_csv_and_summary(sheets: Mapping[str, str], scored: Sequence[Mapping[str, Any]],
-                           failures: Sequence[Mapping[str, str]], cs: CriteriaSet) -> None:
+                           failures: Sequence[Mapping[str, str]], cs: CriteriaSet | None) -> None:
     write_atomic(sheets["csv"], render_csv(scored))
     links = memo_links(Path(sheets["summary"]).parent, scored, failures)
     write_atomic(sheets["summary"], render_summary_html(scored, failures=failures, links=links,
-                                                        title=f"年度报告评估汇总（{cs.title}）"))
+                                                        title=f"年度报告评估汇总（{cs.title}）" if cs is not None
+                                                        else "年度报告评估汇总（各报告按其年度的指标体系）"))
 
 
 def _sheets_child(sheets: Mapping[str, str], scored: Sequence[Mapping[str, Any]],
-                  failures: Sequence[Mapping[str, str]], cs: CriteriaSet, parent_pid: int) -> None:
+                  failures: Sequence[Mapping[str, str]], cs: CriteriaSet | None, parent_pid: int) -> None:
     try:
         die_with_parent(parent_pid)
         _write_csv_and_summary(sheets, scored, failures, cs)
@@ -88,7 +89,7 @@ def _sheets_child(sheets: Mapping[str, str], scored: Sequence[Mapping[str, Any]]
 
 
 def write_sheets(sheets: Mapping[str, str], scored: Sequence[Mapping[str, Any]],
-                 failures: Sequence[Mapping[str, str]], cs: CriteriaSet) -> None:
+                 failures: Sequence[Mapping[str, str]], cs: CriteriaSet | None) -> None:
     """scores.xlsx, scores.csv and summary.html. The CSV and the summary (matplotlib
     charts) are written by a forked child while the parent writes the workbook: the
     workers are done, so the second core is free, and the batch ends a second or

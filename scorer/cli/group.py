@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from scorer.cli.params import DATE
+
 from scorer.errors import ScorerError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -67,7 +69,7 @@ def format_option(choices: tuple[str, ...] = ("text", "json"), default: str = "t
 
 def metadata_options(f):
     """Flags that override detected metadata (same spelling on every command)."""
-    f = click.option("--published-on", help="Publication date YYYY-MM-DD (overrides detection).")(f)
+    f = click.option("--published-on", type=DATE, help="Publication date YYYY-MM-DD (overrides detection).")(f)
     f = click.option("--report-year", type=int, help="Report year (overrides detection).")(f)
     f = click.option("--agency", help="Agency name (overrides detection).")(f)
     f = click.option(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from scorer.cli.params import DATE
 from scorer.cli.group import EXIT_BAD_INPUT, EXIT_DEFECTS, cli, input_path_argument, metadata_options
 from scorer.errors import ScorerError
 
@@ -44,7 +45,7 @@ def _options(deadline, encoding, kind, agency, report_year, published_on, any_ye
               help=f"Write files here (default for several files or docx/xlsx: {DEFAULT_OUT}/).")
 @click.option("--format", "fmt", type=click.Choice(list(_EXT)), default="json", show_default=True,
               help="json (the result contract), md/html/docx memo, or xlsx score sheet.")
-@click.option("--deadline", help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
+@click.option("--deadline", type=DATE, help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
 @applicability_options
 @metadata_options
 def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, kind, agency, report_year,
@@ -106,7 +107,8 @@ def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, ki
               help="Per-document outputs (repeatable; default json, md, html, docx).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
               help="Seconds allowed per document.")
-def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
+@applicability_options
+def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_place) -> None:
     """Score every report in a directory, or the rows of a manifest CSV.
 
     A manifest has columns file, agency, report_year, published_on (optional url,
@@ -115,7 +117,7 @@ def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
 
     \b
     Example:
-      xxgk batch corpora/reports --criteria pingtan-2022 --out reports_out/ --jobs 4
+      xxgk batch corpora/reports --criteria 'pingtan-{year}' --out reports_out/ --jobs 4
     """
     from scorer.batch import DEFAULT_FORMATS, run_batch
 
@@ -131,7 +133,8 @@ def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
 
     try:
         report = run_batch(input, criteria, out, jobs=jobs, force=force,
-                           formats=formats or DEFAULT_FORMATS, progress=progress, timeout=timeout)
+                           formats=formats or DEFAULT_FORMATS, progress=progress, timeout=timeout,
+                           options={k: True for k, v in (("any_year", any_year), ("any_place", any_place)) if v})
     finally:
         if bars:
             bars[0].__exit__(None, None, None)
@@ -144,7 +147,7 @@ def batch(input, criteria, out, jobs, force, formats, timeout) -> None:
 @cli.command()
 @input_path_argument()
 @criteria_option
-@click.option("--deadline", help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
+@click.option("--deadline", type=DATE, help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
 @applicability_options
 @metadata_options
 def check(file, criteria, deadline, any_year, any_place, encoding, kind, agency, report_year, published_on) -> None:

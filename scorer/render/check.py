@@ -9,7 +9,7 @@ from typing import Any
 
 from scorer.render.common import ResultLike, as_dict, memo_context
 from scorer.rules import RULES
-from scorer.words import SEVERITY_LABELS, number
+from scorer.words import SEVERITY_LABELS
 
 __all__ = ["check_items", "render_check", "has_errors"]
 

@@ -162,6 +162,7 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
         ("表格格式", FORMAT_VERSION_LABELS.get(doc.get("format_version") or "", "未识别")),
         ("指标体系", d.get("criteria_set", "")
          + (f"（{d['criteria_set_title']}）" if d.get("criteria_set_title") else "")),
+        ("原文链接", doc.get("url") or "（未提供）"),
         ("评分引擎版本", _fmt(d.get("engine_version"))),
     ]
     score = dict(d.get("score", {}))

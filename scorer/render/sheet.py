@@ -196,6 +196,11 @@ def scoring_note(c: Any) -> str:
         per = w * float(get("deduction", 0.5) or 0)
         names = "、".join(rule_title(r) for r in rules)
         text = f"每发现一处问题（{names}）扣{per:g}分，扣完为止。"
+    elif isinstance(c, Mapping) and "scoring" not in c and c.get("checks"):
+        # a rule criterion known only from a result (a batch over several sets): its
+        # checks are in the JSON, the deduction is not
+        names = "、".join(rule_title(r) for r in c["checks"])
+        text = f"每发现一处问题（{names}）按指标体系规定扣分，扣完为止。"
     elif scoring == "timeliness":
         text = "在发布期限前发布得满分，逾期不得分（部门为次年1月31日，本级政府为次年3月31日，或指标体系指定的日期）；无发布日期不计分。"
     elif scoring == "count":

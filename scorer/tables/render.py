@@ -9,7 +9,9 @@ from typing import Any, Sequence
 from scorer.model import Finding
 from scorer.tables import labels as L
 from scorer.tables.result import TableResult
-from scorer.words import table_name
+from scorer.explain import where_words
+from scorer.rules import rule_title
+from scorer.words import SEVERITY_LABELS, table_name
 
 
 def _width(s: str) -> int:
@@ -88,8 +90,8 @@ def render_text(tables: TableResult, findings: Sequence[Finding] = ()) -> str:
     if findings:
         lines.append(f"发现问题 {len(findings)} 项：")
         for f in findings:
-            sev = "错误" if f.severity == "error" else "提示"
-            lines.append(f"[{sev}] {f.id} {f.where}：{f.message}")
+            sev = SEVERITY_LABELS.get(f.severity, f.severity)
+            lines.append(f"【{sev}】{rule_title(f.id)}（{f.id}）{where_words(f.where)}：{f.message}")
     else:
         lines.append("未发现问题。")
     if tables.notes:
