@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from copy import copy
 from bisect import bisect_right
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -245,18 +246,33 @@ def _print_setup(ws: Any, title_rows: int = 1, *, landscape: bool = True) -> Non
     ws.print_options.gridLines = True
 
 
+def _styled(ws: Any, wrap: bool, bold: bool) -> Any:
+    """A style for cells of ``ws``'s workbook, made once: setting a font or an
+    alignment on each cell hashes the style objects every time, which was most of the
+    workbook's cost in a batch of thousands."""
+    cache = ws.parent.__dict__.setdefault("_xxgk_styles", {})
+    key = (wrap, bold)
+    if key not in cache:
+        cell = WriteOnlyCell(ws)
+        if wrap:
+            cell.alignment = _WRAP
+        if bold:
+            cell.font = _HEAD_FONT
+        cache[key] = cell._style
+    return cache[key]
+
+
 def _cells(ws: Any, row: Sequence[Any], wrap: Sequence[int] = (), bold: bool = False) -> list[Any]:
     values: list[Any] = [None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else _text_cell(v)
                          for v in row]
     for j, v in enumerate(values):
-        if isinstance(v, _Literal) or (v is not None and (j in wrap or bold)):
-            cell = WriteOnlyCell(ws, value=str(v) if isinstance(v, _Literal) else v)
-            if isinstance(v, _Literal):
+        literal = isinstance(v, _Literal)
+        if literal or (v is not None and (j in wrap or bold)):
+            cell = WriteOnlyCell(ws, value=str(v) if literal else v)
+            if literal:
                 cell.data_type = "s"
-            if j in wrap:
-                cell.alignment = _WRAP
-            if bold:
-                cell.font = _HEAD_FONT
+            if j in wrap or bold:
+                cell._style = copy(_styled(ws, j in wrap, bold))
             values[j] = cell
     return values
 
