@@ -56,6 +56,16 @@ _TRAILING_CHROME = re.compile(r"\s*(" + "|".join(map(re.escape, _TRAILING_WORDS)
 _HEADER_LINE = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录)\s*:\s?(.*)$")
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+$")
 _LINKS_NOTE = re.compile(r"^页面链接与图片详见")
+# The 莆田 crawler's header: "标题: … / 发布时间: … / 文号: / 发布机构: / 栏目: /
+# 原始链接: …" then "正文:". That crawler prints the page one cell or text run per line
+# and prints a run of equal neighbouring lines once (corpora/reports2/README.md).
+_RUNS_HEADER_FIELDS = ("标题", "发布时间", "原始链接")
+_RUNS_BODY_MARK = re.compile(r"^正文\s*[:：]\s*$")
+
+#: The note that tells later stages a document's lines went through that crawler:
+#: a table row printing fewer numbers than cells holds runs of equal cells
+#: (scorer.tables reads it so). One fact, one place: the tables stage tests for it.
+MERGED_RUNS_NOTE = "网页爬虫把相邻的相同行只印一次：表格中连续相同的单元格被合并为一个数，已按表格勾稽关系还原，无法唯一还原的单元格标为待核对"
 
 
 @dataclass
@@ -64,6 +74,10 @@ class Cleaned:
     header: dict[str, str] = field(default_factory=dict)  # crawler header fields
     page_time: str | None = None  # "时间：" of the page chrome
     notes: list[str] = field(default_factory=list)
+    #: every piece of text removed, with why: ("chrome" | "crawler_header" |
+    #: "repeated_title" | "repeated_body" | "page_tail", text). Together with the
+    #: kept blocks it accounts for the whole input.
+    removed: list[tuple[str, str]] = field(default_factory=list)
 
 
 def clean_blocks(blocks: list[Block]) -> Cleaned:
@@ -75,12 +89,37 @@ def clean_blocks(blocks: list[Block]) -> Cleaned:
         else:
             b.text = normalize_width(b.text)
     out = Cleaned(blocks=blocks)
+    if merges_equal_lines(blocks):
+        out.notes.append(MERGED_RUNS_NOTE)
     _lift_crawler_header(out)
     _drop_chrome(out)
     _drop_repeated_body(out)
     _cut_page_tail(out)
     out.blocks = _trim_blank_runs(out.blocks)
     return out
+
+
+def merges_equal_lines(blocks: list[Block]) -> bool:
+    """True when the blocks are a dump of the crawler that prints a run of equal
+    neighbouring lines once: its header (标题, 发布时间, 原始链接) and the
+    "正文:" line open the text."""
+    seen: set[str] = set()
+    for b in blocks[:30]:
+        if b.is_table:
+            return False
+        t = b.text.strip()
+        if not t:
+            continue
+        if _RUNS_BODY_MARK.match(t):
+            return all(f in seen for f in _RUNS_HEADER_FIELDS)
+        m = _RUNS_HEADER_LINE.match(t)
+        if not m:
+            return False
+        seen.add(m.group(1))
+    return False
+
+
+_RUNS_HEADER_LINE = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原始链接)\s*:")
 
 
 def _lift_crawler_header(c: Cleaned) -> None:
@@ -101,6 +140,7 @@ def _lift_crawler_header(c: Cleaned) -> None:
     if end is None:
         c.header.clear()
         return
+    c.removed.extend(("crawler_header", b.text if not b.is_table else _table_text(b)) for b in blocks[first : end + 1])
     del blocks[first : end + 1]
     c.notes.append("已识别爬虫页头（标题、发布时间、原文链接等）并转为元数据")
 
@@ -114,6 +154,7 @@ def _drop_chrome(c: Cleaned) -> None:
             continue
         t = b.text.strip()
         if t in CHROME_LINES or _LINKS_NOTE.match(t) or (_CHROME_PREFIX.match(t) and len(t) < 80):
+            c.removed.append(("chrome", b.text))
             dropped += 1
             continue
         m = _INLINE_CHROME.match(b.text)
@@ -121,14 +162,16 @@ def _drop_chrome(c: Cleaned) -> None:
             tm = _PAGE_TIME.search(m.group(0))
             if tm and c.page_time is None:
                 c.page_time = tm.group(1)
+            c.removed.append(("chrome", m.group(0)))
             b.text = b.text[m.end():]
             dropped += 1
         # _TRAILING_CHROME tries a match at every character (slow on the one-line
         # dumps): run it only on a line that ends with one of its words
         if b.text.rstrip().endswith(_TRAILING_WORDS):
-            new = _TRAILING_CHROME.sub("", b.text)
-            if new != b.text:
-                b.text = new
+            tm = _TRAILING_CHROME.search(b.text)
+            if tm:
+                c.removed.append(("chrome", tm.group(0)))
+                b.text = b.text[: tm.start()]
                 dropped += 1
         kept.append(b)
     if dropped:
@@ -149,14 +192,9 @@ def _drop_repeated_body(c: Cleaned) -> None:
     of the text, drop the second occurrence (and the title lines just before it that
     repeat the ones before the first).
     """
-    # the page title is often printed twice in a row (title bar + heading)
-    all_keys = [_key(b) for b in c.blocks]  # once per block, reused below
-    kept = [
-        i for i, b in enumerate(c.blocks)
-        if i == 0 or b.is_table or not b.text.strip() or all_keys[i] != all_keys[i - 1]
-    ]
-    c.blocks = blocks = [c.blocks[i] for i in kept]
-    keys = [all_keys[i] for i in kept]
+    _drop_repeated_title(c)
+    blocks = c.blocks
+    keys = [_key(b) for b in blocks]
     # chars_before[k] = characters in keys[:k], so a run's size is one subtraction
     chars_before = [0, *accumulate(map(len, keys))]
     total = chars_before[-1] or 1
@@ -188,8 +226,40 @@ def _drop_repeated_body(c: Cleaned) -> None:
     start = j
     while start - 1 > i + n - 1 and i - (j - start) - 1 >= 0 and keys[start - 1] == keys[i - (j - start) - 1]:
         start -= 1
+    c.removed.extend(("repeated_body", b.text if not b.is_table else _table_text(b)) for b in blocks[start : j + n])
     del blocks[start : j + n]
     c.notes.append(f"正文重复出现两次，已保留一份（删除重复的{j + n - start}段）")
+
+
+# A title line: no sentence punctuation, and it names a report, plan or notice.
+_TITLE_WORDS = re.compile(r"报告|要点|方案|计划|通知|意见")
+_SENTENCE_END = re.compile(r"[。；;！？]")
+
+
+def _drop_repeated_title(c: Cleaned) -> None:
+    """The page title printed twice in a row at the top (title bar + heading).
+
+    Only that is removed: a line is never dropped merely for equalling its
+    neighbour, since a table flattened one cell per line repeats equal cells
+    ("2 / 0 / 0 / 0 / 0 / 0 / 2")."""
+    blocks = c.blocks
+    first = [i for i, b in enumerate(blocks) if not b.is_table and b.text.strip()][:2]
+    if len(first) < 2 or first[1] > first[0] + 2:
+        return
+    a, b = (blocks[i].text.strip() for i in first)
+    if a != b or len(a) > 80 or not _TITLE_WORDS.search(a) or _SENTENCE_END.search(a):
+        return
+    c.removed.append(("repeated_title", blocks[first[1]].text))
+    del blocks[first[1]]
+    c.notes.append(f"页面标题重复印了两次，已删除重复的一行（“{_short(a)}”）")
+
+
+def _table_text(b: Block) -> str:
+    return "\n".join(" ".join(r) for r in b.rows or [])
+
+
+def _short(s: str, n: int = 30) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def _cut_page_tail(c: Cleaned) -> None:
@@ -202,9 +272,11 @@ def _cut_page_tail(c: Cleaned) -> None:
             continue
         rest = "".join(x.text for x in blocks[i + 1 :] if not x.is_table)
         if "。" not in rest and len(rest) < 400 and not any(x.is_table for x in blocks[i + 1 :]):
+            c.removed.extend(("page_tail", x.text) for x in blocks[i:])
             del blocks[i:]
             c.notes.append("已去除正文后的“相关链接”及页面尾部")
         else:
+            c.removed.append(("page_tail", b.text))
             del blocks[i]
         return
 

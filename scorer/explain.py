@@ -284,7 +284,9 @@ def assessment_text(doc: Document, c: Criterion, a: Assessment) -> str:
         return ("仅为计划，不计为已完成："
                 + "；".join(_cite(doc, e) for e in planned[:2] or ev[:2]) + "。")
     if ev:  # candidate sentences the evidence layer did not accept, each with why
-        why = {"planned": "仅为计划", "denied": "明确未开展", "other": "未写明本年度已完成"}
+        why = {"planned": "仅为计划", "denied": "明确未开展", "other": "未写明本年度已完成",
+               "required": "系上级或文件提出的要求", "general": "系制度、定义或目的表述",
+               "other_actor": "系其他机关或人员所为", "other_year": "系其他年度的情况"}
         cites = "；".join(f"{_cite(doc, e)[:-1]}，{why.get(e.modality, '不符合要求')}）" for e in ev[:2])
         return f"未找到写明本年度已完成的表述；相关句子不计分：{cites}。"
     present = _first_mention(doc, c.keywords + c.synonyms)

@@ -265,6 +265,11 @@ class Criterion:
         }
 
 
+#: Default of :attr:`CriteriaSet.repeat_threshold`: a section 90 % equal to last
+#: year's is copied, not rewritten.
+DEFAULT_REPEAT_THRESHOLD = 0.9
+
+
 @dataclass(frozen=True)
 class CriteriaSet:
     id: str
@@ -283,6 +288,8 @@ class CriteriaSet:
     deadlines: tuple[tuple[str, str], ...] = ()
     #: share of a criterion's deduction charged per finding of each severity
     severity_factors: tuple[tuple[str, float], ...] = (("error", 1.0), ("warning", 0.5), ("info", 0.0))
+    #: similarity of a section to last year's above which Q-repeat warns (0-1)
+    repeat_threshold: float = DEFAULT_REPEAT_THRESHOLD
 
     @property
     def total_weight(self) -> float:
@@ -356,8 +363,17 @@ class CriterionResult:
     #: rule criteria: each rule and whether it ran (``ran``, ``partial``, ``prior``,
     #: ``no_date``, ``absent``, ``uncovered``; see scorer.score.rule_status)
     checks: tuple[tuple[str, str], ...] = ()
+    #: an evaluator's change of the verdict (``verdict, reason, by, at,
+    #: engine_verdict, needs_review``; :mod:`scorer.overrides`); None: the engine's
+    override: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        d = self._dict()
+        if self.override is not None:  # additive: results without overrides keep their bytes
+            d["override"] = dict(self.override)
+        return d
+
+    def _dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "title": self.title,
@@ -389,8 +405,20 @@ class Result:
     criteria_set: str = "core"
     engine_version: str = ""
     criteria_set_title: str | None = None
+    #: year-over-year comparison (:func:`scorer.history.trend`), when last year's report was given
+    history: dict[str, Any] | None = None
+    #: findings an evaluator dismissed, with who and why (:mod:`scorer.overrides`)
+    dismissed: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        d = self._dict()
+        if self.history is not None:  # additive keys, present only when used
+            d["history"] = self.history
+        if self.dismissed:
+            d["dismissed_findings"] = [dict(x) for x in self.dismissed]
+        return d
+
+    def _dict(self) -> dict[str, Any]:
         return {
             "document": self.document,
             "tables": self.tables,

@@ -21,7 +21,7 @@ from scorer.words import KIND_NAMES
 
 __all__ = [
     "ScoreOptions", "Upload", "Checked", "Scored", "run", "check", "score_document", "prepare_document",
-    "NOT_A_REPORT_WORDS", "resolve_criteria", "check_applicable",
+    "NOT_A_REPORT_WORDS", "resolve_criteria", "check_applicable", "section_texts", "document_key",
 ]
 
 
@@ -45,6 +45,15 @@ class ScoreOptions:
     #: (refused otherwise); the memo says so
     any_year: bool = False
     any_place: bool = False
+    #: the agency's report of the year before (:class:`scorer.history.PreviousReport`):
+    #: the year-over-year rules run, and the result gets a ``history`` section
+    previous: Any = None
+    #: evaluators' overrides (:class:`scorer.overrides.Override`); those of this
+    #: document's agency key and year apply
+    overrides: tuple[Any, ...] = ()
+    #: the name this agency is matched by across years (default: from its name,
+    #: :func:`scorer.history.agency_key`)
+    agency_key: str | None = None
 
     @classmethod
     def of(cls, **kwargs: Any) -> "ScoreOptions":
@@ -259,7 +268,11 @@ def run(
     criteria: CriteriaSet | str = "core",
     options: ScoreOptions | None = None,
 ) -> Scored:
-    """Read, check and score one report: the pipeline itself (see :func:`score_document`)."""
+    """Read, check and score one report: the pipeline itself (see :func:`score_document`).
+
+    With ``options.previous`` the year-over-year rules run (:mod:`scorer.history`);
+    with ``options.overrides`` an evaluator's dismissals and verdicts apply
+    (:mod:`scorer.overrides`), each beside the engine's own verdict."""
     from scorer.evidence import assess_all
     from scorer.score import score_assessed
 
@@ -269,9 +282,52 @@ def run(
     doc = check_applicable(cs, doc, opts)
     checked = _check_document(doc, cs)
     doc, tables = checked.document, checked.tables
+    table_dict = tables.to_dict()
+    findings = list(checked.findings)
+    prior_ran: frozenset[str] = frozenset()
+    if opts.previous is not None:
+        from scorer.history import history_findings
+
+        extra, prior_ran = history_findings(
+            tables=table_dict, format_version=tables.format_version, sections=section_texts(doc),
+            section_spans={s.key: (s.body_start, s.end) for s in doc.sections if s.key}, cells=tables.cells,
+            previous=opts.previous, criteria_set=cs)
+        findings += extra
+    mine: tuple[Any, ...] = ()
+    dismissed: tuple[dict[str, Any], ...] = ()
+    if opts.overrides:
+        from scorer.overrides import dismiss_findings, for_document
+
+        mine = for_document(opts.overrides, document_key(doc, opts), doc.report_year, cs.id)
+        findings, dismissed = dismiss_findings(findings, mine, cs)
     assessments = assess_all(doc, cs)
     result = score_assessed(
-        doc, cs, tables=tables.to_dict(), format_version=tables.format_version,
-        findings=checked.findings, assessments=assessments,
+        doc, cs, tables=table_dict, format_version=tables.format_version,
+        findings=findings, assessments=assessments, prior_ran=prior_ran,
     )
+    if mine:
+        from scorer.overrides import apply_verdicts
+
+        result = replace(apply_verdicts(result, cs, mine), dismissed=dismissed)
+    if opts.previous is not None:
+        from scorer.history import trend
+
+        result = replace(result, history=trend(result.to_dict(), opts.previous, sorted(prior_ran)))
     return Scored(doc, result)
+
+
+def section_texts(doc: Document) -> dict[str, str]:
+    """The text of each of the six sections (empty when absent): what next year's
+    Q-repeat compares with."""
+    from scorer.model import SECTION_KEYS
+
+    return {k: doc.section_text(k) for k in SECTION_KEYS}
+
+
+def document_key(doc: Document, options: ScoreOptions | None = None) -> str | None:
+    """The agency key of a document: ``options.agency_key`` when given, else from its name."""
+    if options is not None and options.agency_key:
+        return options.agency_key
+    from scorer.history import agency_key
+
+    return agency_key(doc.agency)

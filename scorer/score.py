@@ -41,7 +41,7 @@ from scorer.provenance import engine_version
 from scorer.rules import PRIOR_REPORT_RULES, RULES
 from scorer.tables import arithmetic as A
 
-__all__ = ["score_assessed"]
+__all__ = ["score_assessed", "round_half_up", "credit_for", "totals"]
 
 Outcome = tuple[str, float, float, str, str, tuple[str, ...], "str | None"]
 
@@ -56,6 +56,15 @@ def _round(x: float | Decimal, places: int) -> float:
     return float(_dec(x).quantize(q, rounding=ROUND_HALF_UP))
 
 
+#: Public name of the rounding every score uses (:mod:`scorer.overrides` re-scores with it).
+round_half_up = _round
+
+
+def credit_for(verdict: str, partial_credit: float) -> float:
+    """Credit of a verdict: met 1, partial ``partial_credit``, otherwise 0."""
+    return {"met": 1.0, "partial": float(partial_credit), "not_met": 0.0}.get(verdict, 0.0)
+
+
 def _credit_for(verdict: str, c: Criterion) -> float:
     return {"met": 1.0, "partial": float(c.partial_credit), "not_met": 0.0}.get(verdict, 0.0)
 
@@ -65,15 +74,16 @@ NOT_RUN = ("prior", "no_date", "absent", "uncovered")
 
 
 def rule_status(rule: str, findings: Sequence[Finding], timing: dict[str, Any],
-                tables: Mapping[str, Any] | None) -> str:
+                tables: Mapping[str, Any] | None, prior_ran: frozenset[str] = frozenset()) -> str:
     """Whether a rule actually checked something in this report:
 
     ``ran``; ``partial`` (some of its rows/columns were read as 待核对 or are
-    missing); ``prior`` (needs last year's report); ``no_date`` (P-late without a
+    missing); ``prior`` (needs last year's report and it was not given, or it gave
+    nothing to compare: ``prior_ran`` lists the rules that compared); ``no_date`` (P-late without a
     publication date); ``absent`` (its table is absent); ``uncovered`` (its table is
     there but not one of its checks had every cell read with certainty).
     """
-    if rule in PRIOR_REPORT_RULES:
+    if rule in PRIOR_REPORT_RULES and rule not in prior_ran:
         return "prior"
     if rule == "P-late" and timing["finding"] is None and timing["days_late"] is None:
         return "no_date"
@@ -126,6 +136,7 @@ def _severity_factor(cs: CriteriaSet, group: Sequence[Finding]) -> Decimal:
 def _score_rule(
     doc: Document, c: Criterion, findings: Sequence[Finding], timing: dict[str, Any],
     tables: Mapping[str, Any] | None, cs: CriteriaSet, charged_elsewhere: dict[str, str],
+    prior_ran: frozenset[str] = frozenset(),
 ) -> tuple[Outcome, float, dict[str, str]]:
     """The outcome of a rule criterion and the part of its weight that was checked.
 
@@ -135,7 +146,7 @@ def _score_rule(
     from the criteria set), down to 0 of the checked share.
     """
     rules = tuple(c.rules)
-    status = {r: rule_status(r, findings, timing, tables) for r in rules}
+    status = {r: rule_status(r, findings, timing, tables, prior_ran) for r in rules}
     ran = [r for r in rules if status[r] in ("ran", "partial")]
     if not ran:
         return ("not_assessable", 0.0, 0.0, "not_assessable", explain.rule_not_checked_text(rules, status),
@@ -186,6 +197,22 @@ def _score_timeliness(c: Criterion, timing: dict[str, Any]) -> Outcome:
     return ("met", 1.0, float(_round(c.weight, 2)), "on_time", explain.timeliness_text("met", timing), (), None)
 
 
+def totals(rows: Sequence[tuple[str, str, float, "float | None"]]) -> dict[str, Any]:
+    """The ``score`` object from (id, verdict, points, assessable weight) per criterion:
+    ``total = 100 × earned ÷ assessable weight``, half-up to 0.1."""
+    assessable = [r for r in rows if r[1] != "not_assessable"]
+    weight = sum((_dec(r[3] or 0) for r in assessable), Decimal(0))
+    earned = sum((_dec(r[2]) for r in assessable), Decimal(0))
+    total = _round(Decimal(100) * earned / weight, 1) if weight else None
+    return {
+        "total": total,
+        "max": 100,
+        "earned": _round(earned, 2),
+        "assessable_weight": _round(weight, 2),
+        "not_assessable": [r[0] for r in rows if r[1] == "not_assessable"],
+    }
+
+
 def score_assessed(
     doc: Document,
     criteria_set: CriteriaSet,
@@ -194,6 +221,7 @@ def score_assessed(
     format_version: str | None,
     findings: Sequence[Finding],
     assessments: Mapping[str, Assessment],
+    prior_ran: frozenset[str] = frozenset(),
 ) -> Result:
     """Score a document whose tables, findings and evidence are already computed.
 
@@ -215,6 +243,9 @@ def score_assessed(
         Findings of table extraction and validation.
     assessments : mapping of criterion id to Assessment
         Evidence verdicts for presence/count criteria.
+    prior_ran : frozenset of str
+        Rules that need last year's report and compared something with it
+        (:mod:`scorer.history`); the others stay 未核对.
 
     Returns
     -------
@@ -239,7 +270,7 @@ def score_assessed(
             expl, fids, advice = explain.NOT_CHECKABLE_TEXT, (), None
         elif c.scoring == "rule":
             (verdict, credit, points, reason, expl, fids, advice), part, status = _score_rule(
-                doc, c, all_findings, timing, tables, criteria_set, charged_sections)
+                doc, c, all_findings, timing, tables, criteria_set, charged_sections, prior_ran)
         elif c.scoring == "timeliness":
             verdict, credit, points, reason, expl, fids, advice = _score_timeliness(c, timing)
         else:
@@ -268,17 +299,7 @@ def score_assessed(
             )
         )
 
-    assessable = [r for r in results if r.verdict != "not_assessable"]
-    weight = sum((_dec(r.assessable_weight or 0) for r in assessable), Decimal(0))
-    earned = sum((_dec(r.points) for r in assessable), Decimal(0))
-    total = _round(Decimal(100) * earned / weight, 1) if weight else None
-    score = {
-        "total": total,
-        "max": 100,
-        "earned": _round(earned, 2),
-        "assessable_weight": _round(weight, 2),
-        "not_assessable": [r.id for r in results if r.verdict == "not_assessable"],
-    }
+    score = totals([(r.id, r.verdict, r.points, r.assessable_weight) for r in results])
     document = doc.to_dict()
     document["format_version"] = format_version
     document["deadline"] = timing["deadline"]

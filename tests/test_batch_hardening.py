@@ -143,7 +143,7 @@ _PARENT = textwrap.dedent("""
     real = worker.score_document
 
     def stuck(source, *a, **k):  # each worker notes its pid, then hangs on its document
-        if not isinstance(source, str):
+        if getattr(source, "path", source) == "<warm-up>":
             return real(source, *a, **k)  # the parent's warm-up
         (pids / str(os.getpid())).touch()
         time.sleep(300)

@@ -178,7 +178,11 @@ def test_corrected_draft_shows_what_changed(page, server, tmp_path):
     page.wait_for_load_state("load")
     assert page.url != first
     changes = page.locator("#changes").inner_text()
-    assert "+9.0分" in changes and "已改正的问题（3）" in changes and "新出现的问题（0）" in changes
+    from scorer.pipeline import Upload, score_document
+
+    before = score_document(Upload("draft.txt", draft.read_bytes()), "core").score["total"]
+    after = score_document(fixed, "core").score["total"]
+    assert f"+{after - before:.1f}分" in changes and "已改正的问题（3）" in changes and "新出现的问题（0）" in changes
     page.click("#changes a[href^='/r/']")
     assert page.url == first
 

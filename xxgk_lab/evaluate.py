@@ -37,7 +37,7 @@ import numpy as np
 from scorer.evidence.assess import assess_all
 from scorer.evidence.classifier import MODALITY_LABELS, EvidenceModel, load_model
 from scorer.evidence.keywords import criterion_terms, match_terms
-from scorer.evidence.modality import judge_modality
+from scorer.evidence.modality import MODALITIES, cue_features, in_document, judge_modality
 from scorer.nlp import cut
 from xxgk_lab.data import (
     CORE_LABELS,
@@ -47,7 +47,7 @@ from xxgk_lab.data import (
     read_sentences,
     split_documents,
 )
-from xxgk_lab.train import export_model, fit_modality, fit_pipeline
+from xxgk_lab.train import CueModalityClassifier, export_model, fit_modality, fit_pipeline
 
 __all__ = [
     "TRAIN_PARAMS",
@@ -59,6 +59,9 @@ __all__ = [
     "choose_combination",
     "modality_rows",
     "training_split",
+    "evaluate_regions",
+    "RegionReport",
+    "region_of",
 ]
 
 #: Parameters of the shipped model (passed to :func:`xxgk_lab.train.make_evidence_pipeline`).
@@ -79,16 +82,17 @@ CV_FOLDS = 4
 GRID_TOPIC: tuple[float | None, ...] = (None, 0.99, 0.95, 0.9, 0.8, 0.7, 0.5)
 GRID_VETO: tuple[float, ...] = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
 GRID_RESCUE: tuple[float | None, ...] = (None, 0.95, 0.9, 0.8)
+#: Topic gates tried per criterion on keyword hits (lowest first: ties keep the smaller).
+GRID_GATE: tuple[float, ...] = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
 #: Criteria for which the regexes' "denied" is the required statement (assess.py).
 _DENIAL_SATISFIES = frozenset({"fee_statement"})
-_PLAN_KINDS = ("plan", "yaodian")
 
 
 def modality_rows(rows: Sequence[LabelledSentence]) -> list[LabelledSentence]:
     """Rows whose modality was judged by hand: every topic-labelled row and the
     ``none`` rows marked planned/denied (the other ``none`` rows carry ``other`` by
     default, not by judgement, so they do not train the modality head)."""
-    return [r for r in rows if r.labels or r.modality in ("planned", "denied")]
+    return [r for r in rows if r.labels or r.modality not in ("other",)]
 
 
 def training_split(
@@ -132,11 +136,42 @@ def _doc_contexts(docs: Sequence[str], corpora_root: str | Path | None) -> dict[
 
             try:
                 doc = load(str(Path(corpora_root) / d))
-                ctx = (doc.report_year, doc.kind)
+                # a text without a year of its own keeps the one in its file name
+                ctx = (doc.report_year or ctx[0], doc.kind)
             except Exception:  # noqa: BLE001 - an unreadable file keeps the fallback
                 pass
         out[d] = ctx
     return out
+
+
+def _squash(text: str) -> str:
+    import unicodedata
+
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+_IMPROVEMENT_CACHE: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def _improvement_texts(doc: str, corpora_root: str | Path | None) -> frozenset[str]:
+    """Sentences (squashed NFKC text) of a document's improvement half of section 五,
+    as the engine finds it: the labelled rows carry the section but not this flag."""
+    if corpora_root is None:
+        return frozenset()
+    key = (str(corpora_root), doc)
+    if key not in _IMPROVEMENT_CACHE:
+        out: frozenset[str] = frozenset()
+        path = Path(corpora_root) / doc
+        if path.is_file():
+            from scorer.load import load
+            from scorer.sentences import split_sentences
+
+            try:
+                out = frozenset(_squash(s.flat) for s in split_sentences(load(str(path))) if s.improvement)
+            except Exception:  # noqa: BLE001 - an unreadable file has no improvement half
+                pass
+        _IMPROVEMENT_CACHE[key] = out
+    return _IMPROVEMENT_CACHE[key]
 
 
 @dataclass
@@ -156,8 +191,10 @@ def _tables(
     criteria: Sequence,
     contexts: dict[str, tuple[int | None, str]],
     tokens: Sequence[Sequence[str]],
+    corpora_root: str | Path | None = None,
 ) -> list[_Table]:
     out = []
+    improvement = [_squash(r.text) in _improvement_texts(r.doc, corpora_root) for r in rows]
     for c in criteria:
         label = c.classifier_label or c.id
         if label not in CORE_LABELS or c.scoring not in ("presence", "count") or not c.checkable:
@@ -172,9 +209,8 @@ def _tables(
             ok = ok and not any(e in r.text for e in excl)
             kw.append(bool(kws) and ok)
             elig.append(ok)
-            m = judge_modality(r.text, tuple(spans), report_year=year, section=r.section).modality
-            if kind in _PLAN_KINDS and m == "done":
-                m = "planned"
+            m = in_document(judge_modality(r.text, tuple(spans), report_year=year, section=r.section,
+                                           improvement=improvement[i]), kind)
             mod.append(m)
             gold.append(label in r.labels and r.modality == "done")
         out.append(_Table(c.id, label, np.array(kw, dtype=bool), np.array(elig, dtype=bool),
@@ -189,10 +225,14 @@ def _done_pred(
     topic_threshold: float | None,
     veto: float,
     rescue: float | None,
+    gate: float | None = None,
 ) -> np.ndarray:
     """Done evidence as :func:`scorer.evidence.assess.assess` decides it (``veto``
-    strategy; ``p_done`` None gives keywords + regexes)."""
+    strategy; ``p_done`` None gives keywords + regexes; ``gate``: a keyword hit needs
+    this topic probability)."""
     cand = t.kw.copy()
+    if gate is not None and p_topic is not None:
+        cand &= p_topic >= gate
     if p_topic is not None and topic_threshold is not None:
         cand |= t.eligible & (p_topic >= topic_threshold)
     done = t.modality == "done"
@@ -317,7 +357,7 @@ def choose_combination(
         for j, lab in enumerate(labels):
             p_topic[idx, CORE_LABELS.index(lab)] = pt[:, j]
         p_done[idx] = mpipe.predict_proba(te_texts)[:, list(MODALITY_LABELS).index("done")]
-    tables = _tables(rows, criteria, _doc_contexts(docs, corpora_root), tokens)
+    tables = _tables(rows, criteria, _doc_contexts(docs, corpora_root), tokens, corpora_root)
     cols = [p_topic[:, CORE_LABELS.index(t.label)] for t in tables]
     doc_idx = np.array([docs.index(r.doc) for r in rows], dtype=np.intp)
     base_preds = [_done_pred(t, None, None, None, 0.0, None) for t in tables]
@@ -355,12 +395,27 @@ def choose_combination(
                 if a > base_a + 1e-12:
                     by_label[t.label] = -neg_v
     f1, topic, veto_t, rescue = best
-    chosen = _micro(tables, [_done_pred(t, c, p_done, topic, by_label.get(t.label, veto_t), rescue)
+    # Per criterion, a topic gate on keyword hits ("加强数据解读" holds 解读 but is not
+    # policy interpretation) is kept only where it raises that criterion's
+    # document-level agreement on the training folds (ties: no gate).
+    gates: dict[str, float] = {}
+    for t, c in zip(tables, cols):
+        v = by_label.get(t.label, veto_t)
+
+        def agree_gate(g: float | None) -> float:
+            return _doc_agreement([t], [_done_pred(t, c, p_done, topic, v, rescue, g)], doc_idx, len(docs))
+        base_g = agree_gate(None)
+        cands = [(agree_gate(g), -g) for g in GRID_GATE]
+        a, neg_g = max(cands)
+        if a > base_g + 1e-12:
+            gates[t.label] = -neg_g
+    chosen = _micro(tables, [_done_pred(t, c, p_done, topic, by_label.get(t.label, veto_t), rescue, gates.get(t.label))
                              for t, c in zip(tables, cols)])
     return {
         "topic_threshold": topic,
         "done_veto": veto_t,
         "done_veto_by_label": dict(sorted(by_label.items())),
+        "topic_gate_by_label": dict(sorted(gates.items())),
         "done_rescue": rescue,
         "selection": {
             "method": (f"grouped {folds}-fold cross-validation by document on the training split "
@@ -453,7 +508,7 @@ def train(
             "documents": len({r.doc for r in rows}),
             "positives": {lab: sum(lab in r.labels for r in rows) for lab in labels},
             "modality_sentences": len(mrows),
-            "modality_counts": {m: sum(r.modality == m for r in mrows) for m in ("done", "planned", "denied", "other")},
+            "modality_counts": {m: sum(r.modality == m for r in mrows) for m in MODALITIES},
             "modality_data_sha256": _modality_hash(mrows),
         }
     }
@@ -537,6 +592,7 @@ class EvalReport:
     confusions: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)
     strategy: str = "veto"
     combination: dict[str, Any] = field(default_factory=dict)
+    regions: "RegionReport | None" = None
 
     def doc_accuracy(self, variant: str) -> float:
         ok = sum(v[0] for v in self.doc[variant].values())
@@ -588,6 +644,8 @@ class EvalReport:
             verdict = ("BETTER than" if s_ > k else "NOT better than")
             out.append(f"shipped '{self.strategy}' {s_:.1%} is {verdict} keywords alone {k:.1%} "
                        f"({'%d/%d' % self.doc_counts(self.strategy)} vs {'%d/%d' % self.doc_counts('keywords')})")
+        if self.regions is not None:
+            out += ["", self.regions.to_text()]
         return "\n".join(out)
 
 
@@ -649,6 +707,7 @@ def done_scores(
     contexts: dict[str, tuple[int | None, str]],
     *,
     strategy: str = "veto",
+    corpora_root: str | Path | None = None,
 ) -> dict[str, dict[str, PRF]]:
     """Per-criterion P/R/F1 of DONE evidence (label present and modality ``done``).
 
@@ -663,14 +722,14 @@ def done_scores(
     p_done = pm[:, model.modality_labels.index("done")] if "done" in model.modality_labels else None
     comb = model.combination
     res: dict[str, dict[str, PRF]] = {"keywords+regex": {}, "classifiers": {}, strategy: {}}
-    for t in _tables(rows, criteria, contexts, tokens):
+    for t in _tables(rows, criteria, contexts, tokens, corpora_root):
         col = pt[:, model.labels.index(t.label)] if t.label in model.labels else None
         preds = {
             "keywords+regex": _done_pred(t, None, None, None, 0.0, None),
             "classifiers": (t.eligible & (col >= 0.5) & (p_done >= 0.5)
                             if col is not None and p_done is not None else np.zeros(len(rows), dtype=bool)),
             strategy: (_done_pred(t, col, p_done, comb.get("topic_threshold"), veto_for(comb, t.label),
-                                  comb.get("done_rescue"))
+                                  comb.get("done_rescue"), (comb.get("topic_gate_by_label") or {}).get(t.label))
                        if p_done is not None and comb else _done_pred(t, None, None, None, 0.0, None)),
         }
         for v, pred in preds.items():
@@ -689,6 +748,7 @@ def evaluate(
     strategy: str = "veto",
     seed: int = SPLIT_SEED,
     model_dir: str | Path | None = None,
+    regions: bool = True,
 ) -> EvalReport:
     """Evaluate keywords, classifiers and the combinations (see module docstring).
 
@@ -728,10 +788,13 @@ def evaluate(
         model = load_model(d)
     report = EvalReport(train_docs, test_docs, len(tr), len(te), strategy=strategy,
                         combination=dict(model.combination))
+    if regions:
+        report.regions = evaluate_regions(criteria, labels_path=labels_path, verdicts_path=verdicts_path,
+                                          corpora_root=corpora_root)
     report.sentence = sentence_scores(te, criteria, model, strategy=strategy)
     if model.has_modality:
         contexts = _doc_contexts(sorted({r.doc for r in te}), corpora_root)
-        report.done = done_scores(te, criteria, model, contexts, strategy="veto")
+        report.done = done_scores(te, criteria, model, contexts, strategy="veto", corpora_root=corpora_root)
 
     by_doc: dict[str, dict[str, str]] = {}
     for v in verdicts:
@@ -757,3 +820,187 @@ def evaluate(
                 if pred != gold:
                     report.confusions[variant].append((doc_path, cid, gold, res[cid].reason))
     return report
+
+
+# --------------------------------------------------------------------------- regions
+
+#: Regions held out by :func:`evaluate_regions`: 莆田 (never seen by the shipped
+#: model before issue 14) and the Shanghai seeds (松江/青浦/宝山).
+TEST_REGIONS: tuple[str, ...] = ("putian", "seeds")
+#: Gold modalities that must never count as a deed of the agency.
+NOT_DONE: tuple[str, ...] = ("planned", "required", "general", "other_actor", "other_year")
+
+
+def region_of(doc: str) -> str:
+    """Region of a labelled document: ``seeds`` for the Shanghai seeds, else the word
+    after the number in the file name (huaian, shanghai, pingtan, putian, fujian …)."""
+    if doc.startswith("seeds/"):
+        return "seeds"
+    m = re.match(r"\d+_([a-z]+)_", Path(doc).name)
+    return m.group(1) if m else "other"
+
+
+@dataclass
+class RegionReport:
+    """Figures of :func:`evaluate_regions` (variant -> figures)."""
+
+    test_regions: tuple[str, ...]
+    train_docs: list[str]
+    test_docs: list[str]
+    classes: dict[str, dict[str, PRF]] = field(default_factory=dict)  # variant -> gold class -> PRF
+    taken: dict[str, tuple[int, int]] = field(default_factory=dict)  # not-done sentences taken as done
+    found: dict[str, tuple[int, int]] = field(default_factory=dict)  # done sentences found
+    doc: dict[str, tuple[int, int]] = field(default_factory=dict)  # verdicts right / judged
+    met: dict[str, PRF] = field(default_factory=dict)  # "met" as the positive class
+    errors: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    combination: dict[str, Any] = field(default_factory=dict)
+
+    def to_text(self) -> str:
+        c = self.combination
+        out = [f"(c) held-out REGIONS {', '.join(self.test_regions)}: model trained on "
+               f"{len(self.train_docs)} documents of the other regions, tested on {len(self.test_docs)}",
+               f"  its combination (CV on the training regions): topic_threshold={c.get('topic_threshold')} "
+               f"veto={c.get('done_veto_by_label') or {}} topic gates={c.get('topic_gate_by_label') or {}}"]
+        out.append("  sentence modality (labelled sentences of the held-out regions):")
+        for v in self.taken:
+            t, n = self.taken[v]
+            f, m = self.found[v]
+            out.append(f"    {v:<22} planned/required/general/other's/other year taken as done "
+                       f"{t}/{n} = {t / n if n else 0:.1%};  done sentences found {f}/{m} = {f / m if m else 0:.1%}")
+        for v, table in self.classes.items():
+            out.append(f"    per class, {v}: " + "  ".join(
+                f"{c} P{p.precision:.2f} R{p.recall:.2f} (n={p.tp + p.fn})" for c, p in table.items()))
+        out.append("  document verdicts on the held-out regions (doc_verdicts.csv):")
+        for v, (ok, n) in self.doc.items():
+            m = self.met[v]
+            out.append(f"    {v:<22} {ok}/{n} = {ok / n if n else 0:.1%}   met F1 {m.f1:.3f} "
+                       f"(P {m.precision:.3f}, R {m.recall:.3f})")
+        for doc, cid, what in self.errors.get("shipped", []):
+            out.append(f"    wrong (shipped): {doc}  {cid}: {what}")
+        return "\n".join(out)
+
+
+def _cues(r: LabelledSentence, crits: Sequence, contexts: dict[str, tuple[int | None, str]],
+          corpora_root: str | Path | None, tokens: Sequence[str] | None = None) -> tuple[float, ...]:
+    """Cue features of a labelled sentence, with the hits of its own criteria."""
+    toks = tokens if tokens is not None else cut(r.text)
+    own = [c for c in crits if (c.classifier_label or c.id) in r.labels] or crits
+    spans: list[tuple[int, int]] = []
+    for c in own:
+        spans += match_terms(r.text, criterion_terms(c), toks)[1]
+    year, kind = contexts.get(r.doc, (None, "report"))
+    imp = _squash(r.text) in _improvement_texts(r.doc, corpora_root)
+    return cue_features(r.text, tuple(spans), report_year=year, section=r.section, improvement=imp, kind=kind)
+
+
+def evaluate_regions(
+    criteria: Sequence,
+    *,
+    labels_path: str | Path,
+    verdicts_path: str | Path,
+    corpora_root: str | Path,
+    test_regions: Sequence[str] = TEST_REGIONS,
+) -> RegionReport:
+    """Hold out whole regions: train on the others, measure on the held-out ones.
+
+    Sentence level, on every labelled sentence of the held-out regions whose modality
+    was judged: ``keywords alone`` (a keyword hit is a deed), ``rules`` (the modality
+    layer, :func:`scorer.evidence.modality.judge_modality`), ``rules+model`` (the
+    shipped combination with a model trained without the held-out regions) and
+    ``cue model`` (:class:`xxgk_lab.train.CueModalityClassifier` on
+    :func:`scorer.evidence.modality.cue_features`, trained on the other regions). Document
+    level, on the ``doc_verdicts.csv`` documents of the held-out regions: keywords
+    alone (met when any keyword candidate exists), keywords + rules (no model) and the
+    shipped combination; ``partial`` counts as met.
+    """
+    import tempfile
+
+    from scorer.load import load
+
+    rows = read_sentences(labels_path)
+    verdicts = read_doc_verdicts(verdicts_path)
+    test_set = set(test_regions)
+    tr = [r for r in rows if region_of(r.doc) not in test_set]
+    te = [r for r in rows if region_of(r.doc) in test_set and (r.labels or r.modality != "other")]
+    with tempfile.TemporaryDirectory() as tmp:
+        train(labels_path, tmp, rows=tr, tune_rows=tr, criteria=criteria, corpora_root=corpora_root)
+        model = load_model(tmp)
+    rep = RegionReport(tuple(test_regions), sorted({r.doc for r in tr}), sorted({r.doc for r in te}),
+                       combination=dict(model.combination))
+
+    crits = [c for c in criteria if c.scoring in ("presence", "count")]
+    contexts = _doc_contexts(sorted({r.doc for r in te}), corpora_root)
+    texts = [r.text for r in te]
+    tokens = [cut(t) for t in texts]
+    # the cue model: trained on the judged sentences of the training regions only
+    mtr = modality_rows(tr)
+    tr_ctx = _doc_contexts(sorted({r.doc for r in mtr}), corpora_root)
+    cue = CueModalityClassifier().fit(
+        np.array([_cues(r, crits, tr_ctx, corpora_root) for r in mtr]), [r.modality for r in mtr])
+    cue_pred = cue.predict(np.array([_cues(r, crits, contexts, corpora_root, tokens[i]) for i, r in enumerate(te)]))
+    _, pm = model.predict_all(texts, tokens)
+    p_done = pm[:, model.modality_labels.index("done")]
+    comb = model.combination
+    variants = ("keywords alone", "rules", "rules+model", "cue model")
+    rep.classes = {v: {} for v in variants[1:]}
+    counts = {v: [0, 0, 0, 0] for v in variants}
+    for i, r in enumerate(te):
+        own = [c for c in crits if (c.classifier_label or c.id) in r.labels] or crits
+        spans: list[tuple[int, int]] = []
+        for c in own:
+            kws, sp = match_terms(r.text, criterion_terms(c), tokens[i])
+            spans += sp
+        year, kind = contexts.get(r.doc, (None, "report"))
+        imp = _squash(r.text) in _improvement_texts(r.doc, corpora_root)
+        m = in_document(judge_modality(r.text, tuple(spans), report_year=year, section=r.section,
+                                       improvement=imp), kind)
+        fee = "fee_statement" in r.labels and m == "denied"
+        veto = min([veto_for(comb, lab) for lab in r.labels] or [0.0])
+        cm = str(cue_pred[i])
+        cue_fee = "fee_statement" in r.labels and cm == "denied"
+        preds = {"keywords alone": bool(spans), "rules": m == "done" or fee,
+                 "rules+model": (m == "done" and p_done[i] >= veto) or fee,
+                 "cue model": cm == "done" or cue_fee}
+        gold = "done" if (r.modality == "done") else r.modality
+        for v, done in preds.items():
+            if gold in NOT_DONE:
+                counts[v][0] += done
+                counts[v][1] += 1
+            elif gold == "done":
+                counts[v][2] += done
+                counts[v][3] += 1
+        for v, pm_ in (("rules", "done" if fee else m),
+                       ("rules+model", "done" if fee else ("other" if (m == "done" and p_done[i] < veto) else m)),
+                       ("cue model", "done" if cue_fee else cm)):
+            for c in set([gold, pm_]):
+                prf = rep.classes[v].setdefault(c, PRF())
+                prf.add(pm_ == c, gold == c)
+    for v in variants:
+        rep.taken[v] = (counts[v][0], counts[v][1])
+        rep.found[v] = (counts[v][2], counts[v][3])
+    rep.classes = {v: dict(sorted(t.items())) for v, t in rep.classes.items()}
+
+    by_doc: dict[str, dict[str, str]] = {}
+    for vd in verdicts:
+        if vd.verdict in ("met", "not_met") and region_of(vd.doc) in test_set:
+            by_doc.setdefault(vd.doc, {})[vd.criterion] = vd.verdict
+    dv = {"keywords alone": (False, "keywords"), "keywords+rules": (False, "keywords"), "shipped": (model, "veto")}
+    rep.doc = {v: (0, 0) for v in dv}
+    rep.met = {v: PRF() for v in dv}
+    rep.errors = {v: [] for v in dv}
+    root = Path(corpora_root)
+    for doc_path in sorted(by_doc):
+        doc = load(str(root / doc_path))
+        for v, (mdl, strat) in dv.items():
+            res = assess_all(doc, criteria, model=mdl, strategy=strat)
+            for cid, gold in by_doc[doc_path].items():
+                if cid not in res:
+                    continue
+                a = res[cid]
+                met = bool(a.evidence) if v == "keywords alone" else a.verdict in ("met", "partial")
+                ok, n = rep.doc[v]
+                rep.doc[v] = (ok + (met == (gold == "met")), n + 1)
+                rep.met[v].add(met, gold == "met")
+                if met != (gold == "met"):
+                    rep.errors[v].append((doc_path, cid, f"gold {gold}, got {a.reason}"))
+    return rep

@@ -21,7 +21,7 @@ from scorer.errors import ManifestError
 __all__ = ["Manifest", "read_manifest", "MANIFEST_FIELDS"]
 
 # the manifest columns that become metadata overrides of a document
-MANIFEST_FIELDS: tuple[str, ...] = ("agency", "report_year", "published_on", "url", "deadline")
+MANIFEST_FIELDS: tuple[str, ...] = ("agency", "report_year", "published_on", "url", "deadline", "agency_key")
 
 
 def _is_iso_date(value: Any) -> bool:
@@ -43,6 +43,8 @@ class Manifest(pa.DataFrameModel):
     published_on: Series[str] = pa.Field(nullable=True, title="发布日期 YYYY-MM-DD")
     url: Series[str] | None = pa.Field(nullable=True, title="原文链接")
     deadline: Series[str] | None = pa.Field(nullable=True, title="发布期限 YYYY-MM-DD")
+    #: matches the agency across years when its name changed (default: from the name)
+    agency_key: Series[str] | None = pa.Field(nullable=True, title="跨年度匹配用的机构名")
 
     class Config:
         strict = "filter"  # extra columns (notes, 序号 …) are allowed and ignored
@@ -161,7 +163,7 @@ def read_manifest(path: str | os.PathLike[str]) -> pd.DataFrame:
         raise ManifestError(_parse_problem(str(err)), path=str(p)) from None
     df.columns = [c.strip() for c in df.columns]
     df = df.apply(lambda s: s.str.strip()).replace({"": None})
-    for opt in ("url", "deadline"):
+    for opt in ("url", "deadline", "agency_key"):
         if opt not in df.columns:
             df[opt] = None
     df = df.astype(object)

@@ -24,6 +24,7 @@ class Task:
     key: str  # output base name
     overrides: tuple[tuple[str, Any], ...]  # metadata overrides (ScoreOptions fields)
     fingerprint: str  # rerun state: unchanged fingerprint → skipped next time
+    sha256: str | None = None  # of the input's bytes: the results store's key
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class BatchConfig:
     formats: tuple[str, ...]
     timeout: float | None  # seconds per document; None: no limit
     warm_in_worker: bool = False  # spawned workers load the pipeline themselves
+    store: str | None = None  # results store: workers read last year's reports from it (read-only)
+    overrides: tuple[Any, ...] = ()  # evaluators' overrides (scorer.overrides.Override)
+    #: this batch's id in the store; its results are not read as last year's in the
+    #: first wave (which must not depend on what finished first)
+    exclude_batch: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,9 @@ class Outcome:
     transient: bool = False  # the output folder failed, not the document: no state, redone next run
     seconds: float = 0.0
     recorded: bool = False  # the rerun state is written already (by the worker)
+    #: what the parent puts in the results store: ``result`` (the full JSON),
+    #: ``history`` (tables, sections), ``agency_key``, ``report_year``, ``previous_sha``
+    record: dict[str, Any] | None = None
 
     @property
     def total(self) -> float | None:

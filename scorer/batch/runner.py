@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -20,6 +22,10 @@ from scorer.batch.sheets import SHEETS, sheet_paths, sheet_view, write_sheets
 from scorer.batch.state import (BATCH_STATE, STATE_DIR, batch_fingerprint, file_sha256, fingerprint,
                                 load_state, open_output_folder, record, save_batch_state, write_problem)
 from scorer.model import CriteriaSet
+from scorer.overrides import Override, for_document, from_mapping, overrides_digest, read_overrides
+from scorer.provenance import engine_version
+from scorer.errors import ScorerError
+from scorer.store import STORE_NAME, Store, open_store
 from scorer.render import MEMO_EXTENSIONS
 from scorer.provenance import criteria_fingerprint
 
@@ -103,6 +109,8 @@ def run_batch(
     timeout: float | None = DEFAULT_TIMEOUT,
     executor: Executor | None = None,
     options: Mapping[str, Any] | None = None,
+    store: str | os.PathLike[str] | None = None,
+    overrides: str | os.PathLike[str] | None = None,
 ) -> BatchReport:
     """Score many documents and write memos, the score sheet and a summary page.
 
@@ -133,6 +141,13 @@ def run_batch(
     executor : Executor, optional
         Who runs the tasks; default a :class:`~scorer.batch.executor.ProcessPool`
         of ``jobs`` workers.
+    store : path, optional
+        The results store (default ``<out_dir>/results.sqlite``): every result is
+        added to it, last year's reports are read from it, and the sheets show the
+        latest result of every agency and year in it, earlier batches included.
+    overrides : path, optional
+        A YAML file of evaluators' overrides (:mod:`scorer.overrides`), applied with
+        those kept in the store.
 
     Returns
     -------
@@ -161,11 +176,18 @@ def run_batch(
 
         cs = load_criteria(criteria_set)
     out = Path(out_dir)
+    extra = read_overrides(overrides) if overrides is not None else ()
     lock = open_output_folder(out)  # one batch at a time per output folder
     try:
-        return _run(inputs, cs, out, jobs=jobs, force=force, fmts=fmts, manifest=manifest, progress=progress,
-                    options=tuple(sorted((options or {}).items())),
-                    timeout=timeout, executor=executor, t0=t0)
+        db, problem = _open_store(store, out)
+        with db:
+            all_overrides = tuple(from_mapping(o) for o in db.overrides()) + tuple(extra)
+            report = _run(inputs, cs, out, jobs=jobs, force=force, fmts=fmts, manifest=manifest, progress=progress,
+                          timeout=timeout, executor=executor, t0=t0, db=db, overrides=all_overrides,
+                          options=tuple(sorted((options or {}).items())))
+            if problem:
+                report.problems.insert(0, problem)
+            return report
     finally:
         if lock is not None:
             lock.close()
@@ -175,7 +197,7 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
          options: tuple[tuple[str, Any], ...] = (),
          jobs: int | None, force: bool, fmts: tuple[str, ...], manifest: str | os.PathLike[str] | None,
          progress: Callable[[int, int, DocOutcome], None] | None, timeout: float | None,
-         executor: Executor | None, t0: float) -> BatchReport:
+         executor: Executor | None, t0: float, db: Store, overrides: tuple[Override, ...]) -> BatchReport:
     state_dir = out / STATE_DIR
     items = collect_inputs(inputs, manifest=manifest, exclude=out)
     crit = criteria_fingerprint(cs)
@@ -195,11 +217,14 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
         if progress is not None:
             progress(done, len(items), o)
 
+    shas: dict[str, str | None] = {}
     for item in items:
-        fp = fingerprint(item, file_sha256(item.path), crit, fmts)
+        sha = shas[item.key] = file_sha256(item.path)
+        fp = fingerprint(item, sha, crit, fmts)
         prints[item.key] = fp
         state = None if force else load_state(state_dir, item.key)
-        if state and state.get("fingerprint") == fp and not state.get("timeout"):
+        if state and state.get("fingerprint") == fp and not state.get("timeout") and _still_current(
+                state, sha, cs, db, overrides):
             if state["status"] == SCORED and all((out / n).is_file() for n in state.get("outputs", [])):
                 try:
                     results[item.path] = sheet_view(json.loads((out / f"{item.key}.json").read_text(encoding="utf-8")))
@@ -212,34 +237,65 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
             elif state["status"] == FAILED:
                 report(DocOutcome(item.path, item.key, FAILED, state.get("error"), None, 0.0, True))
                 continue
-        tasks.append(Task(item.path, item.key, item.overrides + options, fp))
+        tasks.append(Task(item.path, item.key, item.overrides + options, fp, sha))
 
     by_key = {t.key: t for t in tasks}
+    records: dict[str, dict[str, Any]] = {}  # this run's scored documents, by key
+    store_problems: list[str] = []
+    second_wave = False
 
     def finished(res: Outcome) -> None:
         if res.status == SCORED and res.result is not None:
             results[res.path] = res.result
+        if res.status == SCORED and res.record is not None:
+            task = by_key[res.key]
+            if task.sha256 is not None:  # the parent is the store's only writer
+                try:
+                    db.put(res.record["result"], source_sha256=task.sha256, criteria_fingerprint=crit,
+                           agency_key=res.record.get("agency_key"), history=res.record.get("history"),
+                           batch=batch_id)
+                except sqlite3.Error as exc:  # a full disk …: the memo is written, the store misses it
+                    store_problems.append(f"{res.path}：结果未能存入结果库（{exc}）")
+            records[res.key] = res.record
         if not res.recorded:  # the worker died or was killed: the parent records it
             try:
                 record(out, by_key[res.key], res)
             except OSError:  # no state: the document is simply redone next time
                 pass
-        report(DocOutcome(res.path, res.key, res.status, res.error, res.total, res.seconds,
-                          False, tuple(res.outputs)))
+        o = DocOutcome(res.path, res.key, res.status, res.error, res.total, res.seconds, False, tuple(res.outputs))
+        if second_wave:
+            outcomes[o.path] = o
+        else:
+            report(o)
 
+    batch_id = uuid.uuid4().hex
     if tasks:
-        config = BatchConfig(cs, str(out), fmts, timeout)
+        in_memory = str(db.path) == ":memory:"
+        config = BatchConfig(cs, str(out), fmts, timeout, store=None if in_memory else str(db.path),
+                             overrides=overrides, exclude_batch=batch_id)
         (executor or ProcessPool(jobs or os.cpu_count() or 1)).run(tasks, config, finished)
+        # documents whose previous year was scored in this same batch are scored once
+        # more after it, now with last year's report from the store: a chain of years
+        # wave by wave (2022 once 2021 is final, then 2023 …), so the outcome does not
+        # depend on which document finished first
+        second_wave = True
+        waves = {} if in_memory else _later_waves(records, by_key, shas)
+        config = replace(config, exclude_batch=None)
+        for depth in sorted(waves):
+            (executor or ProcessPool(jobs or os.cpu_count() or 1)).run(waves[depth], config, finished)
 
     ordered = [outcomes[i.path] for i in items]
-    scored = [results[o.path] for o in ordered if o.status == SCORED and o.path in results]
+    # the sheets show everything the store holds for this criteria set: a second
+    # batch into the same store extends the picture
+    scored = [sheet_view(d) for d in _latest(db, cs)]
     failures = [{"file": o.path, "error": o.error or ""} for o in ordered if o.status == FAILED]
 
-    # the sheets are rebuilt only when some document changed (a rerun writes nothing)
-    batch_fp = batch_fingerprint([(i.key, prints[i.key], outcomes[i.path].status) for i in items], crit)
+    # the sheets are rebuilt only when some document or the store changed (a rerun writes nothing)
+    batch_fp = batch_fingerprint([(i.key, prints[i.key], outcomes[i.path].status) for i in items]
+                                 + [("@store", db.state(), "")], crit)
     sheets = sheet_paths(out)
     prev = load_state(state_dir, BATCH_STATE)
-    problems: list[str] = []
+    problems: list[str] = list(dict.fromkeys(store_problems))
     if force or not prev or prev.get("fingerprint") != batch_fp or not all(Path(p).is_file() for p in sheets.values()):
         try:
             write_sheets(sheets, scored, failures, cs if isinstance(cs, CriteriaSet) else None)
@@ -247,5 +303,75 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
         except Exception as exc:  # a full disk, a full temp folder …: the outcomes still reach the caller
             problems.append(f"汇总表（{'、'.join(SHEETS.values())}）未能写入：{write_problem(exc)}")
             sheets = {}
-    return BatchReport(str(out), cs.id if isinstance(cs, CriteriaSet) else cs, ordered, sheets,
-                       round(time.monotonic() - t0, 3), problems)
+    return BatchReport(str(out), _set_id(cs), ordered, sheets, round(time.monotonic() - t0, 3), problems)
+
+
+def _still_current(state: dict[str, Any], sha: str | None, cs: CriteriaSet | str, db: Store,
+                   overrides: tuple[Override, ...]) -> bool:
+    """Whether a document unchanged since the last run may be skipped: its result is
+    in the store, last year's report there is the one it was compared with, and its
+    overrides are the same."""
+    if state.get("status") != SCORED:
+        return True
+    if not isinstance(cs, CriteriaSet):  # a family: which set a report gets is decided in its worker
+        return False
+    if sha is None or not db.has(sha, cs.id, engine_version()):
+        return False
+    key, year = state.get("agency_key"), state.get("report_year")
+    if db.previous_sha(key, year, cs.id) != state.get("previous_sha"):
+        return False
+    return overrides_digest(for_document(overrides, key, year, cs.id)) == state.get("overrides")
+
+
+def _later_waves(records: dict[str, dict[str, Any]], tasks: dict[str, Task],
+                 shas: dict[str, str | None]) -> dict[int, list[Task]]:
+    """Tasks scored in the first wave whose previous-year report was scored in it too,
+    by wave: a report whose previous year has n earlier years in the batch before it
+    goes in wave n + 1, after them."""
+    scored = {(r.get("agency_key"), r.get("report_year")) for r in records.values()
+              if r.get("agency_key") and r.get("report_year") is not None and r.get("result") is not None}
+
+    def depth(key: str, year: int) -> int:
+        n = 0
+        while (key, year - 1) in scored:
+            n, year = n + 1, year - 1
+        return n
+
+    waves: dict[int, list[Task]] = {}
+    for k, r in sorted(records.items()):
+        key, year = r.get("agency_key"), r.get("report_year")
+        if key and year is not None and shas.get(k) is not None:
+            d = depth(key, year)
+            if d:
+                waves.setdefault(d, []).append(tasks[k])
+    return waves
+
+
+def _open_store(path: str | os.PathLike[str] | None, out: Path) -> tuple[Store, str | None]:
+    """The batch's store; when the default one in the output folder cannot be
+    written, one in memory for this batch's sheets (and a problem to report). A
+    store named with --store that cannot be opened stops the batch (ScorerError)."""
+    if path is not None:
+        return open_store(path, out), None
+    try:
+        return open_store(None, out), None
+    except ScorerError as exc:
+        return Store(":memory:"), f"结果库（{out / STORE_NAME}）无法写入：{exc.reason if hasattr(exc, 'reason') else exc}"
+
+
+def _latest(db: Store, cs: CriteriaSet | str) -> list[dict[str, Any]]:
+    """The latest stored result of every agency and year under ``cs``; for a family,
+    under each of its sets, in source-path order."""
+    if isinstance(cs, CriteriaSet):
+        return list(db.latest(cs.id))
+    from scorer.criteria import list_criteria
+
+    prefix, _, suffix = cs.partition("{year}")
+    ids = [s.id for s in list_criteria() if s.id.startswith(prefix) and s.id.endswith(suffix)]
+    found = [d for i in ids for d in db.latest(i)]
+    return sorted(found, key=lambda d: (str(d["document"].get("path")), str(d.get("criteria_set"))))
+
+
+def _set_id(cs: CriteriaSet | str) -> str:
+    """The id results are filed under: a set's id, or a family's pattern."""
+    return cs.id if isinstance(cs, CriteriaSet) else cs

@@ -127,6 +127,8 @@ def record(out: Path, task: Task, res: Outcome) -> None:
     state = {"fingerprint": task.fingerprint, "path": res.path, "status": res.status,
              "error": res.error, "timeout": res.timeout, "total": res.total,
              "outputs": list(res.outputs)}
+    if res.record is not None:  # what decides whether history or an override calls for a rerun
+        state.update({k: res.record.get(k) for k in ("agency_key", "report_year", "previous_sha", "overrides")})
     write_atomic(out / STATE_DIR / f"{key}.json", json.dumps(state, ensure_ascii=False, sort_keys=True, indent=2))
 
 

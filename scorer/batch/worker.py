@@ -21,7 +21,8 @@ from scorer.batch.sheets import sheet_view
 from scorer.batch.state import record, write_problem
 from scorer.errors import LoadError, ScorerError
 from scorer.model import CriteriaSet
-from scorer.pipeline import ScoreOptions, score_document
+from scorer.pipeline import (ScoreOptions, document_key, prepare_document, resolve_criteria, score_document,
+                             section_texts)
 from scorer.render import MEMO_EXTENSIONS, render, write_atomic
 
 __all__ = ["DocumentTimeout", "process", "warm_up", "one_line", "timeout_message"]
@@ -73,8 +74,8 @@ def process(task: Task, config: BatchConfig) -> Outcome:
                 raise FileNotFoundError(problem)
             if problem:
                 raise LoadError(problem, path=task.path)
-            result = score_document(task.path, config.criteria_set, ScoreOptions.of(**dict(task.overrides)))
-            data = result.to_dict()  # once, for the JSON and the sheet view
+            result, kept = _score(task, config)
+            data = kept["result"]  # once, for the JSON, the sheet view and the store
             payload = {fmt: render(data if fmt == "json" else result, fmt) for fmt in config.formats}
         finally:
             if use_alarm:
@@ -90,7 +91,7 @@ def process(task: Task, config: BatchConfig) -> Outcome:
                 (Path(config.out_dir) / name).unlink(missing_ok=True)
             out = replace(out, error=f"无法写入输出文件（{write_problem(exc)}）", transient=True)
         else:
-            out = replace(out, status=SCORED, result=sheet_view(data), outputs=tuple(written))
+            out = replace(out, status=SCORED, result=sheet_view(data), outputs=tuple(written), record=kept)
     except DocumentTimeout:
         out = replace(out, error=timeout_message(timeout or 0), timeout=True)
     except Exception as exc:  # one bad document must not stop the batch
@@ -103,6 +104,32 @@ def process(task: Task, config: BatchConfig) -> Outcome:
     except OSError:  # no state: the document is simply redone next time
         return out
     return replace(out, recorded=True)
+
+
+def _score(task: Task, config: BatchConfig) -> tuple[Any, dict[str, Any]]:
+    """Score one document with last year's report from the store (when there) and
+    the evaluators' overrides; returns the result and what the store keeps of it."""
+    from scorer.store import Store, history_payload
+
+    opts = ScoreOptions.of(**dict(task.overrides))
+    doc = prepare_document(task.path, opts)
+    cs = resolve_criteria(config.criteria_set, doc)  # a family by year: the set of this report's year
+    key = document_key(doc, opts)
+    previous = None
+    if config.store:
+        with Store(config.store, readonly=True) as store:  # the parent is the only writer
+            previous = store.previous_report(key, doc.report_year, cs.id, config.exclude_batch)
+    result = score_document(doc, cs, replace(opts, previous=previous, overrides=config.overrides))
+    data = result.to_dict()
+    from scorer.overrides import for_document, overrides_digest
+
+    record = {
+        "result": data, "agency_key": key, "report_year": doc.report_year,
+        "overrides": overrides_digest(for_document(config.overrides, key, doc.report_year, cs.id)),
+        "previous_sha": previous.sha256 if previous is not None else None,
+        "history": history_payload(data["tables"], section_texts(doc), data["document"].get("format_version")),
+    }
+    return result, record
 
 
 _WARM_TEXT = (

@@ -13,6 +13,7 @@ _COMMAND_MODULES = (
     "scorer.cli.evidence_cmd",
     "scorer.cli.score_cmd",
     "scorer.cli.serve_cmd",
+    "scorer.cli.override_cmd",
 )
 
 for _name in _COMMAND_MODULES:

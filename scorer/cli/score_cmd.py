@@ -14,6 +14,15 @@ DEFAULT_OUT = "reports_out"
 _STDOUT_FORMATS = ("json", "md", "html")
 _EXT = {"json": ".json", "md": ".md", "html": ".html", "docx": ".docx", "xlsx": ".xlsx"}
 
+store_option = click.option(
+    "--store", "store", type=click.Path(dir_okay=False, path_type=str),
+    help="Results store (SQLite): last year's reports and evaluators' overrides (batch default: OUT/results.sqlite).",
+)
+overrides_option = click.option(
+    "--overrides", "overrides", type=click.Path(dir_okay=False, path_type=str),
+    help="YAML file of evaluators' overrides (see xxgk override).",
+)
+
 criteria_option = click.option(
     "--criteria", "criteria", default="core", show_default=True,
     help="Criteria set: a shipped name (core, qingpu-lvrong-2022, …), a YAML file, or a family by year "
@@ -38,6 +47,35 @@ def _options(deadline, encoding, kind, agency, report_year, published_on, any_ye
                            any_year=any_year or None, any_place=any_place or None)
 
 
+def _with_store(opts, store, overrides):
+    """Options with the overrides of the YAML file and of the store."""
+    from dataclasses import replace
+
+    from scorer.overrides import from_mapping, read_overrides
+
+    found = list(read_overrides(overrides)) if overrides else []
+    if store:
+        from scorer.store import Store
+
+        with Store(store, readonly=True) as db:
+            found = [from_mapping(o) for o in db.overrides()] + found
+    return replace(opts, overrides=tuple(found)) if found else opts
+
+
+def _source_and_options(path, cs, opts, store):
+    """The document and the options to score it with: last year's report from the store when there."""
+    if not store:
+        return path, cs, opts
+    from dataclasses import replace
+
+    from scorer.pipeline import prepare_document
+    from scorer.store import previous_from
+
+    doc = prepare_document(path, opts)
+    prev = previous_from(store, doc, cs.id, opts)
+    return doc, cs, (replace(opts, previous=prev) if prev is not None else opts)
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=str))
 @criteria_option
@@ -47,9 +85,11 @@ def _options(deadline, encoding, kind, agency, report_year, published_on, any_ye
               help="json (the result contract), md/html/docx memo, or xlsx score sheet.")
 @click.option("--deadline", type=DATE, help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
 @applicability_options
+@store_option
+@overrides_option
 @metadata_options
 def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, kind, agency, report_year,
-          published_on) -> None:
+          published_on, store, overrides) -> None:
     """Score annual reports against a criteria set.
 
     One FILE without --out prints json/md/html to stdout; otherwise one file per
@@ -65,12 +105,13 @@ def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, ki
     from scorer.pipeline import score_document
 
     cs = criteria if "{year}" in criteria else load_criteria(criteria)
-    opts = _options(deadline, encoding, kind, agency, report_year, published_on, any_year, any_place)
+    opts = _with_store(_options(deadline, encoding, kind, agency, report_year, published_on, any_year, any_place),
+                       store, overrides)
     to_stdout = out is None and len(files) == 1 and fmt in _STDOUT_FORMATS
     results, errors = [], []
     for f in files:
         try:
-            results.append((f, score_document(f, cs, opts)))
+            results.append((f, score_document(*_source_and_options(f, cs, opts, store))))
         except ScorerError as exc:
             if len(files) == 1:
                 raise
@@ -108,12 +149,17 @@ def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, ki
 @click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
               help="Seconds allowed per document.")
 @applicability_options
-def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_place) -> None:
+@store_option
+@overrides_option
+def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_place, store, overrides) -> None:
     """Score every report in a directory, or the rows of a manifest CSV.
 
     A manifest has columns file, agency, report_year, published_on (optional url,
-    deadline). Writes one memo per report, then scores.xlsx, scores.csv and
-    summary.html. Exits 1 when any document failed, listing every failure.
+    deadline, agency_key). Every result goes into the results store (OUT/results.sqlite
+    or --store); a report whose agency's previous year is there is compared with it
+    (表三结转、表二现行有效、内容雷同). Writes one memo per report, then scores.xlsx,
+    scores.csv and summary.html with every agency and year in the store. Exits 1
+    when any document failed, listing every failure.
 
     \b
     Example:
@@ -134,7 +180,8 @@ def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_pla
     try:
         report = run_batch(input, criteria, out, jobs=jobs, force=force,
                            formats=formats or DEFAULT_FORMATS, progress=progress, timeout=timeout,
-                           options={k: True for k, v in (("any_year", any_year), ("any_place", any_place)) if v})
+                           options={k: True for k, v in (("any_year", any_year), ("any_place", any_place)) if v},
+                           store=store, overrides=overrides)
     finally:
         if bars:
             bars[0].__exit__(None, None, None)

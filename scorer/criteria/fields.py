@@ -69,6 +69,7 @@ SET_FIELDS: dict[str, tuple[str, str]] = {
                       "e.g. {2019: '2019', 2021: '2021'}"),
     "deadlines": ("deadline_map", "statutory deadlines as MM-DD in the year after the report year: "
                   "{department: '01-31', whole_government: '03-31'}"),
+    "repeat_threshold": ("number", "similarity to last year's section (0-1) above which Q-repeat warns; default 0.9"),
     "note": ("text", "free text for people; not used for scoring"),
     "criteria": ("list", "the criteria (new items, or overrides of inherited ones by id)"),
 }

@@ -35,7 +35,7 @@ from scorer.criteria.fields import (
     quick_pass,
 )
 from scorer.errors import CriteriaError
-from scorer.model import CriteriaSet, Criterion
+from scorer.model import DEFAULT_REPEAT_THRESHOLD, CriteriaSet, Criterion
 
 __all__ = ["load_criteria", "list_criteria", "shipped_dir", "shipped_names", "resolve_criteria"]
 
@@ -220,6 +220,13 @@ class _FileReader:
                     f"set '{set_id}' has no criteria; list them under 'criteria:' or "
                     "inherit them with 'extends: core'.",
                 )
+        if "repeat_threshold" in doc and not 0 < doc["repeat_threshold"] <= 1:
+            raise self.fail(
+                doc.line_of("repeat_threshold"),
+                "repeat_threshold",
+                f"'repeat_threshold' of set '{set_id}' must be a number in (0, 1]; got "
+                f"{format_value(doc['repeat_threshold'])}.",
+            )
         if "parent_weight" in doc and not 0 < doc["parent_weight"] <= 100:
             raise self.fail(
                 doc.line_of("parent_weight"),
@@ -505,6 +512,7 @@ def _load(path: Path, stack: tuple[Path, ...], cache: dict[str, list[_Row]]) -> 
         jurisdiction=tuple(doc.get("jurisdiction") or (parent.jurisdiction if parent else ())),
         table_formats=doc.get("table_formats") or (parent.table_formats if parent else ()),
         deadlines=doc.get("deadlines") or (parent.deadlines if parent else ()),
+        repeat_threshold=doc.get("repeat_threshold", parent.repeat_threshold if parent else DEFAULT_REPEAT_THRESHOLD),
     )
     if set_id != "core" and not (cset.table_formats and cset.deadlines):
         # the statutory formats and deadlines are stated once, in core.yaml

@@ -9,7 +9,9 @@ the regexes where they are weakest (see :data:`STRATEGIES`); counts
 
 Reason codes: ``matched`` (met), ``below_min`` / ``wrong_month`` (partial: done,
 but fewer times than required or in another month), ``planned_only`` (only plans or
-promises), ``denied`` (the report says it was not done), ``no_evidence``.
+promises), ``denied`` (the report says it was not done),
+``no_evidence`` (nothing, or only rules, others' acts, other years, shortcomings —
+each discarded sentence keeps its modality, which :mod:`scorer.explain` words).
 
 :func:`assess_all` prepares a document once (sentences, one jieba pass per
 sentence, one vectorised classifier call) and then judges every criterion.
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 import numpy as np
 
 from scorer.evidence.keywords import KeywordHit, criterion_terms, find_candidates, match_terms
-from scorer.evidence.modality import clauses, judge_modality
+from scorer.evidence.modality import clauses, in_document, judge_modality
 from scorer.evidence.quantities import EVENT_UNITS, extract_counts, extract_months
 from scorer.model import Assessment, Evidence
 from scorer.nlp import cut
@@ -44,7 +46,9 @@ __all__ = ["STRATEGIES", "Prepared", "prepare", "assess", "assess_all", "REASONS
 #: then a sentence the regexes judge ``done`` counts only if P(done) >=
 #: ``combination["done_veto"]`` (capacity claims, goal headings and plans the
 #: regexes miss become ``other``), and, if ``combination["done_rescue"]`` is set, a
-#: sentence the regexes judge ``other`` counts as done when P(done) >= it. The
+#: sentence the regexes judge ``other`` counts as done when P(done) >= it; where
+#: ``combination["topic_gate_by_label"]`` names the criterion's label, a keyword hit
+#: whose topic probability is below it is not a candidate. The
 #: thresholds are chosen by cross-validation on the training documents
 #: (:func:`xxgk_lab.evaluate.choose_combination`).
 STRATEGIES: tuple[str, ...] = ("keywords", "classifier", "union", "gated", "veto")
@@ -65,9 +69,9 @@ REASONS: dict[str, str] = {
 _DENIAL_SATISFIES = frozenset({"fee_statement"})
 
 _SCORED_HERE = ("presence", "count")
-_PLAN_KINDS = ("plan", "yaodian")
 _MAX_EVIDENCE = 5
-_MOD_RANK = {"done": 0, "denied": 1, "planned": 2, "other": 3}
+_MOD_RANK = {"done": 0, "denied": 1, "planned": 2, "required": 3, "other_year": 4, "other_actor": 5,
+             "general": 6, "other": 7}
 
 
 @dataclass
@@ -219,6 +223,7 @@ def assess(
         thr = float(threshold if threshold is not None else (topic_thr if topic_thr is not None else np.inf))
         veto = float((comb.get("done_veto_by_label") or {}).get(label, comb.get("done_veto") or 0.0))
         rescue = comb.get("done_rescue")
+        topic_gate = (comb.get("topic_gate_by_label") or {}).get(label)
     else:
         thr = float(threshold if threshold is not None else prepared.thresholds.get(label, 0.5))
 
@@ -227,8 +232,13 @@ def assess(
         h.index: h for h in find_candidates(sents, criterion, prepared.tokens, has_sections=prepared.has_sections)
     }
     chosen: dict[int, KeywordHit | None] = {}
-    if strategy in ("keywords", "union", "veto"):
+    if strategy in ("keywords", "union"):
         chosen.update(kw_hits)
+    if strategy == "veto":
+        # a keyword hit the topic classifier rejects ("加强数据解读" for policy
+        # interpretation) is dropped where cross-validation chose a gate for the label
+        chosen.update({i: h for i, h in kw_hits.items()
+                       if topic_gate is None or proba is None or proba[i] >= float(topic_gate)})
     if strategy == "gated":
         chosen.update({i: h for i, h in kw_hits.items() if proba[i] >= gate})
     if strategy in ("classifier", "union", "gated") or (strategy == "veto" and proba is not None):
@@ -244,8 +254,6 @@ def assess(
             chosen[i] = kw_hits.get(i)
 
     year = prepared.doc.report_year
-    # a work plan or 要点 states intentions throughout: nothing in it is a deed
-    plan_doc = prepared.doc.kind in _PLAN_KINDS
     evidence: list[Evidence] = []
     for i in sorted(chosen):
         s = sents[i]
@@ -257,8 +265,9 @@ def assess(
         else:
             kws = hit.keywords
         flat = s.flat
-        j = judge_modality(flat, tuple(spans), report_year=year, section=s.section, improvement=s.improvement)
-        modality = "planned" if plan_doc and j.modality == "done" else j.modality
+        j = judge_modality(flat, tuple(spans), report_year=year, section=s.section, improvement=s.improvement,
+                           agency=prepared.doc.agency)
+        modality = in_document(j, prepared.doc.kind)
         if strategy == "veto":
             p_done = float(prepared.p_done[i])
             if modality == "done" and p_done < veto:
@@ -326,6 +335,9 @@ def _verdict(criterion: "Criterion", label: str, evidence: list[Evidence], proba
         return Assessment(cid, verdict, reason, tuple(ordered[:_MAX_EVIDENCE]), confidence=conf(done), count=count)
 
     denied = [e for e in evidence if e.modality == "denied"]
+    # only the agency's own plans make "planned_only"; requirements, rules, others'
+    # acts and other years stay "no_evidence", each sentence keeping its class, which
+    # scorer.explain words ("系上级或文件提出的要求" …)
     planned = [e for e in evidence if e.modality == "planned"]
     ordered = tuple(sorted(evidence, key=key)[:_MAX_EVIDENCE])
     if denied:

@@ -11,7 +11,7 @@ import re
 from scorer.errors import NoTextLayer, UnsupportedFormat
 from scorer.formats import Block, Extracted
 
-_PAGE_NO = re.compile(r"^\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
+PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 # WPS/Word justification puts spaces between CJK characters and around digits.
 _SPACE_CJK = re.compile(rf"(?<=[{_CJK}\u3000-\u303f\uff00-\uffef])[ \t]+(?=[{_CJK}\u3000-\u303f\uff00-\uffef])")
@@ -71,7 +71,7 @@ def _despace(line: str) -> str:
 def join_wrapped_lines(raw: str) -> tuple[list[str], bool]:
     """Paragraphs of one page, and whether the last one runs on to the next page."""
     lines = [ln.rstrip() for ln in raw.split("\n")]
-    lines = [ln for ln in lines if ln.strip() and not _PAGE_NO.match(ln.strip())]
+    lines = [ln for ln in lines if ln.strip() and not PAGE_NUMBER.match(ln.strip())]
     lines = [_despace(ln) for ln in lines]
     if not lines:
         return [], False

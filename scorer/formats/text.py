@@ -81,11 +81,48 @@ def read_text(data: bytes, path: str, encoding: str | None, fmt: str) -> Extract
     if _hard_wrapped(lines):
         # Markdown or text extracted from a PDF keeps the PDF's line breaks; join
         # wrapped lines back into paragraphs as for a PDF.
-        from scorer.formats.pdf import join_wrapped_lines
-
-        lines, _ = join_wrapped_lines("\n".join(lines))
+        lines, pages = _join_wrapped(lines)
         notes.append("文本按版面硬换行，已将折行合并为段落")
+        if pages:
+            notes.append(f"已去除页码行{len(pages)}处：" + "、".join(f"“{p}”" for p in pages[:10]))
     return Extracted(format=fmt, blocks=[Block(text=ln) for ln in lines], encoding=enc, notes=notes)
+
+
+# A page number as PDF-to-text converters print it: "- 3 -", "第 3 页 共 9 页". A bare
+# digit line is not one: it may be a table cell printed on its own line.
+_PAGE_MARK = re.compile(r"^\s*[-—–]\s*\d{1,3}\s*[-—–]\s*$|^\s*第\s*\d+\s*页(\s*共\s*\d+\s*页)?\s*$")
+
+
+def _join_wrapped(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Paragraphs of a hard-wrapped text, and the page-number lines removed.
+
+    Wrapped prose lines are joined as for a PDF page (scorer.formats.pdf); a line
+    holding only a number stays a line of its own (a table cell, not a page
+    number), so no content is lost."""
+    from scorer.formats.pdf import PAGE_NUMBER, join_wrapped_lines
+
+    out: list[str] = []
+    pages: list[str] = []
+    run: list[str] = []
+    for ln in lines:
+        if _PAGE_MARK.match(ln):
+            pages.append(ln.strip())
+            continue
+        if _LONE_NUMBER.match(ln) or PAGE_NUMBER.match(ln.strip()):
+            # a number alone on its line ("0", "-5", "—3"): kept, never taken for a
+            # page number (the PDF paragraph joiner would drop it)
+            if run:
+                out.extend(join_wrapped_lines("\n".join(run))[0])
+                run = []
+            out.append(ln.strip())
+            continue
+        run.append(ln)
+    if run:
+        out.extend(join_wrapped_lines("\n".join(run))[0])
+    return out, pages
+
+
+_LONE_NUMBER = re.compile(r"^\s*[-+]?\d[\d.,]*\s*$")
 
 
 def _hard_wrapped(lines: list[str]) -> bool:
@@ -96,6 +133,11 @@ def _hard_wrapped(lines: list[str]) -> bool:
         if len(ln.strip()) >= 15 and "\t" not in ln and "|" not in ln and not _NUMBER_COLUMNS.search(ln)
     ]
     if len(long) < 8:
+        return False
+    # a web page dumped one cell or text run per line (莆田 pages) is made of short
+    # fragments, not of wrapped lines: most of its lines are short
+    filled = [ln for ln in lines if ln.strip()]
+    if sum(1 for ln in filled if len(ln.strip()) < 10) > 0.5 * len(filled):
         return False
     from collections import Counter
 

@@ -15,6 +15,7 @@ from typing import Any, Mapping, Union
 from scorer.explain import where_words
 from scorer.grade import grade_of
 from scorer.model import Result
+from scorer.overrides import NEEDS_REVIEW_TEXT
 from scorer.rules import rule_title
 from scorer.words import (
     FORMAT_VERSION_LABELS,
@@ -172,6 +173,10 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
     score["weight_text"] = _fmt(score.get("assessable_weight"))
     score["grade"] = grade_of(total)
 
+    dismissed: dict[str, list[dict[str, Any]]] = {}
+    for x in d.get("dismissed_findings") or []:
+        for cid in x.get("criteria") or []:
+            dismissed.setdefault(cid, []).append(x)
     rows = []
     for c in d.get("criteria", []):
         part = c.get("assessable_weight", c["weight"])
@@ -192,6 +197,7 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
                 "advice": c.get("advice"),
                 "evidence": c.get("evidence") or [],
                 "lost": 0.0 if c["verdict"] == "not_assessable" else round(c.get("assessable_weight", c["weight"]) - c["points"], 2),
+                "override_text": _override_text(c.get("override"), dismissed.get(c["id"], [])),
             }
         )
     lost = sorted((r for r in rows if r["lost"] > 0), key=lambda r: (-r["lost"], r["id"]))
@@ -220,6 +226,26 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
         "method": METHOD_TEXT,
         "notes": list(doc.get("notes") or []),
     }
+
+
+def _override_text(o: Mapping[str, Any] | None, dismissed: list[Mapping[str, Any]]) -> str | None:
+    """The memo's 人工调整 line: the evaluator's verdict and reason beside the engine's."""
+    parts = []
+    if o:
+        who = f"（{o.get('by')}，{o.get('at')}）" if o.get("at") else f"（{o.get('by')}）"
+        label = VERDICT_LABELS.get(o.get("verdict"), o.get("verdict"))
+        engine = VERDICT_LABELS.get(o.get("engine_verdict"), o.get("engine_verdict"))
+        if o.get("needs_review"):
+            parts.append(f"人工调整为“{label}”未生效：{NEEDS_REVIEW_TEXT}（理由：{o.get('reason')}{who}；"
+                         f"引擎结论：{engine}）")
+        else:
+            parts.append(f"人工调整：{label}（理由：{o.get('reason')}{who}；引擎原结论：{engine}，"
+                         f"{_fmt(o.get('engine_points'))}分）")
+    for x in dismissed:
+        state = f"未生效：{NEEDS_REVIEW_TEXT}" if x.get("needs_review") else "不扣分"
+        parts.append(f"人工调整：撤销问题 {rule_title(x['finding'].partition('@')[0])}（{x['finding']}），{state}"
+                     f"（理由：{x.get('reason')}（{x.get('by')}））")
+    return "；".join(parts) or None
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:

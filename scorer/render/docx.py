@@ -353,6 +353,8 @@ def _body(d: Mapping[str, Any]) -> tuple[str, str]:
                           _r(r["verdict_label"], font=HEADING_FONT, color=_VERDICT_COLOR.get(r["verdict"]))
                           + _r(f"，{r['points_text']}/{r['weight_text']}分", font=HEADING_FONT)))
         x.append(_p(_r(r["explanation"])))
+        if r.get("override_text"):
+            x.append(_p(_r(r["override_text"], bold=True)))
         if r["advice"]:
             x.append(_p([_r("建议：", bold=True), _r(r["advice"])]))
 

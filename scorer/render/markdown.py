@@ -72,6 +72,8 @@ def render_markdown(result: ResultLike) -> str:
     for i, r in enumerate(ctx["rows"], 1):
         out.append(f"### {i}. {md_escape(r['title'])}：{r['verdict_label']}，{r['points_text']}/{r['weight_text']}分")
         out += ["", md_escape(r["explanation"])]
+        if r["override_text"]:
+            out += ["", f"> {md_escape(r['override_text'])}"]
         if r["advice"]:
             out += ["", f"> 建议：{md_escape(r['advice'])}"]
         out.append("")

@@ -41,6 +41,7 @@ from scorer.model import CriteriaSet
 from scorer.explain import where_words
 from scorer.rules import rule_title
 from scorer.render.common import ResultLike, as_dict
+from scorer.overrides import NEEDS_REVIEW_TEXT
 from scorer.rules import RULES
 from scorer.words import (
     EVALUATOR_HEADER,
@@ -343,9 +344,10 @@ def _get(c: Any, key: str, default: Any = None) -> Any:
 
 def _override_points(c: Mapping[str, Any], ov: Mapping[str, Any], partial_credit: float) -> float | None:
     """得分 of a criterion an evaluator overrode: the result's points when the result
-    was already rescored with the override, else the points the new verdict earns."""
+    was already rescored with the override (or the override is not in force: its
+    evidence changed, ``needs_review``), else the points the new verdict earns."""
     verdict = ov.get("verdict")
-    if verdict == c["verdict"] or verdict is None:
+    if verdict == c["verdict"] or verdict is None or ov.get("needs_review"):  # applied, or not in force
         return None if c["verdict"] == "not_assessable" else c["points"]
     weight = float(c.get("assessable_weight", c["weight"]) or 0)
     return {"met": weight, "partial": round(weight * partial_credit, 2), "not_met": 0.0}.get(verdict)
@@ -389,7 +391,8 @@ def evaluator_rows(d: Mapping[str, Any], criteria_set: CriteriaSet | None = None
             now = VERDICT_LABELS.get(ov.get("verdict") or "", ov.get("verdict") or "")
             why = "，".join(str(x) for x in (ov.get("reason"), ov.get("by")) if x)
             note += (f"\n{MEMO_LABELS['override']}：{MEMO_LABELS['engine_verdict']}{was}→{now}"
-                     + (f"（{why}）" if why else ""))
+                     + (f"（{why}）" if why else "")
+                     + (f"，未生效：{NEEDS_REVIEW_TEXT}" if ov.get("needs_review") else ""))
         place = _evidence_place(d, c)
         link = "；".join(x for x in (source, place) if x) or VERDICT_LABELS.get(c["verdict"])
         rows.append([c["title"], c["weight"], note, None, got, link])

@@ -7,10 +7,10 @@ from typing import Any, Sequence
 
 from scorer.model import Document, Finding, make_finding
 from scorer.tables import labels as L
-from scorer.tables.numbers import Piece, parse_value, splits
+from scorer.tables.numbers import Piece, parse_value, runs, splits
 from scorer.tables.parse import TableParse, find_proactive, find_requests, find_review, prepare
 from scorer.tables.result import Cell, TableResult
-from scorer.tables.solve import choose, requests_columns_ok, review_sums_ok, row_sum_ok
+from scorer.tables.solve import choose, choose_requests, review_sums_ok, row_sum_ok
 from scorer.words import TABLE_NAMES
 
 
@@ -39,16 +39,22 @@ def extract_tables(doc: Document) -> TableResult:
     ...     "requests.new.total")  # doctest: +SKIP
     28
     """
-    return extract_from_text(doc.text)
+    from scorer.clean import MERGED_RUNS_NOTE
+
+    return extract_from_text(doc.text, merged_runs=MERGED_RUNS_NOTE in doc.notes)
 
 
-def extract_from_text(text: str) -> TableResult:
-    """:func:`extract_tables` on a bare text (the cleaned document text)."""
+def extract_from_text(text: str, merged_runs: bool = False) -> TableResult:
+    """:func:`extract_tables` on a bare text (the cleaned document text).
+
+    ``merged_runs``: the source printed a run of equal neighbouring cells once
+    (the loader says so in ``Document.notes``): a row with fewer numbers than cells
+    is read as runs of equal cells, placed by the table's arithmetic."""
     work = prepare(text)
-    b = _Builder(text)
     req = find_requests(work)
     review = find_review(work, req.span[1] if req else 0)
     pro = find_proactive(work, req.span[0] if req else (review.span[0] if review else None))
+    b = _Builder(text, merged_runs, not merged_runs and _short_run(req, review))
     requests = b.requests(req) if req else None
     review_t = b.review(review) if review else None
     proactive = b.proactive(pro) if pro else None
@@ -59,7 +65,8 @@ def extract_from_text(text: str) -> TableResult:
         variants["requests"] = req.variant
     fmt = variants.get("proactive") or variants.get("requests")
     spans = {p.name: p.span for p in (pro, req, review) if p}
-    layouts = {p.name: p.layout for p in (pro, req, review) if p}
+    # a crawler-merged page: every table was read as runs of equal cells
+    layouts = {p.name: "runs" if merged_runs else p.layout for p in (pro, req, review) if p}
     notes = [n for p in (pro, req, review) if p for n in p.notes] + b.notes
     return TableResult(
         format_version=fmt,
@@ -78,20 +85,77 @@ def extract_from_text(text: str) -> TableResult:
 
 
 def _read(
-    chunks: list, kinds: tuple[str, ...], span: tuple[int, int] | None, totals: dict[int, tuple[int, ...]] | None
+    chunks: list,
+    kinds: tuple[str, ...],
+    span: tuple[int, int] | None,
+    totals: dict[int, tuple[int, ...]] | None,
+    merged_runs: bool = False,
 ) -> list[tuple[Piece, ...]]:
     """Readings of a row: all blank when it has no content; else the readings that
     satisfy the row's own sums, or, when none does, every reading (none at all if
-    there are too many to list)."""
+    there are too many to list).
+
+    With ``merged_runs`` a row printing fewer values than cells is read as runs of
+    equal cells (:func:`~scorer.tables.numbers.runs`); every expansion is returned
+    and the table's arithmetic chooses among them."""
     if not chunks:
         a = span[0] if span else 0
         return [tuple(Piece("", a, a, "blank") for _ in kinds)]
+    if merged_runs and len(chunks) <= len(kinds) and all(c.kind in ("num", "ph") for c in chunks):
+        return runs(chunks, kinds) or []
     if totals:
         fit = splits(chunks, kinds, totals=totals)
         if fit:
             return fit
     every = splits(chunks, kinds, limit=2000)
+    if not every and totals and _one_short(chunks, len(kinds)):
+        return _with_one_blank(chunks, kinds)
     return every or []
+
+
+def _one_short(chunks: list, n: int) -> bool:
+    """A glued 表三/表四 row of digits one short of its cells ("0 00000" for seven)."""
+    return all(c.kind == "num" and c.text.isdigit() for c in chunks) and sum(len(c.text) for c in chunks) == n - 1
+
+
+def _with_one_blank(chunks: list, kinds: tuple[str, ...]) -> list[tuple[Piece, ...]]:
+    """Readings of a row one digit short: one digit per cell with one cell blank,
+    anywhere (the source left it empty, or the crawler lost it). Every cell is
+    then either its digit or blank: 待核对, never a guess."""
+    out: list[tuple[Piece, ...]] = []
+    digits = [Piece(ch, c.start + i, c.start + i + 1, "num") for c in chunks for i, ch in enumerate(c.text)]
+    for i in range(len(kinds)):
+        at = digits[i].start if i < len(digits) else digits[-1].end
+        out.append(tuple(digits[:i]) + (Piece("", at, at, "blank"),) + tuple(digits[i:]))
+    return out
+
+
+_STRAY = "数字之间夹有无法识别的文字，其后的数字可能属于未能识别标签的另一行"
+
+# Words a page may print between the numbers of one row: the pieces of a group label
+# printed around its first sub-row ("（三）" / "不予" / "1." / "属于国家秘密" / "0" /
+# "公开"), the 2019 sign words ("2" / "增" / "3"), and the partial-disclosure note.
+_SPLIT_LABEL_WORDS = (
+    "本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理", "增减",
+    "区分处理的只计这一情形不计其他情形",
+)
+_LABEL_DEBRIS = re.compile(r"[\s（）()、.．，,：:/一二三四五六七八九十]|^\d+[.、．]$")
+
+
+def _short_run(req: TableParse | None, review: TableParse | None) -> bool:
+    """True when a glued row of 表三 or 表四 holds fewer digits than it has cells: the
+    source then wrote some cell blank, and another glued run of the document may
+    hide blank cells too (see ``_Builder._row_cells``)."""
+    for p in (req, review):
+        if p is None or p.layout not in ("rows", "glued"):
+            continue
+        for r in p.rows:
+            if not r.chunks or any(c.kind == "blank" for c in r.chunks):
+                continue
+            room = sum(len(c.text) if c.kind == "num" else 1 for c in r.chunks)
+            if all(c.kind == "num" and c.text.isdigit() for c in r.chunks) and room < p.width:
+                return True
+    return False
 
 
 def _finding_key(f: Finding) -> tuple:
@@ -118,8 +182,14 @@ _STATUS = {"num": "ok", "blank": "blank", "ph": "placeholder"}
 class _Builder:
     """Collects cells and findings while the three tables are built."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, merged_runs: bool = False, blanks_possible: bool = False) -> None:
         self.text = text
+        self.merged_runs = merged_runs
+        self.blanks_possible = blanks_possible
+        # rows (where keys) that cannot be placed, and why
+        self.unplaced: dict[str, str] = {}
+        self._stated: dict[str, int] | None = None  # narrative statements, read when first needed
+        self._narrowed: dict[str, str] = {}
         self.cells: dict[str, Cell] = {}
         self.findings: list[Finding] = []
         self.truncated: list[str] = []
@@ -160,11 +230,18 @@ class _Builder:
         row_label: str,
         how: str | None = None,
         where: str | None = None,
+        blanks_possible: bool = False,
     ) -> dict[str, Any]:
         """Cells of one row from its surviving readings; emits T-cell findings.
 
-        ``where`` prefixes the cell keys and findings (default ``table.row``)."""
+        ``where`` prefixes the cell keys and findings (default ``table.row``).
+        ``blanks_possible``: the document's glued runs may hide blank cells, so a
+        row with several readings has more than those listed: every cell of it is
+        ambiguous, even one on which the listed readings agree."""
         where = where or f"{table}.{row}"
+        # a crawler-merged row none of whose expansions satisfies its own sums
+        # cannot be placed: every cell is 待核对, none certain
+        unplaced = self.unplaced.get(where)
         values: dict[str, Any] = {}
         blank: list[str] = []
         placeholder: list[tuple[str, str]] = []
@@ -185,12 +262,22 @@ class _Builder:
             else:
                 why = f"的内容“{_short(content)}”无法读成{len(cols)}个单元格"
                 numbers = {"raw": content, "cells": len(cols)}
+            # a page whose crawler merged equal cells: the row may be whole in the
+            # source, so it is 待核对 for a person, not a defect of the report
+            merged = self.merged_runs and not letters
             self.findings.append(
-                make_finding("T-cell", where, f"{TABLE_NAMES[table]}“{row_label}”行{why}", content_span, numbers)
+                make_finding(
+                    "T-cell",
+                    where,
+                    f"{TABLE_NAMES[table]}“{row_label}”行{why}" + ("（网页爬虫把相邻相同的单元格只印一次），待核对" if merged else ""),
+                    content_span,
+                    numbers,
+                    **({"severity": "info"} if merged else {}),
+                )
             )
             return values
         cells = self.cells
-        several = len(keep) > 1
+        several = len(keep) > 1 or unplaced
         # a cell takes its value from the first surviving reading; with several, only
         # where they all agree
         first = zip(cols, kinds, pieces_list[keep[0]], readings[keep[0]])
@@ -198,7 +285,7 @@ class _Builder:
             key = f"{where}.{col}"
             if several:
                 vals = {readings[i][j] for i in keep}
-                if len(vals) > 1:
+                if len(vals) > 1 or blanks_possible or unplaced:
                     cands = tuple(sorted((x for x in vals if x is not None), key=float))
                     cells[key] = Cell.make(key, None, "ambiguous", content, content_span, cands, how)
                     values[col] = None
@@ -249,11 +336,19 @@ class _Builder:
                 make_finding(
                     "T-cell",
                     where if len(ambiguous) > 1 else f"{where}.{ambiguous[0]}",
-                    f"{TABLE_NAMES[table]}“{row_label}”行的连写数字“{_short(content)}”有多种读法："
+                    (
+                        f"{TABLE_NAMES[table]}“{row_label}”行只印出“{_short(content)}”"
+                        f"（网页爬虫把相邻相同的单元格只印一次），" + ("还原为" if unplaced else "可还原为多种读法：")
+                        if self.merged_runs
+                        else f"{TABLE_NAMES[table]}“{row_label}”行的连写数字“{_short(content)}”有多种读法："
+                    )
                     + "；".join(shown)
                     + more
+                    + ("（有一个单元格空白或缺失，不知是哪一个）" if any(x is None for i in keep for x in readings[i]) else "")
+                    + ("（本表另有一行数字少于单元格数，连写数字中可能还有空白单元格）" if blanks_possible else "")
+                    + (f"（{unplaced}，各单元格均无法确定）" if unplaced else "")
                     + f"，无法确定{'、'.join(_col_cn(table, row, c) for c in ambiguous)}"
-                    + "（多为网页表格被压平所致，请对照原件核对）",
+                    + ("，待核对（请对照原网页核对）" if self.merged_runs else "（多为网页表格被压平所致，请对照原件核对）"),
                     content_span,
                     {"raw": content, "readings": len(keep)},
                     # our reading problem, not the report's defect: flagged for a person
@@ -262,6 +357,61 @@ class _Builder:
                 )
             )
         return values
+
+    def _unplaced_why(self, chunks: list, readings: list, merged: bool, ok: Any) -> str | None:
+        """Why a crawler-merged row cannot be placed, or None when it can."""
+        if self._stray_text(chunks):
+            return _STRAY
+        if readings and (len(readings) > 1 or merged) and not any(map(ok, readings)):
+            return "没有一种还原能使本行合计成立"
+        return None
+
+    def _stray_text(self, chunks: list) -> bool:
+        """True when a line of text that is not part of a split label stands between
+        two numbers of a crawler-merged row: the numbers after it belong to a row
+        whose label was not recognised, so this row cannot be placed."""
+        for a, b in zip(chunks, chunks[1:]):
+            for line in self.text[a.end : b.start].split("\n"):
+                t = _LABEL_DEBRIS.sub("", line.strip())
+                if t and not any(t in w for w in _SPLIT_LABEL_WORDS):
+                    return True
+        return False
+
+    # ------------------------------------------------------------------ narrative
+    def _narrow(
+        self,
+        table: str,
+        row: str | None,
+        cols: Sequence[str],
+        pieces: list[tuple[Piece, ...]],
+        readings: list[tuple[Any, ...]],
+        row_ok: Any,
+        label: str,
+        variant: str | None = None,
+    ) -> tuple[list[tuple[Piece, ...]], list[tuple[Any, ...]]]:
+        """Among several readings of a row, those agreeing with the numbers the
+        report's narrative states for its cells ("自然人…申请19条", "行政复议1条",
+        "制定规范性文件15件"), when some but not all agree (and, with ``row_ok``, some
+        agreeing reading also satisfies the row's sums). The narrative never
+        overrides a single reading: it only chooses among those the source allows."""
+        if len(readings) < 2:
+            return pieces, readings
+        if self._stated is None:
+            self._stated = stated_values(self.text)
+        prefix = f"{table}.{row}." if row else f"{table}."
+        stated = {c: self._stated[prefix + c] for c in cols if prefix + c in self._stated}
+        if table == "proactive" and row == "normative_docs" and variant == "2019":
+            stated = {}  # the statements count 2021 columns (制定/废止/现行有效)
+        if not stated:
+            return pieces, readings
+        idx = [cols.index(c) for c in stated]
+        fit = [i for i, v in enumerate(readings) if all(v[j] == x for j, x in zip(idx, stated.values()))]
+        if not fit or len(fit) == len(readings) or (row_ok and not any(row_ok(readings[i]) for i in fit)):
+            return pieces, readings
+        how = "据正文所述数字（" + "、".join(f"{_col_cn(table, row or '', c)}{v}" for c, v in stated.items()) + "）确定读法"
+        self._narrowed[prefix.rstrip(".")] = how
+        self.notes.append(f"{TABLE_NAMES[table]}“{label}”：{how}")
+        return [pieces[i] for i in fit], [readings[i] for i in fit]
 
     # ------------------------------------------------------------------ 表三
     def requests(self, p: TableParse) -> dict[str, dict[str, Any]]:
@@ -272,10 +422,24 @@ class _Builder:
         for r in p.rows:
             if not r.found and not r.chunks:
                 continue
-            ps = _read(r.chunks, kinds, r.content_span, {6: (0, 1, 2, 3, 4, 5)})
+            ps = _read(r.chunks, kinds, r.content_span, {6: (0, 1, 2, 3, 4, 5)}, self.merged_runs)
+            rs = self._readings(ps, kinds, None)
+            ps, rs = self._narrow("requests", r.key, cols, ps, rs, row_sum_ok, L.REQUEST_ROW_LABELS[r.key])
             pieces[r.key] = ps
-            readings[r.key] = self._readings(ps, kinds, None)
-        keep, how = choose(readings, row_sum_ok, lambda rows: requests_columns_ok(rows, p.variant or "2021"))
+            readings[r.key] = rs
+            # crawler-merged (fewer numbers than cells) and no expansion fits the
+            # row's sum: not placed, even when there is a single expansion
+            merged = 0 < len(r.chunks) < len(kinds)
+            if self.merged_runs:
+                why = self._unplaced_why(r.chunks, rs, merged, row_sum_ok)
+                if why:
+                    self.unplaced[f"requests.{r.key}"] = why
+        # a row that cannot be placed takes no part in the table's arithmetic: its
+        # candidate readings must not decide the other rows
+        placed = {k: v for k, v in readings.items() if f"requests.{k}" not in self.unplaced}
+        keep, how = choose_requests(placed, p.variant or "2021")
+        for k, v in readings.items():
+            keep.setdefault(k, list(range(len(v))))
         if how:
             self.notes.append(f"表三：{how}")
         order = [r.key for r in p.rows]
@@ -298,9 +462,13 @@ class _Builder:
                         make_finding(
                             "T-cell",
                             f"requests.{r.key}",
-                            f"表三未找到“{label}”行",
+                            f"表三未找到“{label}”行"
+                            # on a crawler-merged page a label split over lines may
+                            # just not be recognised: 待核对, not charged
+                            + ("（网页爬虫打乱了表格，标签可能未能识别），待核对" if self.merged_runs else ""),
                             (p.span[0], p.span[0]),
                             {},
+                            **({"severity": "info"} if self.merged_runs else {}),
                         )
                     )
                 continue
@@ -314,12 +482,20 @@ class _Builder:
     def review(self, p: TableParse) -> dict[str, dict[str, Any]]:
         r = p.rows[0]
         kinds = ("count",) * 15
-        ps = _read(r.chunks, kinds, r.content_span, {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)})
+        ps = _read(
+            r.chunks, kinds, r.content_span, {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)}, self.merged_runs
+        )
         readings = self._readings(ps, kinds, None)
+        cols = [f"{g}.{c}" for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMNS]
+        ps, readings = self._narrow("review_litigation", None, cols, ps, readings, review_sums_ok, "行政复议、行政诉讼")
         keep, how = choose({"all": readings}, review_sums_ok)
         if how:
             self.notes.append(f"表四：{how}")
-        cols = [f"{g}.{c}" for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMNS]
+        merged = 0 < len(r.chunks) < len(kinds)
+        why = self._unplaced_why(r.chunks, readings, merged, review_sums_ok) if self.merged_runs else None
+        if why:
+            self.unplaced["review_litigation"] = why
+            keep = {"all": list(range(len(readings)))}
         # one 15-cell row keyed straight as "review_litigation.review.upheld"
         flat = self._row_cells(
             "review_litigation", "all", cols, kinds, ps, readings, keep["all"], r.content_span, None,
@@ -355,42 +531,103 @@ class _Builder:
                     )
                 )
                 continue
-            ps = _read(r.chunks, kinds, r.content_span, None)
+            own = r.columns
+            if own is not None:
+                out[d.key] = self._own_columns(d, r, own)
+                continue
+            ps = _read(r.chunks, kinds, r.content_span, None, self.merged_runs)
             readings = self._readings(ps, kinds, r.unit)
             # 表二 has no arithmetic: several readings stay ambiguous, unless the
             # report's own narrative states the numbers ("制定规范性文件15件")
+            if self.merged_runs and self._stray_text(r.chunks):
+                self.unplaced[f"proactive.{d.key}"] = _STRAY
+            n_before = len(readings)
+            ps, readings = self._narrow("proactive", d.key, cols, ps, readings, None, d.label, p.variant)
             keep = list(range(len(readings)))
-            how = None
-            if len(keep) > 1 and d.key == "normative_docs" and p.variant == "2021":
-                stated = _stated_docs(self.text, p.span)
-                fit = [i for i in keep if all(readings[i][cols.index(c)] == v for c, v in stated.items())]
-                if stated and fit and len(fit) < len(keep):
-                    keep = fit
-                    how = "据正文所述件数（" + "、".join(f"{_col_cn('proactive', d.key, c)}{v}" for c, v in stated.items()) + "）确定读法"
-                    self.notes.append(f"表二“{d.label}”：{how}")
+            how = self._narrowed.get(f"proactive.{d.key}") if len(readings) < n_before else None
             out[d.key] = self._row_cells(
-                "proactive", d.key, cols, kinds, ps, readings, keep, r.content_span, r.unit, d.label, how
+                "proactive", d.key, cols, kinds, ps, readings, keep, r.content_span, r.unit, d.label, how,
+                blanks_possible=self.blanks_possible,
             )
         if missing:
             self.missing["proactive"] = missing
         return out
 
 
-_STATED_DOCS = {
-    "issued": re.compile(r"(?:制定|制发|出台|印发)(?:了)?(?:行政)?规范性文件\s*(\d+)\s*(?:件|个|份)"),
-    "repealed": re.compile(r"废止(?:了)?(?:行政)?规范性文件\s*(\d+)\s*(?:件|个|份)"),
-    "in_force": re.compile(r"现行有效(?:的)?(?:行政)?规范性文件\s*(\d+)\s*(?:件|个|份)"),
+    def _own_columns(self, d: L.ProactiveRow, r: Any, own: list[str | None]) -> dict[str, Any]:
+        """A 表二 row whose header has columns of its own (:func:`parse._own_item_columns`):
+        read its numbers into those columns; a statutory column the table lacks
+        is ``missing`` (None), and a column of its own is kept only in a note."""
+        kinds_of = {c[0]: c[2] for c in d.columns}
+        kinds = tuple(kinds_of.get(c, "count") if c else "count" for c in own)
+        names = [c or f"own{i}" for i, c in enumerate(own)]
+        ps = _read(r.chunks, kinds, r.content_span, None, self.merged_runs)
+        readings = self._readings(ps, kinds, r.unit)
+        got = self._row_cells(
+            "proactive", d.key, names, kinds, ps, readings, list(range(len(readings))), r.content_span, r.unit, d.label
+        )
+        absent = [c[0] for c in d.columns if c[0] not in own]
+        for i, c in enumerate(own):
+            if c is None:
+                k = f"proactive.{d.key}.own{i}"
+                cell = self.cells.pop(k, None)
+                if cell is not None and cell.value is not None:
+                    self.notes.append(f"表二“{d.label}”：表头“{r.header}”中不属于法定格式的一列取值{_num(cell.value)}，未计入")
+        out: dict[str, Any] = {}
+        for c in d.columns:
+            k = f"proactive.{d.key}.{c[0]}"
+            if c[0] in own:
+                out[c[0]] = got[c[0]]
+            else:
+                out[c[0]] = None
+                self.cells[k] = Cell.make(k, None, "missing", note=f"表头为“{r.header}”，没有这一列")
+        if absent:
+            self.findings.append(
+                make_finding(
+                    "T-cell",
+                    f"proactive.{d.key}",
+                    f"表二“{d.label}”的表头为“{r.header}”，缺少法定格式的"
+                    + "、".join(f"“{_col_cn('proactive', d.key, c)}”" for c in absent)
+                    + "列",
+                    r.content_span,
+                    {"header": r.header, "missing": len(absent)},
+                    severity="warning",
+                )
+            )
+        return out
+
+
+# Numbers the narrative states for table cells, by canonical key. Read from the text
+# with whitespace removed (one-cell-per-line pages break "行政复议 / 1 / 条").
+_COUNT_WORD = r"(\d+)(?:件|个|份|条|起|宗)"
+_STATED: dict[str, re.Pattern[str]] = {
+    "proactive.normative_docs.issued": re.compile(r"(?:制定|制发|出台|印发)(?:了)?(?:行政)?规范性文件(\d+)(?:件|个|份)"),
+    "proactive.normative_docs.repealed": re.compile(r"废止(?:了)?(?:行政)?规范性文件(\d+)(?:件|个|份)"),
+    "proactive.normative_docs.in_force": re.compile(r"现行有效(?:的)?(?:行政)?规范性文件(\d+)(?:件|个|份)"),
+    "proactive.punishment.decisions": re.compile(r"作出(?:了)?行政处罚决定(?:书)?(?:共)?" + _COUNT_WORD),
+    "proactive.licensing.decisions": re.compile(r"作出(?:了)?行政许可决定(?:书)?(?:共)?" + _COUNT_WORD),
+    "requests.new.natural_person": re.compile(r"(?<!非)自然人(?:提出的?)?(?:政府信息公开|依申请公开)?(?:申请)?(?:共)?" + _COUNT_WORD),
+    "requests.new.business": re.compile(r"商业企业(?:提出的?)?(?:政府信息公开|依申请公开)?(?:申请)?(?:共)?" + _COUNT_WORD),
+    "requests.new.research": re.compile(r"科研机构(?:提出的?)?(?:政府信息公开|依申请公开)?(?:申请)?(?:共)?" + _COUNT_WORD),
+    "requests.new.social_org": re.compile(r"社会公益组织(?:提出的?)?(?:政府信息公开|依申请公开)?(?:申请)?(?:共)?" + _COUNT_WORD),
+    "requests.new.legal_service": re.compile(r"法律服务机构(?:提出的?)?(?:政府信息公开|依申请公开)?(?:申请)?(?:共)?" + _COUNT_WORD),
+    "review_litigation.review.total": re.compile(r"(?:被申请|引起的?|收到|发生)行政复议(?:案件)?(?:共)?" + _COUNT_WORD),
 }
+_SPACE = re.compile(r"\s+")
 
 
-def _stated_docs(text: str, table_span: tuple[int, int]) -> dict[str, int]:
-    """Counts of normative documents the narrative states, when each is stated once
-    (outside 表二)."""
+def stated_values(text: str) -> dict[str, int]:
+    """The cell values the narrative states, by canonical key, for the keys stated
+    with one value only (a key stated with two different values decides nothing).
+
+    Statements inside the tables themselves cannot match: their labels and numbers
+    are on separate lines or cells, and the patterns need the count word (件/条…)."""
+    flat = _SPACE.sub("", text)
     out: dict[str, int] = {}
-    for col, pat in _STATED_DOCS.items():
-        vals = {int(m.group(1)) for m in pat.finditer(text) if not table_span[0] <= m.start() < table_span[1]}
+    for key, pat in _STATED.items():
+        vals = {int(m.group(1)) for m in pat.finditer(flat)}
         if len(vals) == 1:
-            out[col] = vals.pop()
+            out[key] = vals.pop()
     return out
 
 

@@ -154,6 +154,17 @@ PROACTIVE_ROWS_2019: tuple[ProactiveRow, ...] = (
     ),
 )
 
+#: Column headers of the 2019 (五)(六)(八) blocks, in the words a table may use; a
+#: header naming "2019年项目数量" (the year's own count, which the statutory format
+#: does not have) maps to no canonical column.
+ITEMS_HEADER_2019: tuple[tuple[str | None, re.Pattern[str]], ...] = (
+    ("prev_items", re.compile(r"上\s*一\s*年\s*(?:度\s*)?项\s*目\s*数\s*量")),
+    ("change", re.compile(r"(?:本\s*年\s*)?增\s*[/／、]?\s*减")),
+    ("decisions", re.compile(r"处\s*理\s*决\s*定\s*数\s*量")),
+    (None, re.compile(r"(?<!上一)(?:\d{4}\s*年\s*(?:度\s*)?|本\s*年\s*(?:度\s*)?)项\s*目\s*数\s*量")),
+)
+INFO_HEADER = re.compile(r"信\s*息\s*内\s*容")
+
 # Column headers that tell the two 表二 formats apart.
 PROACTIVE_2019_MARKS = re.compile(r"本\s*年\s*新\s*制\s*作\s*数\s*量|上\s*一\s*年\s*项\s*目\s*数\s*量|采\s*购\s*项\s*目\s*数\s*量")
 
@@ -178,10 +189,11 @@ def _grp(cn: str) -> str:
 #: 表三 row label regexes, keyed by canonical row key. Each is short and
 #: distinctive; the rest of a long label (PDFs wrap it around the numbers) is
 #: treated as debris between cells.
-_NEW_CORE = spaced("本年新收") + r"\s*(?:政\s*府\s*信\s*息\s*公\s*开\s*)?" + spaced("申请数量")
+# "本年新收" and "本年度新收" (some 2019 tables), "上年结转" and "上年度结转"
+_NEW_CORE = r"本\s*年\s*(?:度\s*)?新\s*收" + r"\s*(?:政\s*府\s*信\s*息\s*公\s*开\s*)?" + spaced("申请数量")
 REQUEST_ROW_PATTERNS: dict[str, str] = {
     "new": r"(?:一\s*[、.]\s*)?" + _NEW_CORE,
-    "carried_over": r"(?:二\s*[、.]\s*)?" + spaced("上年结转") + r"\s*(?:政\s*府\s*信\s*息\s*公\s*开\s*)?" + spaced("申请数量"),
+    "carried_over": r"(?:二\s*[、.]\s*)?" + r"上\s*年\s*(?:度\s*)?结\s*转" + r"\s*(?:政\s*府\s*信\s*息\s*公\s*开\s*)?" + spaced("申请数量"),
     "granted": _grp("一") + r"(?<!不)" + spaced("予以公开"),
     "partial": _grp("二") + spaced("部分公开"),
     "denied_state_secret": _num(1) + r"(?:属\s*于\s*)?" + spaced("国家秘密"),

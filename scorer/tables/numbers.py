@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 
@@ -29,7 +30,9 @@ _UNIT_PARENS = re.compile(r"[（(]\s*(?:单位\s*[:：]\s*)?(亿元|万元|元)\
 # Markdown table rules "|---|---|".
 _MD_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$")
 
-_NUM_CHUNK = r"[-+]?\d[\d.+\-]*(?:\s*(?:亿元|万元|元))?"
+# a unit after the number: 亿元, 万元, 元, or a bare 万 ending the cell ("16 / 万" when
+# a page prints the unit on a line of its own)
+_NUM_CHUNK = rf"[-+]?\d[\d.+\-]*(?:\s*(?:亿元|万元|元|万(?![{_CJK}])))?"
 _PH_CHUNK = r"(?<![\d\w])(?:[/／]|[—－–-]{1,2})(?![\d\w])"
 CHUNK_RE = re.compile(_NUM_CHUNK + "|" + _PH_CHUNK)
 # The same matcher with the number alternative captured: ``m.lastindex`` then tells a
@@ -39,7 +42,7 @@ PLACEHOLDERS = frozenset({"/", "／", "-", "—", "－", "–", "--", "——", 
 
 COUNT = re.compile(r"0|[1-9]\d*")
 SIGNED = re.compile(r"[-+]?(?:0|[1-9]\d*)")
-AMOUNT = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:亿元|万元|元)?")
+AMOUNT = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:亿元|万元|元|万)?")
 _KIND_RE = {"count": COUNT, "signed": SIGNED, "amount": AMOUNT}
 
 
@@ -79,7 +82,7 @@ _DIGIT = re.compile(r"\d")
 _FIELD_SEP = re.compile(r"[|\t]")
 # What ends a table row's content once a number was seen (see bound_tail).
 _TAIL_STOP = re.compile(rf"[{_CJK}]{{2,}}|[一二三四五六七八九十]、")
-_AMOUNT_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元|元)?")
+_AMOUNT_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元|元|万)?")
 _POW10 = tuple(10**i for i in range(19))
 
 
@@ -505,8 +508,56 @@ def parse_value(text: str, kind: str, unit: str | None = None) -> tuple[float | 
         raise ValueError(text)
     num = float(m.group(1))
     u = m.group(2) or unit
+    # decimal arithmetic: moving the point four places is exact ("651.1009986元"
+    # is 0.06511009986 万元, not a rounded 0.06511)
     if u == "亿元":
-        return round(num * 10000, 6), f"“{text}”按1亿元=10000万元换算为万元"
+        return float(Decimal(m.group(1)).scaleb(4)), f"“{text}”按1亿元=10000万元换算为万元"
     if u == "元":
-        return round(num / 10000, 6), f"“{text}”按元换算为万元"
+        return float(Decimal(m.group(1)).scaleb(-4)), f"“{text}”按元换算为万元"
+    if u == "万":
+        return num, f"“{text}”的单位“万”按万元读取"
     return num, None
+
+
+def _compositions(n: int, k: int):
+    """Every way of writing ``n`` as an ordered sum of ``k`` positive parts."""
+    if k == 1:
+        yield (n,)
+        return
+    for first in range(1, n - k + 2):
+        for rest in _compositions(n - first, k - 1):
+            yield (first, *rest)
+
+
+def runs(chunks: list[Chunk], kinds: tuple[str, ...], limit: int = 20000) -> list[tuple[Piece, ...]] | None:
+    """Every way of reading ``chunks`` as runs of equal cells filling ``len(kinds)``
+    cells, for sources that print a run of equal neighbouring cells once (the 莆田
+    crawler: "8 / 0 / 8" in a 表三 row is 8,0,0,0,0,0,8 or 8,8,0,0,0,0,8 …).
+
+    Each chunk is one value (it stands on its own line: its digits are never split)
+    repeated over one or more consecutive cells, and must be well formed for every
+    column it covers. None when there are more than ``limit`` readings; an empty
+    list when none is well formed."""
+    n, k = len(kinds), len(chunks)
+    if k == 0 or k > n:
+        return []
+    out: list[tuple[Piece, ...]] = []
+    # a value and its unit may stand on separate lines ("142512 / 元"): one cell
+    pieces = [Piece("".join(c.text.split()), c.start, c.end, c.kind) for c in chunks]
+    for comp in _compositions(n, k):
+        reading: list[Piece] = []
+        ok = True
+        for p, r in zip(pieces, comp):
+            if p.kind == "num":
+                for kind in kinds[len(reading) : len(reading) + r]:
+                    if not _KIND_RE[kind].fullmatch(p.text):
+                        ok = False
+                        break
+                if not ok:
+                    break
+            reading.extend([p] * r)
+        if ok:
+            out.append(tuple(reading))
+            if len(out) > limit:
+                return None
+    return out

@@ -63,7 +63,22 @@ def prepare(text: str) -> str:
     for wide, narrow in _FULLWIDTH:
         if wide in text:
             text = text.replace(wide, narrow)
+    if "+" in text:
+        # "+ 14" (a space after the sign): the sign belongs to the number; "+" is
+        # never a placeholder, so this is safe in every layout
+        text = _SPACED_PLUS.sub(lambda m: " " * (len(m.group()) - 1) + "+", text)
+    if "增" in text or "减" in text:
+        # the word as the sign of a 本年增/减 cell: "16减12" in a glued run, " 增1"
+        # after a space, or "增" / "3" on lines of their own (莆田 pages). One
+        # character for one, so offsets stay.
+        text = _SIGN_WORD.sub(lambda m: "+" if m.group() == "增" else "-", text)
+        text = _SIGN_LINE.sub(lambda m: " +" if m.group(1) == "增" else " -", text)
     return mask_text(text)
+
+
+_SPACED_PLUS = re.compile(r"\+[ \t]+(?=\d)")
+_SIGN_WORD = re.compile(r"(?<=[\d\s])[增减](?=\d)")
+_SIGN_LINE = re.compile(r"(?m)^([增减])\n(?=\d)")
 
 
 @dataclass
@@ -75,6 +90,11 @@ class RowContent:
     content_span: tuple[int, int] | None
     chunks: list[Chunk] = field(default_factory=list)
     unit: str | None = None
+    #: 表二: the columns the table's own header gives this row, in order, when
+    #: they differ from the statutory ones (canonical key, or None for a column
+    #: the format does not have); None when the header is the statutory one.
+    columns: list[str | None] | None = None
+    header: str = ""  # the header words those columns were read from
 
     @property
     def found(self) -> bool:
@@ -279,6 +299,50 @@ def find_review(work: str, start: int = 0) -> TableParse | None:
 
 # --------------------------------------------------------------------------- 表二
 
+def _header_unit(work: str, start: int, label_start: int) -> str | None:
+    """The unit a 表二 block's header states ("本年收费金额（单位：元）"): the header
+    runs from the block's last "信息内容" before the row label to the label."""
+    info = None
+    for m in L.INFO_HEADER.finditer(work, max(start, label_start - 300), label_start):
+        info = m
+    return unit_hint(work[info.end() : label_start]) if info else None
+
+
+_ITEM_ROWS = frozenset({"licensing", "other_services", "punishment", "coercion", "fees"})
+
+
+def _own_item_columns(work: str, start: int, hits: list[tuple[int, int, str]], rows: dict[str, RowContent]) -> None:
+    """The columns a 2019 表二 block really has, read from its header.
+
+    Some sites replaced 上一年项目数量 / 本年增/减 by a column of their own
+    ("2019年项目数量"): reading its numbers as 上一年项目数量 would present a count
+    the report never gave. The header is the text from the block's "信息内容" to
+    its first row label; only a header whose every column is recognised changes
+    the row's columns."""
+    for ls, _, key in hits:
+        if key not in _ITEM_ROWS:
+            continue
+        info = None
+        for m in L.INFO_HEADER.finditer(work, start, ls):
+            info = m
+        if info is None:
+            continue
+        first_label = min(a for a, _, _ in hits if a >= info.end())
+        header = work[info.end() : first_label]
+        found: list[tuple[int, str | None]] = []
+        rest = header
+        for col, pat in L.ITEMS_HEADER_2019:
+            for m in pat.finditer(header):
+                found.append((m.start(), col))
+                rest = rest[: m.start()] + " " * (m.end() - m.start()) + rest[m.end() :]
+        if rest.strip() or not found:
+            continue  # words the header holds beyond the known columns: keep the statutory ones
+        cols = [c for _, c in sorted(found)]
+        statutory = ["prev_items", "change", "decisions"] if key != "fees" else ["prev_items", "change"]
+        if cols != statutory:
+            rows[key].columns = cols
+            rows[key].header = " ".join(header.split())
+
 
 def find_proactive(work: str, end_hint: int | None = None) -> TableParse | None:
     """Locate 表二 and find its rows (by label, in any order)."""
@@ -314,7 +378,7 @@ def find_proactive(work: str, end_hint: int | None = None) -> TableParse | None:
         line_end = len(work) if line_end < 0 else line_end
         nxt = hits[i + 1][0] if i + 1 < len(hits) else end
         rest = work[le:min(line_end, nxt) if nxt > le else line_end]
-        unit = unit_hint(work[le:nxt])
+        unit = unit_hint(work[le:nxt]) or _header_unit(work, start, ls)
         if has_separators(rest) and CHUNK_RE.search(rest):
             chunks = chunks_fields(rest, le, width)
             rows[key] = RowContent(key, (ls, le), (le, le + len(rest)), chunks, unit)
@@ -323,5 +387,7 @@ def find_proactive(work: str, end_hint: int | None = None) -> TableParse | None:
         seg = seg[: bound_tail(seg)].rstrip()
         rows[key] = RowContent(key, (ls, le), (le, le + len(seg)), chunks_glued(seg, le), unit)
     ordered = [rows.get(d.key, RowContent(d.key, None, None)) for d in defs]
+    if variant == "2019":
+        _own_item_columns(work, start, hits, rows)
     span_end = max((r.content_span[1] for r in ordered if r.content_span), default=m0.end())
     return TableParse("proactive", variant, (start, span_end), ordered, "rows", 3)

@@ -71,7 +71,9 @@ class TableResult:
     gives each table's own version (a 2021 report may mix them). ``layouts`` tells
     how each table was read: ``rows`` (one row per label, cells separated),
     ``lines`` (numbers taken line by line, for PDF/Markdown where labels wrap
-    around them) or ``glued`` (digit runs split with the table's arithmetic)."""
+    around them), ``glued`` (digit runs split with the table's arithmetic) or
+    ``runs`` (a crawler printed equal neighbouring cells once: each number is a
+    run of one or more equal cells, placed by the table's arithmetic)."""
 
     format_version: str | None
     proactive: dict[str, dict[str, Any]] | None

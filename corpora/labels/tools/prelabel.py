@@ -346,6 +346,42 @@ def build(docs):
         print("WARNING orphan review rows:", orphans, file=sys.stderr)
     return rows
 
+MODALITIES = ("done", "planned", "required", "general", "other_actor", "denied", "other_year", "other")
+REGIONS = HERE / "regions.tsv"
+
+
+#: 要点 documents: their tasks are laid down (from above or by the agency's leadership)
+#: for the year, so every judged row is `required` (issue 14), not `planned`.
+REQUIRED_DOCS = ("corpora/seeds/004_778e9eaa94c38b02.txt",)
+
+
+def merge_regions(rows):
+    """Apply tools/regions.tsv (hand-labelled sentences of other regions and of 要点 /
+    制度 texts, issue 14; made with tools/regions.py): a row whose doc and (NFKC) text
+    match an existing one replaces its labels and modality, the others are appended."""
+    for r in rows:
+        if r["doc"] in REQUIRED_DOCS and r["modality"] == "planned":
+            r["modality"] = "required"
+    if not REGIONS.is_file():
+        return rows
+    index = {(r["doc"], r["text"]): r for r in rows}
+    with open(REGIONS, encoding="utf-8", newline="") as f:
+        for i, rec in enumerate(csv.DictReader(f, delimiter="\t"), start=2):
+            doc = "corpora/" + rec["doc"].strip()
+            text = unicodedata.normalize("NFKC", rec["text"].strip())
+            mod = rec["modality"].strip()
+            labels = ";".join(sorted(x for x in rec["labels"].split(";") if x and x != "none")) or "none"
+            if mod not in MODALITIES or any(x not in LABELS for x in labels.split(";") if x != "none"):
+                sys.exit(f"{REGIONS} line {i}: unknown label or modality")
+            row = index.get((doc, text))
+            if row is None:
+                row = {"doc": doc, "section": rec["section"].strip(), "text": text}
+                rows.append(row)
+                index[(doc, text)] = row
+            row.update(labels=labels, modality=mod, source="hand", note=rec["note"].strip())
+    return rows
+
+
 def main(argv):
     docs = doc_list()
     if argv and argv[0] == "--dump":
@@ -360,7 +396,7 @@ def main(argv):
                 print(f"{r['id']}|{r['section'][:4]}|{r['labels']}|{r['modality']}{flag}|{r['text']}")
         return
     done = reviewed_docs()
-    rows = build([d for d in docs if d in done])
+    rows = merge_regions(build([d for d in docs if d in done]))
     with open(OUT, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["doc", "section", "text", "labels", "modality", "source", "note"])
         w.writeheader()
