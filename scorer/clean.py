@@ -67,6 +67,10 @@ _RUNS_BODY_MARK = re.compile(r"^正文\s*[:：]\s*$")
 #: (scorer.tables reads it so). One fact, one place: the tables stage tests for it.
 MERGED_RUNS_NOTE = "网页爬虫把相邻的相同行只印一次：表格中连续相同的单元格被合并为一个数，已按表格勾稽关系还原，无法唯一还原的单元格标为待核对"
 
+#: A line that occurs more often than this is boilerplate (a repeated heading), not
+#: a line of a body printed twice; pairing all its occurrences would be quadratic.
+_MAX_REPEATS = 6
+
 
 @dataclass
 class Cleaned:
@@ -202,14 +206,14 @@ def _drop_repeated_body(c: Cleaned) -> None:
     for i, k in enumerate(keys):
         if len(k) >= 8:
             where.setdefault(k, []).append(i)
+    starts = {k for k, idx in where.items() if 2 <= len(idx) <= _MAX_REPEATS}
     best = (0, -1, -1, 0)  # chars, i, j, length
-    for idx in where.values():
-        if len(idx) < 2:
-            continue
+    for k in starts:
+        idx = where[k]
         for a in range(len(idx)):
             for b in range(a + 1, len(idx)):
                 i, j = idx[a], idx[b]
-                if i > 0 and j > 0 and keys[i - 1] == keys[j - 1] and len(keys[i - 1]) >= 8:
+                if i > 0 and j > 0 and keys[i - 1] == keys[j - 1] and keys[i - 1] in starts:
                     continue  # not the start of a run
                 # run length: blocks equal from i and from j, at most up to j and the
                 # end; the first unequal pair is found in C (seed 002 has runs of

@@ -9,31 +9,53 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
+import stat
 
 from scorer.clean import clean_blocks
-from scorer.errors import EmptyDocument, LoadError, NotAReport, TooLarge, UnsupportedFormat
+from scorer.errors import EmptyDocument, LoadError, NotAReport, TooLarge, UnsupportedFormat, shown
 from scorer.formats import Block, Extracted
 from scorer.lines import source_line_anchors
 from scorer.metadata import MetaInput, cjk_count, detect_metadata, parse_date
 from scorer.model import Document, MetaValue, RawTable
 from scorer.sections import find_sections
+from scorer.words import KIND_NAMES
 
-__all__ = ["load", "load_bytes", "MAX_BYTES"]
+__all__ = ["load", "load_bytes", "read_limited", "not_a_report", "MAX_BYTES", "MESSAGES"]
 
 #: Files over this size are refused (a real annual report is well under 10 MB).
 MAX_BYTES = 50 * 1024 * 1024
 
+#: Every message this module raises, in one place: what is wrong, then what to do.
+MESSAGES: dict[str, str] = {
+    "missing": "文件不存在，请检查路径是否正确",
+    "unreadable": "无法读取文件（{reason}），请检查文件是否存在以及读取权限",
+    "directory": "这是一个目录而不是文件，请指定报告文件",
+    "special": "不是普通文件（{what}），请指定保存在磁盘上的报告文件",
+    "too_large": "文件超过{limit} MB上限（{size}），请确认上传的是年度报告本身",
+    "empty": "文件为空，请检查是否上传了正确的文件",
+    "whitespace": "文件只有空白字符，请检查是否上传了正确的文件",
+    "no_text": "文档中没有找到文字，请检查是否上传了正确的文件",
+    "no_chinese": "没有找到中文正文，不是年度报告，请检查是否上传了正确的文件",
+    "bad_date": "发布日期{value}不是YYYY-MM-DD格式的日期，请改正后重试",
+    "not_report": "不是政府信息公开工作年度报告（看起来是{what}），如确需评分请加 --kind report",
+    "unsupported": "不支持的格式：{what}，请提供文字版报告（txt、md、html、docx或pdf）",
+    "not_docx": "不是有效的DOCX文件（不是zip压缩包），请用Word重新另存为.docx",
+    "not_pdf": "不是有效的PDF文件（缺少%PDF文件头），请重新导出PDF",
+}
+
 _HTML_SNIFF = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|table|div|p)[\s>/]", re.I)
 _IMAGE_MAGIC = {
-    b"\x89PNG": "PNG image",
-    b"\xff\xd8\xff": "JPEG image",
-    b"GIF8": "GIF image",
-    b"\xd0\xcf\x11\xe0": "old Word/Excel (.doc/.xls) file; save it as .docx",
-    b"Rar!": "RAR archive",
-    b"\x1f\x8b": "gzip archive",
-    b"7z\xbc\xaf": "7z archive",
+    b"\x89PNG": "PNG图片",
+    b"\xff\xd8\xff": "JPEG图片",
+    b"GIF8": "GIF图片",
+    b"\xd0\xcf\x11\xe0": "旧版Word/Excel文件（.doc/.xls，请另存为.docx）",
+    b"Rar!": "RAR压缩包",
+    b"\x1f\x8b": "gzip压缩包",
+    b"7z\xbc\xaf": "7z压缩包",
 }
+# what a file that is not a regular one is, for the message
+_SPECIAL = ((stat.S_ISFIFO, "命名管道"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
+            (stat.S_ISSOCK, "套接字"))
 
 
 def load(
@@ -74,20 +96,7 @@ def load(
     ('report', 2021)
     """
     p = str(path)
-    try:
-        size = os.path.getsize(p)
-    except FileNotFoundError:
-        raise LoadError("no such file", path=p) from None
-    except OSError as exc:
-        raise LoadError(f"cannot read: {exc.strerror}", path=p) from None
-    if os.path.isdir(p):
-        raise LoadError("is a directory, not a file", path=p)
-    if size > MAX_BYTES:
-        raise TooLarge(f"file is {size / 1048576:.0f} MB, over the {MAX_BYTES // 1048576} MB limit", path=p)
-    try:
-        data = Path(p).read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read: {exc.strerror}", path=p) from None
+    data = read_limited(p)
     return load_bytes(
         data,
         p,
@@ -100,6 +109,65 @@ def load(
         source=source,
         require_report=require_report,
     )
+
+
+def read_limited(path: str, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` (default :data:`MAX_BYTES`) bytes.
+
+    Special files are refused before they are read: ``/dev/zero`` never ends and a
+    FIFO blocks until someone writes. The file is opened non-blocking and checked on
+    the open descriptor (no race with a swapped path), and at most ``limit + 1`` bytes
+    are read, so a file that grows while read is refused too.
+
+    Raises
+    ------
+    LoadError
+        Missing, unreadable, a directory or special file; :class:`TooLarge` over the limit.
+    """
+    limit = MAX_BYTES if limit is None else limit
+    try:
+        # before opening: opening a device can itself have effects
+        _check_regular(os.stat(path), path, limit)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise LoadError(MESSAGES["missing"], path=path) from None
+    except IsADirectoryError:
+        raise LoadError(MESSAGES["directory"], path=path) from None
+    except OSError as exc:
+        raise LoadError(MESSAGES["unreadable"].format(reason=exc.strerror or type(exc).__name__), path=path) from None
+    with os.fdopen(fd, "rb", buffering=0) as fh:
+        _check_regular(os.fstat(fd), path, limit)  # the path may have been swapped meanwhile
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        got = 0
+        try:
+            while got <= limit:
+                chunk = fh.read(min(1 << 20, limit + 1 - got))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                got += len(chunk)
+        except OSError as exc:
+            raise LoadError(MESSAGES["unreadable"].format(reason=exc.strerror or type(exc).__name__), path=path) from None
+    if got > limit:
+        raise TooLarge(_too_large(got, limit, grew=True), path=path)
+    return b"".join(chunks)
+
+
+def _check_regular(st: os.stat_result, path: str, limit: int) -> None:
+    if stat.S_ISDIR(st.st_mode):
+        raise LoadError(MESSAGES["directory"], path=path)
+    if not stat.S_ISREG(st.st_mode):
+        what = next((name for test, name in _SPECIAL if test(st.st_mode)), "特殊文件")
+        raise LoadError(MESSAGES["special"].format(what=what), path=path)
+    if st.st_size > limit:
+        raise TooLarge(_too_large(st.st_size, limit), path=path)
+
+
+def _too_large(size: int, limit: int, grew: bool = False) -> str:
+    what = "读取中仍在增长" if grew else f"{size / 1048576:.0f} MB"
+    return MESSAGES["too_large"].format(limit=limit // 1048576, size=what)
 
 
 def load_bytes(
@@ -117,18 +185,18 @@ def load_bytes(
 ) -> Document:
     """:func:`load` for bytes already in memory; ``path`` names them in messages."""
     if len(data) > MAX_BYTES:
-        raise TooLarge(f"file is {len(data) / 1048576:.0f} MB, over the {MAX_BYTES // 1048576} MB limit", path=path)
+        raise TooLarge(_too_large(len(data), MAX_BYTES), path=path)
     if not data.strip():
-        raise EmptyDocument("file is empty" if not data else "file holds only whitespace", path=path)
+        raise EmptyDocument(MESSAGES["empty"] if not data else MESSAGES["whitespace"], path=path)
     ex = _extract(data, path, encoding)
     cleaned = clean_blocks(ex.blocks)
     text, raw_tables, pages = _assemble(cleaned.blocks, ex)
     if not text.strip():
-        raise EmptyDocument("no text found in the document", path=path)
+        raise EmptyDocument(MESSAGES["no_text"], path=path)
     # CJK characters, counted once and only as far as the stub-page note below needs
     body_chars = cjk_count(text, limit=300)
     if body_chars < 10:
-        raise EmptyDocument("no Chinese text found: not a report", path=path)
+        raise EmptyDocument(MESSAGES["no_chinese"], path=path)
 
     overrides: dict[str, MetaValue] = {}
     if agency:
@@ -138,7 +206,7 @@ def load_bytes(
     if published_on:
         d = parse_date(published_on)
         if d is None:
-            raise LoadError(f"published_on {published_on!r} is not a date YYYY-MM-DD", path=path)
+            raise LoadError(MESSAGES["bad_date"].format(value=shown(published_on)), path=path)
         overrides["published_on"] = MetaValue(d.isoformat(), source)
     if kind:
         overrides["kind"] = MetaValue(kind, source)
@@ -173,11 +241,14 @@ def load_bytes(
         source_lines=_source_lines(data, ex, text),
     )
     if require_report and doc.kind != "report":
-        from scorer.words import KIND_NAMES as NOT_A_REPORT_WORDS
-
-        what = NOT_A_REPORT_WORDS.get(doc.kind, NOT_A_REPORT_WORDS["other"])
-        raise NotAReport(f"not an annual report (looks like {doc.kind}: {what}); pass --kind report to score it anyway", path=path)
+        raise NotAReport(not_a_report(doc.kind), path=path)
     return doc
+
+
+def not_a_report(kind: str) -> str:
+    """The message for a document that is not an annual report (one wording for the
+    loader and the pipeline)."""
+    return MESSAGES["not_report"].format(what=KIND_NAMES.get(kind, KIND_NAMES["other"]))
 
 
 def _source_lines(data: bytes, ex: Extracted, text: str) -> tuple[tuple[int, int], ...]:
@@ -205,11 +276,11 @@ def _extract(data: bytes, path: str, encoding: str | None) -> Extracted:
         return read_docx(data, path)
     for magic, what in _IMAGE_MAGIC.items():
         if head.startswith(magic):
-            raise UnsupportedFormat(f"unsupported format: {what}", path=path)
+            raise UnsupportedFormat(MESSAGES["unsupported"].format(what=what), path=path)
     if ext == ".docx":
-        raise UnsupportedFormat("not a valid DOCX (not a zip archive)", path=path)
+        raise UnsupportedFormat(MESSAGES["not_docx"], path=path)
     if ext == ".pdf":
-        raise UnsupportedFormat("not a valid PDF (no %PDF header)", path=path)
+        raise UnsupportedFormat(MESSAGES["not_pdf"], path=path)
     if _HTML_SNIFF.search(data[:4096]) and (ext in (".html", ".htm", ".shtml", "") or data.lstrip()[:1] == b"<"):
         from scorer.formats.html import read_html
 
@@ -244,7 +315,7 @@ def _assemble(blocks: list[Block], ex: Extracted) -> tuple[str, list[RawTable], 
         pos += len(piece)
     text = "".join(parts)
     pages: list[tuple[int, int]] = []
-    if ex.format == "pdf":
+    if ex.format in ("pdf", "pdf-ocr"):
         for n in range(1, ex.n_pages + 1):
             if n in page_bounds:
                 pages.append((page_bounds[n][0], page_bounds[n][1]))

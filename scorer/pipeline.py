@@ -156,7 +156,20 @@ def _check_document(doc: Document, criteria: CriteriaSet | None) -> Checked:
     formats = criteria.table_formats if criteria is not None and criteria.table_formats else None
     # validate_document includes the extractor's own findings (unreadable cells):
     # every finding is produced once, here
-    return Checked(doc, tables, tuple(validate_document(doc, tables, formats)))
+    findings = tuple(validate_document(doc, tables, formats))
+    if doc.format == "pdf-ocr":
+        findings = tuple(_ocr_doubt(f) for f in findings)
+    return Checked(doc, tables, findings)
+
+
+def _ocr_doubt(f: Any) -> Any:
+    """Numbers read by OCR are never certain enough to charge an agency: a table
+    finding of a scanned report is shown as 待核对, for a person to check."""
+    from scorer.rules import RULES
+
+    if f.id in RULES and RULES[f.id].category == "table" and f.severity != "info":
+        return replace(f, severity="info", message=f.message + "（表格由OCR识别，待核对）")
+    return f
 
 
 def resolve_criteria(criteria: CriteriaSet | str, doc: Document) -> CriteriaSet:

@@ -11,6 +11,7 @@ wording is not in the vocabulary, so they never start a section.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -179,12 +180,13 @@ def find_sections(text: str) -> tuple[Section, ...]:
     extras = _extra_sections(text, chosen)
     marks = sorted([(c.start, c.end, c.key) for c in chosen] + extras)
     sections: list[Section] = []
-    canon = [(s, e, k) for s, e, k in marks if k is not None]
-    for idx, (s, e, k) in enumerate(marks):
-        if k is None:
-            nxt = next((m[0] for m in marks if m[0] > s), len(text))
-        else:
-            nxt = next((m[0] for m in canon if m[0] > s), len(text))
+    # next start after s, found by bisection (thousands of headings made a scan quadratic)
+    all_starts = [m[0] for m in marks]
+    canon_starts = [m[0] for m in marks if m[2] is not None]
+    for s, e, k in marks:
+        starts = all_starts if k is None else canon_starts
+        i = bisect_right(starts, s)
+        nxt = starts[i] if i < len(starts) else len(text)
         sections.append(Section(key=k, heading=text[s:e].strip(), start=s, body_start=e, end=nxt))
     return tuple(sections)
 

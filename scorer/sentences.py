@@ -19,6 +19,7 @@ next to table column labels).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -242,14 +243,40 @@ def split_text(
     return spans
 
 
-def _section_at(secs, offset: int):
-    """The canonical section holding ``offset`` (an agency's extra section nested
-    inside one, as 上海市科委 has, does not hide it); else the extra section."""
-    keyed = [s for s in secs if s.start <= offset < s.end and s.key]
-    if keyed:
-        return keyed[-1]
-    other = [s for s in secs if s.start <= offset < s.end]
-    return other[-1] if other else None
+class _SectionIndex:
+    """Which section holds an offset, in O(1) amortised per look-up (a document with
+    thousands of headings made a scan of every section per sentence quadratic)."""
+
+    def __init__(self, secs) -> None:
+        self.keyed = _Intervals([s for s in secs if s.key])
+        self.other = _Intervals(list(secs))
+
+    def at(self, offset: int):
+        """The canonical section holding ``offset`` (an agency's extra section nested
+        inside one, as 上海市科委 has, does not hide it); else the extra section."""
+        return self.keyed.last_holding(offset) or self.other.last_holding(offset)
+
+
+class _Intervals:
+    """Sections sorted by start; finds the last one (in that order) that holds an offset."""
+
+    def __init__(self, secs) -> None:
+        self.secs = secs
+        self.starts = [s.start for s in secs]
+        self.max_end: list[int] = []  # max_end[i] = largest end among secs[:i + 1]
+        m = -1
+        for s in secs:
+            m = max(m, s.end)
+            self.max_end.append(m)
+
+    def last_holding(self, offset: int):
+        i = bisect_right(self.starts, offset) - 1
+        # walk back only while an earlier section can still reach past ``offset``
+        while i >= 0 and self.max_end[i] > offset:
+            if self.secs[i].end > offset:
+                return self.secs[i]
+            i -= 1
+        return None
 
 
 def split_sentences(doc: "Document") -> list["Sentence"]:
@@ -291,6 +318,7 @@ def split_sentences(doc: "Document") -> list["Sentence"]:
 
     # section boundaries: heading start and body start are forced cuts
     secs = sorted(doc.sections, key=lambda s: s.start)
+    where = _SectionIndex(secs)
     cuts: set[int] = set()
     for s in secs:
         cuts.update((s.start, s.body_start, s.end))
@@ -304,7 +332,7 @@ def split_sentences(doc: "Document") -> list["Sentence"]:
     for ra, rb in regions:
         pieces = [ra] + [e for e in edges if ra < e < rb] + [rb]
         for a, b in zip(pieces, pieces[1:]):
-            sec = _section_at(secs, a)
+            sec = where.at(a)
             key = sec.key if sec else None
             in_heading = sec is not None and a < sec.body_start
             for sa, sb in split_text(text, a, b, section=key):

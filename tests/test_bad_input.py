@@ -67,16 +67,16 @@ def make_bad_inputs(d: Path) -> dict[str, str]:
         fh.write(report.encode("utf-8"))
         fh.truncate(51 * 1024 * 1024)
     return {
-        "empty.txt": "file is empty",
-        "whitespace.txt": "only whitespace",
-        "binary.txt": "binary",
-        "notzip.docx": "not a valid DOCX",
-        "scanned.pdf": "no text layer",
-        "yaodian.txt": "不是政府信息公开工作年度报告（看起来是政务公开工作要点）",
-        "no_report.html": "not a report",
-        "latin1.txt": "not a report",
-        "bomb.docx": "zip bomb",
-        "huge.txt": "over the 50 MB limit",
+        "empty.txt": "文件为空",
+        "whitespace.txt": "只有空白字符",
+        "binary.txt": "二进制数据",
+        "notzip.docx": "不是有效的DOCX",
+        "scanned.pdf": "没有文字层",
+        "yaodian.txt": "不是政府信息公开工作年度报告",
+        "no_report.html": "不是年度报告",
+        "latin1.txt": "不是年度报告",
+        "bomb.docx": "压缩炸弹",
+        "huge.txt": "超过50 MB上限",
     }
 
 

@@ -179,35 +179,33 @@ def test_minimal_hand_written_set_gets_defaults(tmp_path):
 
 BROKEN = [
     ("unknown_key.yaml", 6, "wieght",
-     "unknown key 'wieght' in criterion 'open_day'; did you mean 'weight'?"),
-    ("duplicate_id.yaml", 12, "id", "duplicate criterion id 'open_day' (first at line 4)."),
+     "指标“open_day”中有未知的键'wieght'，是否应为“weight”？"),
+    ("duplicate_id.yaml", 12, "id", "指标id“open_day”重复（首次在第4行），请改为不同的id"),
     ("negative_weight.yaml", 10, "weight",
-     "'weight' of 'open_day' must be a number in (0, 100]; got -3."),
+     "指标“open_day”的“weight”必须是(0, 100]之间的数，实际为-3"),
     ("cycle_a.yaml", 3, "extends",
-     "extends cycle: tests/fixtures/criteria/cycle_a.yaml -> tests/fixtures/criteria/cycle_b.yaml"
-     " -> tests/fixtures/criteria/cycle_a.yaml."),
+     "extends形成循环：tests/fixtures/criteria/cycle_a.yaml -> tests/fixtures/criteria/cycle_b.yaml"
+     " -> tests/fixtures/criteria/cycle_a.yaml，请去掉其中一处继承"),
     ("missing_parent.yaml", 3, "extends",
-     "'extends' of set 'broken-missing-parent' names 'cor', which is neither a file next to "
-     "this one nor a shipped set"),
+     "指标体系“broken-missing-parent”的extends指向'cor'，它既不是同目录下的文件也不是内置指标体系"),
     ("empty_keywords.yaml", 11, "keywords",
-     "'keywords' of 'open_day' must not be empty for a presence criterion"),
+     "指标“open_day”是presence类指标，“keywords”不能为空"),
     ("bad_scoring.yaml", 7, "scoring",
-     "'scoring' of 'training' must be one of presence, count, rule, timeliness; got "
-     "'prescence'."),
-    ("bad_rule.yaml", 8, "rules", "'rules' of 'table_consistency' must be rule ids of domain.md §6"),
+     "指标“training”的“scoring”必须是以下之一：presence、count、rule、timeliness，实际为'prescence'"),
+    ("bad_rule.yaml", 8, "rules", "指标“table_consistency”的“rules”必须是domain.md §6的规则编号"),
     ("min_count_zero.yaml", 8, "min_count",
-     "'min_count' of 'public_attendance' must be a positive integer; got 0."),
+     "指标“public_attendance”的“min_count”必须是正整数，实际为0"),
     ("min_count_float.yaml", 8, "min_count",
-     "'min_count' of 'public_attendance' must be a positive integer; got 1.5."),
+     "指标“public_attendance”的“min_count”必须是正整数，实际为1.5"),
     ("bad_months.yaml", 12, "months",
-     "'months' of 'open_day' must be months between 1 and 12; got [13]."),
-    ("duplicate_key.yaml", 8, "weight", "duplicate key 'weight' (first at line 6)."),
+     "指标“open_day”的“months”必须是1到12之间的月份，实际为[13]"),
+    ("duplicate_key.yaml", 8, "weight", "键'weight'重复（首次在第6行），请删除其中一个"),
     ("weights_total.yaml", 3, "weight",
-     "weights of set 'broken-weights-total' sum to 90; they must sum to 100"),
-    ("bad_yaml.yaml", 8, None, "invalid YAML: expected ',' or ']'"),
+     "指标体系“broken-weights-total”的权重合计为90，必须合计为100"),
+    ("bad_yaml.yaml", 8, None, "YAML格式错误（expected ',' or ']'"),
     ("drop_unknown.yaml", 4, "drop",
-     "'drop' of set 'broken-drop-unknown' names 'press_conferenc', which set 'core' does not "
-     "have; did you mean 'press_conference'?"),
+     "指标体系“broken-drop-unknown”的drop列出了“press_conferenc”，但指标体系“core”中没有这一项，"
+     "是否应为“press_conference”？"),
 ]
 
 
@@ -218,7 +216,7 @@ def test_broken_file_error_names_file_line_and_field(name, line, field, message)
         load_criteria(str(path))
     err = info.value
     where = "tests/fixtures/criteria/cycle_b.yaml" if name == "cycle_a.yaml" else str(path)
-    assert str(err).startswith(f"{where} line {line}: {message}"), str(err)
+    assert str(err).startswith(f"{where} 第{line}行：{message}"), str(err)
     assert "\n" not in str(err)
     assert (err.path, err.line, err.field) == (where, line, field)
 
@@ -235,32 +233,32 @@ def test_cli_check_of_a_broken_file_exits_2(name):
 def test_set_level_values_are_checked(tmp_path):
     f = tmp_path / "s.yaml"
     f.write_text("id: s\ntitle: t\nextends: core\ndeadline: 2023-02-30\n", encoding="utf-8")
-    with pytest.raises(CriteriaError, match=r"s\.yaml line 4: 'deadline' of set 's' must be a "
-                       r"date YYYY-MM-DD; got '2023-02-30'\.$"):
+    with pytest.raises(CriteriaError, match=r"s\.yaml 第4行：指标体系“s”的“deadline”必须是"
+                       r"YYYY-MM-DD格式的日期，实际为'2023-02-30'$"):
         load_criteria(str(f))
     f.write_text("id: s\ntitle: t\nextends: core\nparent_weight: 0\n", encoding="utf-8")
-    with pytest.raises(CriteriaError, match=r"line 4: 'parent_weight' of set 's' must be a "
-                       r"number in \(0, 100\]; got 0\.$"):
+    with pytest.raises(CriteriaError, match=r"第4行：指标体系“s”的“parent_weight”必须是"
+                       r"\(0, 100\]之间的数，实际为0$"):
         load_criteria(str(f))
 
 
 def test_unknown_set_name():
-    with pytest.raises(CriteriaError, match=r"^nope: no such criteria file, and no shipped set"):
+    with pytest.raises(CriteriaError, match=r"^nope：找不到这个指标文件，也没有同名的内置指标体系"):
         load_criteria("nope")
 
 
 def test_type_errors_are_located(tmp_path):
     cases = {
-        "weight: abc": "line 6: 'weight' of 'x' must be a number; got 'abc'.",
-        "checkable: yes please": "line 6: 'checkable' of 'x' must be true or false; got 'yes please'.",
-        "keywords: 培训": "line 6: 'keywords' of 'x' must be a list of non-empty texts",
-        "frequency: 每月": "line 6: 'frequency' of 'x' must be one of weekly, monthly",
-        "sections: [overview, appendix]": "line 6: 'sections' of 'x' must be section keys",
-        "classifier_label: foo": "line 6: 'classifier_label' of 'x' must be a core criterion id",
-        "deduction: 2": "line 6: 'deduction' of 'x' must be a number in (0, 1]; got 2.",
-        "keywords: [培训, 培训]": "line 6: 'keywords' of 'x' lists '培训' twice",
-        "months: [八月]": "line 6: 'months' of 'x' must be a month 1–12 or a list of months",
-        "within_days: -10": "line 6: 'within_days' of 'x' must be a positive integer; got -10.",
+        "weight: abc": "第6行：指标“x”的“weight”必须是数字，实际为'abc'",
+        "checkable: yes please": "第6行：指标“x”的“checkable”必须是true或false，实际为'yes please'",
+        "keywords: 培训": "第6行：指标“x”的“keywords”必须是非空文本的列表",
+        "frequency: 每月": "第6行：指标“x”的“frequency”必须是weekly、monthly",
+        "sections: [overview, appendix]": "第6行：指标“x”的“sections”必须是domain.md §2的章节键",
+        "classifier_label: foo": "第6行：指标“x”的“classifier_label”必须是核心指标id",
+        "deduction: 2": "第6行：指标“x”的“deduction”必须是(0, 1]之间的数，实际为2",
+        "keywords: [培训, 培训]": "第6行：指标“x”的“keywords”重复列出'培训'",
+        "months: [八月]": "第6行：指标“x”的“months”必须是1–12的月份或月份列表",
+        "within_days: -10": "第6行：指标“x”的“within_days”必须是正整数，实际为-10",
     }
     for extra, expected in cases.items():
         f = tmp_path / "t.yaml"

@@ -221,27 +221,27 @@ def _cli_error(runner, path) -> str:
 def test_bad_inputs_one_line_exit_2(runner, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    assert "empty" in _cli_error(runner, empty)
+    assert "文件为空" in _cli_error(runner, empty)
     blank = tmp_path / "blank.txt"
     blank.write_bytes(b" \n\t\n")
-    assert "whitespace" in _cli_error(runner, blank)
+    assert "只有空白字符" in _cli_error(runner, blank)
     binary = tmp_path / "garbage.txt"
     binary.write_bytes(bytes(range(256)) * 40)
-    assert "binary" in _cli_error(runner, binary)
+    assert "二进制数据" in _cli_error(runner, binary)
     notzip = tmp_path / "report.docx"
     notzip.write_text("这不是一个Word文件", encoding="utf-8")
-    assert "not a valid DOCX" in _cli_error(runner, notzip)
-    assert "no text layer" in _cli_error(runner, FIXTURES / "load/scanned.pdf")
+    assert "不是有效的DOCX" in _cli_error(runner, notzip)
+    assert "没有文字层" in _cli_error(runner, FIXTURES / "load/scanned.pdf")
     big = tmp_path / "big.txt"
     with open(big, "wb") as fh:
         fh.truncate(51 * 1024 * 1024)
-    assert "over the 50 MB limit" in _cli_error(runner, big)
+    assert "超过50 MB上限" in _cli_error(runner, big)
     result = runner.invoke(cli, ["inspect", str(tmp_path / "missing.txt")])
     assert result.exit_code == 2 and "does not exist" in result.output
 
 
 def test_library_errors_are_load_errors(tmp_path):
-    with pytest.raises(LoadError, match="no such file"):
+    with pytest.raises(LoadError, match="文件不存在"):
         load(tmp_path / "nope.txt")
     with pytest.raises(NoTextLayer):
         load(FIXTURES / "load/scanned.pdf")
@@ -250,7 +250,7 @@ def test_library_errors_are_load_errors(tmp_path):
         zf.writestr("hello.txt", "hi")
     with pytest.raises(UnsupportedFormat, match="word/document.xml"):
         load(zipped)
-    with pytest.raises(NotAReport, match="yaodian"):
+    with pytest.raises(NotAReport, match="政务公开工作要点"):
         load(seed("004"), require_report=True)
 
 
@@ -260,7 +260,7 @@ def test_docx_zip_bomb_refused(tmp_path):
         zf.writestr("word/document.xml", "<w:document/>")
         zf.writestr("word/media/pad.bin", b"\0" * (210 * 1024 * 1024))
     assert bomb.stat().st_size < 2 * 1024 * 1024
-    with pytest.raises(TooLarge, match="zip bomb"):
+    with pytest.raises(TooLarge, match="压缩炸弹"):
         load(bomb)
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from scorer.load import load
 from scorer.tables import extract_tables
-from scorer.tables.accuracy import run_gold
+from xxgk_lab.tables_accuracy import run_gold
 from scorer.validate import validate_document
 
 from .conftest import CORPORA, ROOT

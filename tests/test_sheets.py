@@ -130,20 +130,23 @@ def test_text_from_documents_never_becomes_a_formula(batch):
     r["findings"] = [{"id": "T-cell", "severity": "error", "message": "=1+2", "where": "requests.new.total",
                       "location": "=SUM(A1)", "span": None, "numbers": {}, "cells": []}]
     wb = load_workbook(io.BytesIO(render_xlsx([r])))
-    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
-             if isinstance(c.value, str) and c.value.startswith("=")]
-    assert cells and all(c.data_type == "s" for c in cells)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    assert not any(isinstance(c.value, str) and c.value.startswith("=") for c in cells)
+    quoted = [c for c in cells if isinstance(c.value, str) and c.value.startswith("'=")]
+    # the agency (得分表, 问题清单, 整改清单), the message and location (问题清单), the sheet title
+    assert len(quoted) >= 5 and all(c.data_type == "s" for c in quoted)
     assert rectify_rows(r)[0][2].startswith(RULES["T-cell"].title + "：=1+2")
 
 
 def test_sheet_names_fit_excel():
     long = "某某省某某市某某区人民政府办公室政务公开科（信息公开/政务服务）[试点]"
     dicts = [{"document": {"agency": a, "report_year": y}} for a, y in
-             [(long, 2022), (long, 2023), ("甲局", 2022), (None, 2022), ("得分表", 2022)]]
+             [(long, 2022), (long, 2023), ("甲局", 2022), (None, 2022), ("得分表", 2022), ("乙\x1b局", 2022)]]
     names = sheet_names(dicts, SHEET_NAMES.values())
     assert all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) for n in names)
     assert len(set(names)) == len(names) and "得分表" not in names
-    assert names[2] == "甲局" and names[3] == "未识别机构"
+    assert names[2] == "甲局" and names[3] == "未识别机构" and names[5] == "乙局"  # no control characters
 
 
 class _Links(HTMLParser):

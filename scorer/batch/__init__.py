@@ -17,6 +17,8 @@ One module per job:
   the soft time limit, its outputs and its rerun state;
 - :mod:`~scorer.batch.executor` — the ``Executor`` interface and ``ProcessPool`` (hard
   limit, crashed workers replaced);
+- :mod:`~scorer.batch.dask_executor` — ``DaskExecutor``: the same tasks on a Dask
+  cluster (optional extra ``dask``; imported only when chosen);
 - :mod:`~scorer.batch.state` — rerun fingerprints, the ``.xxgk`` state files, the folder lock;
 - :mod:`~scorer.batch.sheets` — scores.xlsx, scores.csv, summary.html;
 - :mod:`~scorer.batch.lifeline` — child processes die with the batch;
@@ -28,7 +30,8 @@ from scorer.batch.executor import Executor, ProcessPool
 from scorer.batch.inputs import BATCH_EXTENSIONS, BatchItem, collect_inputs
 from scorer.batch.manifest import Manifest, read_manifest
 from scorer.batch.messages import BatchConfig, Outcome, Task
-from scorer.batch.runner import DEFAULT_FORMATS, DEFAULT_TIMEOUT, BatchReport, DocOutcome, run_batch
+from scorer.batch.runner import (DEFAULT_FORMATS, DEFAULT_TIMEOUT, EXECUTORS, BatchReport, DocOutcome,
+                                 make_executor, run_batch)
 from scorer.batch.sheets import sheet_view
 from scorer.batch.worker import DocumentTimeout, process
 
@@ -51,4 +54,6 @@ __all__ = [
     "process",
     "Executor",
     "ProcessPool",
+    "make_executor",
+    "EXECUTORS",
 ]

@@ -29,7 +29,8 @@ from scorer.store import STORE_NAME, Store, open_store
 from scorer.render import MEMO_EXTENSIONS
 from scorer.provenance import criteria_fingerprint
 
-__all__ = ["run_batch", "DocOutcome", "BatchReport", "DEFAULT_FORMATS", "DEFAULT_TIMEOUT"]
+__all__ = ["run_batch", "make_executor", "EXECUTORS", "DocOutcome", "BatchReport", "DEFAULT_FORMATS",
+           "DEFAULT_TIMEOUT"]
 
 DEFAULT_FORMATS: tuple[str, ...] = ("json", "md", "html", "docx")
 DEFAULT_TIMEOUT = 120.0  # seconds per document
@@ -107,7 +108,8 @@ def run_batch(
     manifest: str | os.PathLike[str] | None = None,
     progress: Callable[[int, int, DocOutcome], None] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
-    executor: Executor | None = None,
+    executor: Executor | str | None = None,
+    scheduler: str | None = None,
     options: Mapping[str, Any] | None = None,
     store: str | os.PathLike[str] | None = None,
     overrides: str | os.PathLike[str] | None = None,
@@ -138,9 +140,14 @@ def run_batch(
         Called in the parent after each document (skipped ones included).
     timeout : float or None
         Seconds allowed per document; None for no limit.
-    executor : Executor, optional
-        Who runs the tasks; default a :class:`~scorer.batch.executor.ProcessPool`
-        of ``jobs`` workers.
+    executor : Executor or {"local", "dask"}, optional
+        Who runs the tasks: an :class:`~scorer.batch.executor.Executor`, or a name —
+        ``"local"`` (default) a :class:`~scorer.batch.executor.ProcessPool` of
+        ``jobs`` workers; ``"dask"`` a
+        :class:`~scorer.batch.dask_executor.DaskExecutor` on ``scheduler`` (or on a
+        local cluster of ``jobs`` workers).
+    scheduler : str, optional
+        Dask scheduler address (``tcp://HOST:PORT``) for ``executor="dask"``.
     store : path, optional
         The results store (default ``<out_dir>/results.sqlite``): every result is
         added to it, last year's reports are read from it, and the sheets show the
@@ -162,7 +169,10 @@ def run_batch(
     CriteriaError
         The criteria set is unknown or invalid.
     ValueError
-        An unknown format.
+        An unknown format or executor name.
+    ScorerError
+        ``executor="dask"`` without the ``dask`` extra installed, or an unreachable
+        scheduler.
     """
     t0 = time.monotonic()
     fmts = tuple(dict.fromkeys(["json", *formats]))
@@ -175,6 +185,7 @@ def run_batch(
         from scorer.criteria import load_criteria
 
         cs = load_criteria(criteria_set)
+    runner = make_executor(executor, jobs=jobs, scheduler=scheduler)
     out = Path(out_dir)
     extra = read_overrides(overrides) if overrides is not None else ()
     lock = open_output_folder(out)  # one batch at a time per output folder
@@ -183,7 +194,7 @@ def run_batch(
         with db:
             all_overrides = tuple(from_mapping(o) for o in db.overrides()) + tuple(extra)
             report = _run(inputs, cs, out, jobs=jobs, force=force, fmts=fmts, manifest=manifest, progress=progress,
-                          timeout=timeout, executor=executor, t0=t0, db=db, overrides=all_overrides,
+                          timeout=timeout, executor=runner, t0=t0, db=db, overrides=all_overrides,
                           options=tuple(sorted((options or {}).items())))
             if problem:
                 report.problems.insert(0, problem)
@@ -193,11 +204,29 @@ def run_batch(
             lock.close()
 
 
+EXECUTORS = ("local", "dask")
+
+
+def make_executor(executor: Executor | str | None, *, jobs: int | None = None,
+                  scheduler: str | None = None) -> Executor:
+    """The executor named (``"local"``, ``"dask"``) or given; Dask is imported only
+    when asked for."""
+    if executor is None or executor == "local":
+        return ProcessPool(jobs or os.cpu_count() or 1)
+    if executor == "dask":
+        from scorer.batch.dask_executor import DaskExecutor
+
+        return DaskExecutor(scheduler, workers=jobs)
+    if isinstance(executor, str):
+        raise ValueError(f"unknown executor {executor!r}; use: {', '.join(EXECUTORS)}")
+    return executor
+
+
 def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: CriteriaSet | str, out: Path, *,
          options: tuple[tuple[str, Any], ...] = (),
          jobs: int | None, force: bool, fmts: tuple[str, ...], manifest: str | os.PathLike[str] | None,
          progress: Callable[[int, int, DocOutcome], None] | None, timeout: float | None,
-         executor: Executor | None, t0: float, db: Store, overrides: tuple[Override, ...]) -> BatchReport:
+         executor: Executor, t0: float, db: Store, overrides: tuple[Override, ...]) -> BatchReport:
     state_dir = out / STATE_DIR
     items = collect_inputs(inputs, manifest=manifest, exclude=out)
     crit = criteria_fingerprint(cs)
@@ -273,7 +302,7 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
         in_memory = str(db.path) == ":memory:"
         config = BatchConfig(cs, str(out), fmts, timeout, store=None if in_memory else str(db.path),
                              overrides=overrides, exclude_batch=batch_id)
-        (executor or ProcessPool(jobs or os.cpu_count() or 1)).run(tasks, config, finished)
+        executor.run(tasks, config, finished)
         # documents whose previous year was scored in this same batch are scored once
         # more after it, now with last year's report from the store: a chain of years
         # wave by wave (2022 once 2021 is final, then 2023 …), so the outcome does not
@@ -282,7 +311,7 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
         waves = {} if in_memory else _later_waves(records, by_key, shas)
         config = replace(config, exclude_batch=None)
         for depth in sorted(waves):
-            (executor or ProcessPool(jobs or os.cpu_count() or 1)).run(waves[depth], config, finished)
+            executor.run(waves[depth], config, finished)
 
     ordered = [outcomes[i.path] for i in items]
     # the sheets show everything the store holds for this criteria set: a second

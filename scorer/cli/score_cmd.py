@@ -1,14 +1,29 @@
 """``xxgk score``, ``xxgk batch`` and ``xxgk check``: thin shells over score/render/batch."""
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import signal
 import sys
+import threading
 from pathlib import Path
+from typing import Iterator
 
 import click
 
 from scorer.cli.params import DATE
-from scorer.cli.group import EXIT_BAD_INPUT, EXIT_DEFECTS, cli, input_path_argument, metadata_options
+from scorer.cli.group import (
+    EXIT_BAD_INPUT,
+    EXIT_DEFECTS,
+    cli,
+    input_path_argument,
+    metadata_options,
+    timeout_option,
+)
 from scorer.errors import ScorerError
+
+#: Longest output file name in bytes (most file systems allow 255).
+_MAX_NAME_BYTES = 255
 
 DEFAULT_OUT = "reports_out"
 _STDOUT_FORMATS = ("json", "md", "html")
@@ -37,6 +52,49 @@ def applicability_options(f):
     f = click.option("--any-year", is_flag=True,
                      help="Score even when the criteria set is for another report year (the memo says so).")(f)
     return f
+
+
+class _TimeUp(BaseException):
+    """Raised by the alarm; not an Exception, so no reader's ``except Exception`` eats it."""
+
+
+class DocumentTimeout(ScorerError):
+    """A document took longer than ``--timeout``."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float, path: str) -> Iterator[None]:
+    """Per-document wall time, as batch workers have it (SIGALRM; where there is no
+    alarm, or off the main thread, the document runs unbounded)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _expired(signum, frame):
+        raise _TimeUp()
+
+    old = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _TimeUp:
+        raise DocumentTimeout(f"超时：超过单份文件时限{seconds:g}秒，请检查文件是否异常，或用 --timeout 放宽时限",
+                              path=path) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _out_name(path: str, ext: str) -> str:
+    """Output file name for ``path``: its stem plus ``ext``, with the stem cut (and a
+    short hash added, so names stay distinct) when the whole would pass 255 bytes."""
+    stem = Path(path).stem
+    if len((stem + ext).encode("utf-8")) <= _MAX_NAME_BYTES:
+        return stem + ext
+    tag = "-" + hashlib.sha1(stem.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    room = _MAX_NAME_BYTES - len((tag + ext).encode("utf-8"))
+    cut = stem.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+    return cut + tag + ext
 
 
 def _options(deadline, encoding, kind, agency, report_year, published_on, any_year=False, any_place=False):
@@ -88,8 +146,9 @@ def _source_and_options(path, cs, opts, store):
 @store_option
 @overrides_option
 @metadata_options
+@timeout_option()
 def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, kind, agency, report_year,
-          published_on, store, overrides) -> None:
+          published_on, store, overrides, timeout) -> None:
     """Score annual reports against a criteria set.
 
     One FILE without --out prints json/md/html to stdout; otherwise one file per
@@ -111,7 +170,8 @@ def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, ki
     results, errors = [], []
     for f in files:
         try:
-            results.append((f, score_document(*_source_and_options(f, cs, opts, store))))
+            with _time_limit(timeout, f):
+                results.append((f, score_document(*_source_and_options(f, cs, opts, store))))
         except ScorerError as exc:
             if len(files) == 1:
                 raise
@@ -128,7 +188,7 @@ def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, ki
         else:
             written = []
     else:
-        written = [write_atomic(target / (Path(f).stem + _EXT[fmt]), render(r, fmt)) for f, r in results]
+        written = [write_atomic(target / _out_name(f, _EXT[fmt]), render(r, fmt)) for f, r in results]
     for p in written:
         click.echo(str(p))
     for e in errors:
@@ -146,12 +206,16 @@ def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, ki
 @click.option("--force", is_flag=True, help="Redo documents that are unchanged since the last run.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["json", "md", "html", "docx"]),
               help="Per-document outputs (repeatable; default json, md, html, docx).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
-              help="Seconds allowed per document.")
+@timeout_option()
 @applicability_options
 @store_option
 @overrides_option
-def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_place, store, overrides) -> None:
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Who scores: worker processes on this machine, or a Dask cluster (extra: xxgk-scorer[dask]).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Dask scheduler address (with --executor dask; default: a local cluster of --jobs workers).")
+def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_place, store, overrides, executor,
+          scheduler) -> None:
     """Score every report in a directory, or the rows of a manifest CSV.
 
     A manifest has columns file, agency, report_year, published_on (optional url,
@@ -164,9 +228,12 @@ def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_pla
     \b
     Example:
       xxgk batch corpora/reports --criteria 'pingtan-{year}' --out reports_out/ --jobs 4
+      xxgk batch manifest.csv --executor dask --scheduler tcp://127.0.0.1:8786
     """
     from scorer.batch import DEFAULT_FORMATS, run_batch
 
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler 只能与 --executor dask 一起使用")
     bars: list = []  # created on the first callback, when the total is known
 
     def progress(done: int, total: int, outcome) -> None:
@@ -181,7 +248,7 @@ def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_pla
         report = run_batch(input, criteria, out, jobs=jobs, force=force,
                            formats=formats or DEFAULT_FORMATS, progress=progress, timeout=timeout,
                            options={k: True for k, v in (("any_year", any_year), ("any_place", any_place)) if v},
-                           store=store, overrides=overrides)
+                           store=store, overrides=overrides, executor=executor, scheduler=scheduler)
     finally:
         if bars:
             bars[0].__exit__(None, None, None)
@@ -197,7 +264,9 @@ def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_pla
 @click.option("--deadline", type=DATE, help="Publication deadline YYYY-MM-DD (overrides the statutory one).")
 @applicability_options
 @metadata_options
-def check(file, criteria, deadline, any_year, any_place, encoding, kind, agency, report_year, published_on) -> None:
+@timeout_option()
+def check(file, criteria, deadline, any_year, any_place, encoding, kind, agency, report_year, published_on,
+          timeout) -> None:
     """Self-assessment of a draft report: defects and missing items, most points first.
 
     Exits 1 while any error-severity defect remains, 0 otherwise.
@@ -209,8 +278,9 @@ def check(file, criteria, deadline, any_year, any_place, encoding, kind, agency,
     from scorer.render import has_errors, render_check
     from scorer.pipeline import score_document
 
-    result = score_document(file, criteria, _options(deadline, encoding, kind, agency, report_year, published_on,
-                                                     any_year, any_place))
+    with _time_limit(timeout, file):
+        result = score_document(file, criteria, _options(deadline, encoding, kind, agency, report_year, published_on,
+                                                         any_year, any_place))
     click.echo(render_check(result), nl=False)
     if has_errors(result):
         sys.exit(EXIT_DEFECTS)

@@ -34,10 +34,14 @@ from scorer.criteria.fields import (
     format_value,
     quick_pass,
 )
-from scorer.errors import CriteriaError
+from scorer.errors import SHOWN_LIMIT, CriteriaError, shown
 from scorer.model import DEFAULT_REPEAT_THRESHOLD, CriteriaSet, Criterion
 
 __all__ = ["load_criteria", "list_criteria", "shipped_dir", "shipped_names", "resolve_criteria"]
+
+#: A criteria file is a few KB; anything much larger is the wrong file (checked
+#: before the YAML is parsed).
+MAX_CRITERIA_BYTES = 1024 * 1024
 
 _SET_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _SUFFIXES = (".yaml", ".yml")
@@ -64,21 +68,70 @@ _DEFAULTS: dict[str, Any] = {
 _REQUIRED = ("id", "title", "weight")
 
 _KIND_TEXT: dict[str, str] = {
-    "set_id": "lower-case ASCII words joined by '-' (e.g. qingpu-lvrong-2022)",
-    "criterion_id": "a text id such as open_day",
-    "text": "a text",
-    "number": "a number",
-    "int": "a positive integer",
-    "bool": "true or false",
-    "str_list": "a list of non-empty texts, e.g. [列席, 公众代表]",
-    "id_list": "a list of criterion ids, e.g. [press_conference]",
-    "month_list": "a month 1–12 or a list of months, e.g. [6, 7]",
-    "year": "a year such as 2022",
-    "date": "a date YYYY-MM-DD",
-    "year_map": "a mapping of report years to table formats, e.g. {2019: '2019', 2021: '2021'}",
-    "deadline_map": "a mapping {department: 'MM-DD', whole_government: 'MM-DD'}",
-    "list": "a list of criteria (mappings)",
+    "set_id": "由小写英文字母、数字和“-”组成的标识（如qingpu-lvrong-2022）",
+    "criterion_id": "文本标识（如open_day）",
+    "text": "文本",
+    "number": "数字",
+    "int": "正整数",
+    "bool": "true或false",
+    "str_list": "非空文本的列表（如[列席, 公众代表]）",
+    "id_list": "指标id的列表（如[press_conference]）",
+    "month_list": "1–12的月份或月份列表（如[6, 7]）",
+    "year": "年份（如2022）",
+    "date": "YYYY-MM-DD格式的日期",
+    "year_map": "报告年度到表格格式的映射（如{2019: '2019', 2021: '2021'}）",
+    "deadline_map": "映射{department: 'MM-DD', whole_government: 'MM-DD'}",
+    "list": "指标（映射）的列表",
 }
+
+#: Every message this module raises: what is wrong, then what to do. Values from the
+#: file are echoed through :func:`scorer.errors.shown` (at most ~60 characters).
+MESSAGES: dict[str, str] = {
+    "no_file": "找不到这个指标文件，也没有同名的内置指标体系（内置：{shipped}），请检查名称或路径",
+    "too_big": "文件有{size} KB，超过指标文件上限{limit} KB，请确认选择的是指标体系YAML文件",
+    "not_utf8": "指标文件必须是UTF-8编码的文本，请另存为UTF-8后重试",
+    "unreadable": "无法读取文件（{reason}），请检查路径和读取权限",
+    "not_mapping": "指标文件必须是YAML映射，至少包含id、title和criteria（见criteria/README.md）",
+    "no_set_field": "指标体系缺少“{name}”，请在文件开头加上“{name}:”",
+    "needs_extends": "“{name}”只能与extends一起使用，请加上extends或删除这一项",
+    "no_criteria": "指标体系“{set_id}”没有指标，请在criteria:下列出指标，或用“extends: core”继承",
+    "parent_weight": "指标体系“{set_id}”的“parent_weight”必须是(0, 100]之间的数，实际为{got}",
+    "item_not_mapping": "criteria的第{n}项必须是包含id、title、weight等的映射，实际为{got}",
+    "item_no_id": "criteria的第{n}项缺少“id”，请补上",
+    "item_bad_id": "第{n}项的“id”必须是文本标识（如open_day），实际为{got}",
+    "unknown_key": "{owner}中有未知的键{key}{advice}",
+    "did_you_mean": "，是否应为“{hint}”？",
+    "allowed": "，允许的键：{allowed}",
+    "bad_type": "{owner}的“{name}”必须是{kind}，实际为{got}",
+    "bad_frequency": "{owner}的“frequency”必须是{choices}之一，实际为{got}",
+    "bad_entry": "{owner}的“{name}”必须是{kind}，第{n}项为{got}",
+    "too_many_gaps": "{owner}的“{name}”第{n}项{got}有{gaps}处“…”，最多允许{limit}处，请拆成较短的词",
+    "twice": "{owner}的“{name}”重复列出{got}（首次在第{first}行），请删除重复项",
+    "bad_extends": "指标体系“{set_id}”的extends指向{got}，它既不是同目录下的文件也不是内置指标体系（{shipped}），请检查名称",
+    "cycle": "extends形成循环：{chain}，请去掉其中一处继承",
+    "drop_unknown": "指标体系“{set_id}”的drop列出了“{cid}”，但指标体系“{parent}”中没有这一项{hint}",
+    "drop_hint": "，是否应为“{hint}”？",
+    "dropped_and_redefined": "指标“{cid}”在指标体系“{set_id}”中既被drop又被重新定义，请只保留一种",
+    "missing_field": "指标“{cid}”缺少“{field}”{why}，请补上",
+    "new_item": "（它不在指标体系“{parent}”中，是新增指标）",
+    "rule_reuse": "指标“{cid}”的规则“{rule}”已由“{first}”计分（第{line}行），同一问题只能扣一次分，请删除其中一处",
+    "more": "（此后还有{n}处问题）",
+}
+
+
+def _quoted(value: Any) -> str:
+    """A name from the file in Chinese quotes, cut to the message limit."""
+    if isinstance(value, str):
+        return f"“{value[:SHOWN_LIMIT]}…”" if len(value) > SHOWN_LIMIT else f"“{value}”"
+    return shown(value)
+
+
+def _owner_set(set_id: Any) -> str:
+    return f"指标体系{_quoted(set_id)}"
+
+
+def _owner_item(cid: Any) -> str:
+    return f"指标{_quoted(cid)}"
 
 
 # --------------------------------------------------------------------------- locating
@@ -137,11 +190,7 @@ def resolve_criteria(name_or_path: str | os.PathLike, *, base: Path | None = Non
             return candidate
     if base is None and Path(text).is_file():
         return Path(text)
-    raise CriteriaError(
-        "no such criteria file, and no shipped set of that name (shipped: "
-        f"{', '.join(shipped_names()) or 'none'}).",
-        path=text,
-    )
+    raise CriteriaError(MESSAGES["no_file"].format(shipped="、".join(shipped_names()) or "无"), path=shown(text, 200).strip("'"))
 
 
 def _display(path: Path) -> str:
@@ -182,78 +231,59 @@ class _FileReader:
 
     def read(self) -> LineDict:
         try:
+            size = self.path.stat().st_size
+            if size > MAX_CRITERIA_BYTES:
+                raise self.fail(None, None, MESSAGES["too_big"].format(size=size // 1024, limit=MAX_CRITERIA_BYTES // 1024))
             text = self.path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
-            raise self.fail(None, None, "criteria files must be UTF-8 text.") from None
+            raise self.fail(None, None, MESSAGES["not_utf8"]) from None
         except OSError as exc:
-            raise self.fail(None, None, f"cannot read the file ({exc.strerror}).") from None
+            raise self.fail(None, None, MESSAGES["unreadable"].format(reason=exc.strerror)) from None
         try:
             doc = parse_yaml(text)
         except YamlProblem as exc:
             key = None if exc.key is None else str(exc.key)
-            raise self.fail(exc.line, key, exc.message + ".") from None
+            raise self.fail(exc.line, key, exc.message) from None
         if not isinstance(doc, LineDict):
-            raise self.fail(
-                getattr(doc, "line", 1),
-                None,
-                "a criteria file must be a YAML mapping with at least 'id', 'title' and "
-                "'criteria' (see criteria/README.md).",
-            )
-        self._check_keys(doc, SET_FIELDS, "set")
+            raise self.fail(getattr(doc, "line", 1), None, MESSAGES["not_mapping"])
+        self._check_keys(doc, SET_FIELDS, "指标体系")
         for name in ("id", "title"):
             if name not in doc:
-                raise self.fail(1, name, f"the set has no '{name}'; add '{name}:' at the top.")
+                raise self.fail(1, name, MESSAGES["no_set_field"].format(name=name))
         set_id = doc["id"]
         for name, (kind, _) in SET_FIELDS.items():
             if name in doc:
-                doc[name] = self._convert(doc, name, kind, owner=f"set '{set_id}'")
+                doc[name] = self._convert(doc, name, kind, owner=_owner_set(set_id))
         if "extends" not in doc:
             for name in ("drop", "parent_weight"):
                 if name in doc:
-                    raise self.fail(
-                        doc.line_of(name), name, f"'{name}' only makes sense with 'extends'."
-                    )
+                    raise self.fail(doc.line_of(name), name, MESSAGES["needs_extends"].format(name=name))
             if not doc.get("criteria"):
-                raise self.fail(
-                    doc.line_of("criteria"),
-                    "criteria",
-                    f"set '{set_id}' has no criteria; list them under 'criteria:' or "
-                    "inherit them with 'extends: core'.",
-                )
+                raise self.fail(doc.line_of("criteria"), "criteria", MESSAGES["no_criteria"].format(set_id=set_id))
         if "repeat_threshold" in doc and not 0 < doc["repeat_threshold"] <= 1:
             raise self.fail(
                 doc.line_of("repeat_threshold"),
                 "repeat_threshold",
-                f"'repeat_threshold' of set '{set_id}' must be a number in (0, 1]; got "
-                f"{format_value(doc['repeat_threshold'])}.",
+                f"指标体系“{set_id}”的repeat_threshold应为大于0、不大于1的数；现为{format_value(doc['repeat_threshold'])}",
             )
         if "parent_weight" in doc and not 0 < doc["parent_weight"] <= 100:
             raise self.fail(
-                doc.line_of("parent_weight"),
-                "parent_weight",
-                f"'parent_weight' of set '{set_id}' must be a number in (0, 100]; got "
-                f"{format_value(doc['parent_weight'])}.",
+                doc.line_of("parent_weight"), "parent_weight",
+                MESSAGES["parent_weight"].format(set_id=set_id, got=shown(doc["parent_weight"])),
             )
         for i, item in enumerate(doc.get("criteria") or []):
             line = doc["criteria"].line_of(i)
             if not isinstance(item, LineDict):
-                raise self.fail(
-                    line, "criteria", f"item {i + 1} of 'criteria' must be a mapping with 'id', "
-                    f"'title', 'weight', …; got {format_value(item)}."
-                )
+                raise self.fail(line, "criteria", MESSAGES["item_not_mapping"].format(n=i + 1, got=shown(item)))
             if "id" not in item:
-                raise self.fail(line, "id", f"item {i + 1} of 'criteria' has no 'id'.")
+                raise self.fail(line, "id", MESSAGES["item_no_id"].format(n=i + 1))
             cid = item["id"]
             if not isinstance(cid, str):
-                raise self.fail(
-                    item.line_of("id"), "id",
-                    f"'id' of item {i + 1} must be a text id such as open_day; got "
-                    f"{format_value(cid)}.",
-                )
-            self._check_keys(item, CRITERION_FIELDS, f"criterion '{cid}'")
+                raise self.fail(item.line_of("id"), "id", MESSAGES["item_bad_id"].format(n=i + 1, got=shown(cid)))
+            self._check_keys(item, CRITERION_FIELDS, _owner_item(cid))
             for name, (kind, _) in CRITERION_FIELDS.items():
                 if name in item:
-                    item[name] = self._convert(item, name, kind, owner=f"'{cid}'")
+                    item[name] = self._convert(item, name, kind, owner=_owner_item(cid))
         return doc
 
     def _check_keys(self, mapping: LineDict, allowed: dict, owner: str) -> None:
@@ -261,12 +291,10 @@ class _FileReader:
             if key in allowed:
                 continue
             hint = difflib.get_close_matches(str(key), list(allowed), n=1)
-            advice = (
-                f"; did you mean '{hint[0]}'?" if hint else f". Allowed: {', '.join(allowed)}."
-            )
-            raise self.fail(
-                mapping.line_of(key), str(key), f"unknown key {format_value(key)} in {owner}{advice}"
-            )
+            advice = (MESSAGES["did_you_mean"].format(hint=hint[0]) if hint
+                      else MESSAGES["allowed"].format(allowed="、".join(allowed)))
+            raise self.fail(mapping.line_of(key), shown(key).strip("'"),
+                            MESSAGES["unknown_key"].format(owner=owner, key=shown(key), advice=advice))
 
     def _convert(self, mapping: LineDict, name: str, kind: str, owner: str) -> Any:
         """Check the type of ``mapping[name]`` and return it in canonical form."""
@@ -274,10 +302,8 @@ class _FileReader:
         line = mapping.line_of(name)
 
         def bad(got: Any = value) -> CriteriaError:
-            return self.fail(
-                line, name, f"'{name}' of {owner} must be {_KIND_TEXT[kind]}; got "
-                f"{'null' if got is None else format_value(got)}."
-            )
+            return self.fail(line, name, MESSAGES["bad_type"].format(
+                owner=owner, name=name, kind=_KIND_TEXT[kind], got=shown(got)))
 
         if value is None:
             if name in _REQUIRED or kind in ("set_id", "criterion_id", "list"):
@@ -292,10 +318,8 @@ class _FileReader:
                 raise bad()
             value = value.strip()
             if name == "frequency" and value not in FREQUENCIES:
-                raise self.fail(
-                    line, name, f"'frequency' of {owner} must be one of "
-                    f"{', '.join(FREQUENCIES)}; got {format_value(value)}."
-                )
+                raise self.fail(line, name, MESSAGES["bad_frequency"].format(
+                    owner=owner, choices="、".join(FREQUENCIES), got=shown(value)))
             return value
         if kind == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or (
@@ -360,16 +384,20 @@ class _FileReader:
             for i, entry in enumerate(value):
                 at = value.line_of(i) if isinstance(value, LineList) else line
                 if not isinstance(entry, str) or not entry.strip():
-                    raise self.fail(
-                        at, name, f"'{name}' of {owner} must be {_KIND_TEXT[kind]}; entry "
-                        f"{i + 1} is {'null' if entry is None else format_value(entry)}."
-                    )
+                    raise self.fail(at, name, MESSAGES["bad_entry"].format(
+                        owner=owner, name=name, kind=_KIND_TEXT[kind], n=i + 1, got=shown(entry)))
                 entry = entry.strip()
+                if name in ("keywords", "synonyms") and ("…" in entry or "..." in entry):
+                    # imported here: scorer.evidence pulls in the assessors
+                    from scorer.evidence.keywords import MAX_GAPS, term_gaps
+
+                    if term_gaps(entry) > MAX_GAPS:
+                        raise self.fail(at, name, MESSAGES["too_many_gaps"].format(
+                            owner=owner, name=name, n=i + 1, got=shown(entry), gaps=term_gaps(entry),
+                            limit=MAX_GAPS))
                 if entry in seen:
-                    raise self.fail(
-                        at, name, f"'{name}' of {owner} lists {format_value(entry)} twice "
-                        f"(first at line {seen[entry]})."
-                    )
+                    raise self.fail(at, name, MESSAGES["twice"].format(
+                        owner=owner, name=name, got=shown(entry), first=seen[entry]))
                 seen[entry] = at
             if isinstance(value, LineList):
                 if not hasattr(mapping, "item_lines"):
@@ -407,15 +435,12 @@ def _load(path: Path, stack: tuple[Path, ...], cache: dict[str, list[_Row]]) -> 
         try:
             parent_path = resolve_criteria(doc["extends"], base=path.parent)
         except CriteriaError:
-            raise reader.fail(
-                line, "extends",
-                f"'extends' of set '{set_id}' names {doc['extends']!r}, which is neither a "
-                f"file next to this one nor a shipped set ({', '.join(shipped_names())}).",
-            ) from None
+            raise reader.fail(line, "extends", MESSAGES["bad_extends"].format(
+                set_id=set_id, got=shown(doc["extends"]), shipped="、".join(shipped_names()))) from None
         chain = stack + (real,)
         if parent_path.resolve() in chain:
             names = [_display(p) for p in chain] + [_display(parent_path)]
-            raise reader.fail(line, "extends", "extends cycle: " + " -> ".join(names) + ".")
+            raise reader.fail(line, "extends", MESSAGES["cycle"].format(chain=" -> ".join(names)))
         parent = _load(parent_path, chain, cache)
         rows = _rows_of(parent, cache)
 
@@ -424,11 +449,9 @@ def _load(path: Path, stack: tuple[Path, ...], cache: dict[str, list[_Row]]) -> 
         for i, cid in enumerate(dropped):
             if cid not in parent_ids:
                 hint = difflib.get_close_matches(cid, parent_ids, n=1)
-                raise reader.fail(
-                    doc.item_line("drop", i), "drop",
-                    f"'drop' of set '{set_id}' names '{cid}', which set '{parent.id}' does "
-                    f"not have" + (f"; did you mean '{hint[0]}'?" if hint else "."),
-                )
+                raise reader.fail(doc.item_line("drop", i), "drop", MESSAGES["drop_unknown"].format(
+                    set_id=set_id, cid=cid, parent=parent.id,
+                    hint=MESSAGES["drop_hint"].format(hint=hint[0]) if hint else ""))
         rows = [r for r in rows if r.values["id"] not in dropped]
 
         if "parent_weight" in doc and rows:
@@ -448,10 +471,8 @@ def _load(path: Path, stack: tuple[Path, ...], cache: dict[str, list[_Row]]) -> 
         given = {k: v for k, v in item.items() if k != "note"}
         lines = {k: (display, item.line_of(k)) for k in item}
         if cid in dropped_ids:
-            raise reader.fail(
-                item.line_of("id"), "id",
-                f"criterion '{cid}' is both dropped and redefined in set '{set_id}'.",
-            )
+            raise reader.fail(item.line_of("id"), "id",
+                              MESSAGES["dropped_and_redefined"].format(cid=cid, set_id=set_id))
         if cid in inherited and cid not in overridden and cid not in seen:
             row = inherited[cid]
             overridden.add(cid)
@@ -473,12 +494,8 @@ def _load(path: Path, stack: tuple[Path, ...], cache: dict[str, list[_Row]]) -> 
             else:
                 missing = [k for k in _REQUIRED if k not in item]
                 if missing:
-                    raise reader.fail(
-                        item_line, missing[0],
-                        f"criterion '{cid}' is missing '{missing[0]}'"
-                        + (f" (it is not in set '{parent.id}', so it is a new item)"
-                           if parent else "") + ".",
-                    )
+                    raise reader.fail(item_line, missing[0], MESSAGES["missing_field"].format(
+                        cid=cid, field=missing[0], why=MESSAGES["new_item"].format(parent=parent.id) if parent else ""))
                 base = dict(_DEFAULTS)
             base.update(given)
             row = _Row(base, display, item_line, lines, explicit_scoring="scoring" in given)
@@ -586,14 +603,8 @@ def _rule_reuse(rows: list[_Row]) -> list[Problem]:
             if rule in owner:
                 first = owner[rule]
                 path, line = row.where("rules")
-                return [
-                    Problem(
-                        path, line, "rules",
-                        f"rule '{rule}' of '{row.values['id']}' is already scored by "
-                        f"'{first.values['id']}' (line {first.where('rules')[1]}); a finding "
-                        "must cost points once.",
-                    )
-                ]
+                return [Problem(path, line, "rules", MESSAGES["rule_reuse"].format(
+                    cid=row.values["id"], rule=rule, first=first.values["id"], line=first.where("rules")[1]))]
             owner[rule] = row
     return []
 
@@ -603,7 +614,7 @@ def _error(problems: list[Problem]) -> CriteriaError:
     more = len(problems) - 1
     message = first.message
     if more:
-        message += f" ({more} more problem{'s' if more > 1 else ''} after this one)"
+        message += MESSAGES["more"].format(n=more)
     return CriteriaError(message, path=first.path, line=first.line, field=first.field)
 
 
@@ -654,8 +665,8 @@ def load_criteria(name_or_path: str | os.PathLike) -> CriteriaSet:
     Raises
     ------
     scorer.errors.CriteriaError
-        With file, line and field, e.g. ``criteria/core.yaml line 12: 'weight' of
-        'open_day' must be a number in (0, 100]; got -3.``
+        With file, line and field, e.g. ``criteria/core.yaml 第12行：指标“open_day”的
+        “weight”必须是(0, 100]之间的数，实际为-3``.
 
     Examples
     --------

@@ -6,8 +6,8 @@ Two layers, as in pandera itself (schema vs data): :data:`SET_FIELDS` and
 reading, in ``loader.py``); :class:`CriteriaTable` says what values a whole set must
 satisfy once ``extends`` is resolved (ids unique, weights in range and summing to 100,
 known scoring kinds and rule ids, …). Every failure becomes a :class:`Problem` with
-the file, line and field, worded with one template:
-``'weight' of 'open_day' must be a number in (0, 100]; got -3.``
+the file, line and field, worded from :data:`MESSAGES`:
+``指标“open_day”的“weight”必须是(0, 100]之间的数，实际为-3``
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from scorer.criteria.fields import (  # noqa: F401  (re-exported)
     Problem,
     format_value,
 )
+from scorer.errors import shown
 from scorer.model import SCORING_KINDS, SECTION_KEYS
 from scorer.rules import RULES
 
@@ -48,18 +49,33 @@ __all__ = [
 #: The 16 core criteria of domain.md §7, in the order of that table (a contract).
 #: What each column must be, for the message template.
 _REQUIREMENTS: dict[str, str] = {
-    "id": "lower-case ASCII words joined by '_' (e.g. open_day)",
-    "title": "a non-empty text",
-    "weight": "a number in (0, 100]",
-    "scoring": "one of " + ", ".join(SCORING_KINDS),
-    "min_count": "a positive integer",
-    "within_days": "a positive integer",
-    "months": "months between 1 and 12",
-    "sections": "section keys of domain.md §2 (" + ", ".join(SECTION_KEYS) + ")",
-    "rules": "rule ids of domain.md §6 (" + ", ".join(RULES) + ")",
-    "classifier_label": "a core criterion id (" + ", ".join(CLASSIFIER_LABELS) + ")",
-    "deduction": "a number in (0, 1]",
-    "partial_credit": "a number in [0, 1]",
+    "id": "由小写英文字母、数字和“_”组成的标识（如open_day）",
+    "title": "非空文本",
+    "weight": "(0, 100]之间的数",
+    "scoring": "以下之一：" + "、".join(SCORING_KINDS),
+    "min_count": "正整数",
+    "within_days": "正整数",
+    "months": "1到12之间的月份",
+    "sections": "domain.md §2的章节键（" + "、".join(SECTION_KEYS) + "）",
+    "rules": "domain.md §6的规则编号（" + "、".join(RULES) + "）",
+    "classifier_label": "核心指标id（" + "、".join(CLASSIFIER_LABELS) + "）",
+    "deduction": "(0, 1]之间的数",
+    "partial_credit": "[0, 1]之间的数",
+}
+
+#: Every message of the table contract: what is wrong, then what to do.
+MESSAGES: dict[str, str] = {
+    "weights_total": "指标体系“{set_id}”的权重合计为{total}，必须合计为{target}"
+                     "（请调整权重、删除指标，或用parent_weight按比例缩放继承的权重）",
+    "duplicate_id": "指标id“{cid}”重复（首次在第{first}行），请改为不同的id",
+    "keywords_required": "指标“{cid}”是{scoring}类指标，“keywords”不能为空（证据检索需要关键词），"
+                         "请添加关键词或设置checkable: false",
+    "count_needs_min": "指标“{cid}”的scoring为count时必须给出“min_count”",
+    "min_needs_count": "指标“{cid}”的“min_count”只在scoring为count时使用，实际scoring为“{scoring}”，"
+                       "请删除min_count或改为count",
+    "rule_needs_rules": "指标“{cid}”的scoring为rule时，“rules”必须至少列出一个规则编号",
+    "rules_need_rule": "指标“{cid}”的“rules”只在scoring为rule或timeliness时适用，实际scoring为“{scoring}”",
+    "field": "{owner}“{field}”必须是{requirement}，实际为{got}",
 }
 
 
@@ -185,14 +201,8 @@ def table_problems(
         if check == "weights-total":
             total = float(table["weight"].sum())
             key = ("set", check)
-            problems[key] = Problem(
-                set_path,
-                set_line,
-                "weight",
-                f"weights of set '{set_id}' sum to {format_value(round(total, 4))}; they must "
-                f"sum to {format_value(TOTAL_WEIGHT)} (adjust weights, drop items, or set "
-                "parent_weight to rescale the inherited ones).",
-            )
+            problems[key] = Problem(set_path, set_line, "weight", MESSAGES["weights_total"].format(
+                set_id=set_id, total=shown(round(total, 4)), target=shown(TOTAL_WEIGHT)))
             continue
         if index is None or pd.isna(index):
             continue
@@ -208,52 +218,33 @@ def table_problems(
                 continue  # the first occurrence is fine; the repeat is the problem
             first = earlier[0]
             path, line = row.where("id")
-            problems[key] = Problem(
-                path,
-                line,
-                "id",
-                f"duplicate criterion id '{cid}' (first at line {rows[first].where('id')[1]}).",
-            )
+            problems[key] = Problem(path, line, "id", MESSAGES["duplicate_id"].format(
+                cid=cid, first=rows[first].where("id")[1]))
             continue
         scoring = table.at[i, "scoring"]
         if check == "keywords-required":
-            field, message = "keywords", (
-                f"'keywords' of '{cid}' must not be empty for a {scoring} criterion (the "
-                "evidence search needs words to look for); add keywords or set checkable: false."
-            )
+            field, message = "keywords", MESSAGES["keywords_required"].format(cid=cid, scoring=scoring)
         elif check == "count-needs-min_count":
-            field, message = "min_count", (
-                f"'min_count' of '{cid}' is required when scoring is count."
-            )
+            field, message = "min_count", MESSAGES["count_needs_min"].format(cid=cid)
         elif check == "min_count-needs-count":
-            field, message = "min_count", (
-                f"'min_count' of '{cid}' is only used when scoring is count; got scoring "
-                f"'{scoring}'."
-            )
+            field, message = "min_count", MESSAGES["min_needs_count"].format(cid=cid, scoring=scoring)
         elif check == "rule-needs-rules":
-            field, message = "rules", (
-                f"'rules' of '{cid}' must list at least one rule id when scoring is rule."
-            )
+            field, message = "rules", MESSAGES["rule_needs_rules"].format(cid=cid)
         elif check == "rules-need-rule-scoring":
-            field, message = "rules", (
-                f"'rules' of '{cid}' only apply when scoring is rule or timeliness; got "
-                f"scoring '{scoring}'."
-            )
+            field, message = "rules", MESSAGES["rules_need_rule"].format(cid=cid, scoring=scoring)
         else:
             field = str(column)
             value = _offending(field, table.at[i, field])
-            owner = "" if field == "id" else f" of '{cid}'"
-            message = (
-                f"'{field}'{owner} must be {_REQUIREMENTS.get(field, 'valid')}; "
-                f"got {format_value(value)}."
-            )
+            owner = "" if field == "id" else f"指标“{str(cid)[:60]}”的"
+            message = MESSAGES["field"].format(owner=owner, field=field,
+                                               requirement=_REQUIREMENTS.get(field, "有效值"), got=shown(value))
         path, line = row.where(field)
         problems[key] = Problem(path, line, field, message)
     # Item problems first (a wrong total is often their consequence), then in file order.
     return sorted(
         problems.values(),
         key=lambda p: (
-            p.field == "weight" and p.message.startswith("weights of set"),
+            p.field == "weight" and p.path == set_path and p.line == set_line and "权重合计" in p.message,
             p.path != set_path, p.path or "", p.line or 0, p.field or "",
         ),
     )

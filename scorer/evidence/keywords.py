@@ -17,9 +17,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from scorer.model import Criterion
     from scorer.sentences import Sentence
 
-__all__ = ["KeywordHit", "match_terms", "find_candidates", "criterion_terms"]
+__all__ = ["KeywordHit", "match_terms", "find_candidates", "criterion_terms", "term_gaps", "MAX_GAPS"]
 
 _GAP = 12  # characters allowed between the parts of an "A…B" term
+#: Most gaps one term may have (criteria files with more are refused by the loader):
+#: the search is linear in the text, times the number of gaps.
+MAX_GAPS = 8
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,64 @@ def criterion_terms(criterion: "Criterion") -> tuple[str, ...]:
     return tuple(seen)
 
 
+def term_gaps(term: str) -> int:
+    """Number of ``…`` gaps in a term."""
+    return max(0, len(_parts(term)) - 1)
+
+
 @lru_cache(maxsize=4096)
-def _pattern(term: str) -> re.Pattern[str]:
-    parts = [re.escape(p) for p in re.split(r"…+|\.\.\.", term) if p]
-    return re.compile(f".{{0,{_GAP}}}?".join(parts))
+def _parts(term: str) -> tuple[str, ...]:
+    return tuple(p for p in re.split(r"…+|\.\.\.", term) if p)
+
+
+def _search_gapped(text: str, parts: tuple[str, ...]) -> tuple[int, int] | None:
+    """The span a regex ``A.{0,12}?B.{0,12}?C…`` would find, without the regex.
+
+    Such a regex backtracks exponentially in the number of gaps on a hostile term or
+    text; here each (part, position) that cannot lead to a match is remembered, so
+    the search is linear in the text for a given term. Same answer as the regex:
+    leftmost start, then the shortest gap first at each step; gaps hold no newline.
+    """
+    if not parts:
+        return None
+    failed: set[tuple[int, int]] = set()
+    start = text.find(parts[0])
+    while start >= 0:
+        end = _follow(text, parts, start + len(parts[0]), failed)
+        if end is not None:
+            return start, end
+        start = text.find(parts[0], start + 1)
+    return None
+
+
+def _follow(text: str, parts: tuple[str, ...], pos: int, failed: set[tuple[int, int]]) -> int | None:
+    """End of parts[1:] placed after ``pos`` with gaps of at most ``_GAP`` (an explicit
+    stack, not recursion: a term may have any number of gaps)."""
+    if len(parts) == 1:
+        return pos
+    stack = [[1, pos, 0]]  # part index, where its gap starts, next gap length to try
+    while stack:
+        frame = stack[-1]
+        k, at0, g = frame
+        pushed = False
+        while g <= _GAP:
+            at = at0 + g
+            if g > 0 and (at > len(text) or text[at - 1] == "\n"):
+                break  # the gap ran past the text or over a line break
+            g += 1
+            if text.startswith(parts[k], at):
+                end = at + len(parts[k])
+                if k + 1 == len(parts):
+                    return end
+                if (k + 1, end) not in failed:
+                    frame[2] = g
+                    stack.append([k + 1, end, 0])
+                    pushed = True
+                    break
+        if not pushed:
+            failed.add((k, at0))
+            stack.pop()
+    return None
 
 
 def match_terms(
@@ -83,10 +140,10 @@ def match_terms(
                 spans.append((i, i + 1))
             continue
         if "…" in term or "..." in term:
-            m = _pattern(term).search(text)
-            if m:
+            span = _search_gapped(text, _parts(term))
+            if span is not None:
                 found.append(term)
-                spans.append(m.span())
+                spans.append(span)
             continue
         i = text.find(term)
         if i >= 0:

@@ -8,6 +8,14 @@ import zipfile
 from scorer.errors import TooLarge, UnsupportedFormat
 from scorer.formats import Block, Extracted
 
+#: Every message this module raises: what is wrong, then what to do.
+MESSAGES: dict[str, str] = {
+    "not_zip": "不是有效的DOCX文件（不是zip压缩包），请用Word重新另存为.docx",
+    "no_document": "zip压缩包中没有word/document.xml，不是DOCX文件，请用Word重新另存为.docx",
+    "bomb": "DOCX解压后有{size} MB，超过{limit} MB上限（疑似压缩炸弹），请检查文件来源",
+    "broken": "DOCX文件已损坏，无法读取（{what}），请用Word打开后重新保存",
+}
+
 #: Refuse archives that unpack to more than this (a real report is a few MB).
 MAX_UNPACKED = 200 * 1024 * 1024
 
@@ -16,19 +24,18 @@ def read_docx(data: bytes, path: str) -> Extracted:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise UnsupportedFormat("not a valid DOCX (not a zip archive)", path=path) from None
+        raise UnsupportedFormat(MESSAGES["not_zip"], path=path) from None
     with zf:
         names = zf.namelist()
         if "xl/workbook.xml" in names:  # a score sheet of this engine, or any workbook
             raise UnsupportedFormat("这是Excel工作簿（如本工具输出的评分表），不是政府信息公开工作年度报告，不予评分",
                                     path=path)
         if "word/document.xml" not in names:
-            raise UnsupportedFormat("zip archive without word/document.xml: not a DOCX", path=path)
+            raise UnsupportedFormat(MESSAGES["no_document"], path=path)
         unpacked = sum(i.file_size for i in zf.infolist())
         if unpacked > MAX_UNPACKED:
             raise TooLarge(
-                f"DOCX unpacks to {unpacked // (1024 * 1024)} MB, over the {MAX_UNPACKED // (1024 * 1024)} MB limit (zip bomb?)",
-                path=path,
+                MESSAGES["bomb"].format(size=unpacked // (1024 * 1024), limit=MAX_UNPACKED // (1024 * 1024)), path=path
             )
     import docx
     from docx.table import Table
@@ -37,7 +44,7 @@ def read_docx(data: bytes, path: str) -> Extracted:
     try:
         d = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError/ValueError/lxml errors
-        raise UnsupportedFormat(f"cannot read DOCX: {exc}", path=path) from None
+        raise UnsupportedFormat(MESSAGES["broken"].format(what=type(exc).__name__), path=path) from None
     blocks: list[Block] = []
     body = d.element.body
     for child in body.iterchildren():

@@ -1,15 +1,39 @@
-"""PDF with a text layer (pdfplumber): page text as lines, table candidates per page.
+"""PDF: page text as lines, table candidates per page, OCR for pages without a text layer.
+
+Text and tables come from pypdfium2 (the fastest reader): its characters and paths go
+through pdfplumber's own line-and-word algorithm and table finder, with pdfminer's
+classes of paths (line, rectangle, curve), so text and table rows are the ones
+pdfplumber gave before, without pdfplumber's parse (pdfminer, ~90 % of the time).
+pdfplumber still reads a page whose pdfium boxes are not trusted to match pdfminer's:
+vertical or rotated writing, unmapped glyphs, a rotated or cropped page, and a space
+pdfium made in a gap too narrow to tell whether the file had a space glyph there
+(unless both neighbours are CJK, where the space is dropped anyway). Corpus PDFs give
+byte-identical results; ``benchmarks/pdf_speed.py`` prints the times.
+
+A file with no text layer is read by OCR (``scorer.formats.ocr``, the optional extra)
+or refused with the install command.
 
 Prose lines wrapped by the layout are joined back into paragraphs so sentences are
 whole; table rows (lines ending in numbers) keep their own lines.
 """
 from __future__ import annotations
 
-import io
+import ctypes
+import logging
 import re
+from collections import Counter
+from typing import Any
 
 from scorer.errors import NoTextLayer, UnsupportedFormat
 from scorer.formats import Block, Extracted
+
+#: Every message this module raises: what is wrong, then what to do.
+MESSAGES: dict[str, str] = {
+    "broken": "无法读取PDF（{what}），请用PDF阅读器打开后重新导出",
+    "page": "无法读取PDF第{page}页（{what}），请用PDF阅读器打开后重新导出",
+    "no_text": "PDF没有文字层（{n}页均为图片，可能是扫描件），请先做文字识别（OCR）或提供文字版",
+    "too_deep": "PDF结构嵌套过深（页面树或对象层级异常），无法读取，请用PDF阅读器打开后重新导出",
+}
 
 PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
@@ -20,46 +44,361 @@ _ENDS_SENTENCE = tuple("。！？；：:;!?」』”）)")
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.、．])")
 _NUMERIC_TAIL = re.compile(r"(\d[\d\s.,]*)$")
 _TABLE_ROW = re.compile(r"^\s*\||\|\s*$|\s\|\s")
+_TABULAR = re.compile(r"\d\s+\d\s+\d")  # only pages that look tabular get table candidates
+_WIDE = re.compile(rf"[{_CJK}\u3000-\u303f\uff00-\uffef]")  # the characters _SPACE_CJK joins
+_X_TOLERANCE = 3  # pdfplumber's default gap between words
+_MIN_CHARS = 20  # fewer characters in the whole file: no text layer
+
+OCR_INSTALL = "pip install 'xxgk-scorer[ocr]'"
 
 
-def read_pdf(data: bytes, path: str) -> Extracted:
-    import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
+def _read_pdf_pages(data: bytes, path: str) -> Extracted:
+    import pypdfium2 as pdfium
+
+    plumber = _Plumber(data, path)
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:  # pdfium refuses it: pdfminer, more lenient, may still read it
+        pdf = None
+    tables: list[tuple[int, list[list[str]]]] = []
+    texts: list[str] = []
+    notes: list[str] = []
+    fmt = "pdf"
+    try:
+        n = len(pdf) if pdf is not None else plumber.n_pages()
+        for i in range(n):
+            page = pdf[i] if pdf is not None else None
+            chars: list[dict[str, Any]] | None = None
+            try:
+                if page is None:
+                    raise _Untrusted
+                chars = _page_chars(page)
+                raw = _chars_text(chars, page)
+            except Exception:  # _Untrusted, or pdfium failed on the page: pdfplumber decides
+                chars, raw = None, plumber.text(i)
+            texts.append(raw)
+            if _TABULAR.search(raw):
+                if chars is None or page is None:
+                    tables.extend((i + 1, rows) for rows in plumber.tables(i))
+                else:
+                    tables.extend((i + 1, rows) for rows in _tables(page, chars))
+            if page is not None:
+                page.close()
+        if sum(len(t.strip()) for t in texts) < _MIN_CHARS:
+            texts, notes = _ocr_pages(pdf, texts, path)
+            fmt = "pdf-ocr"
+    finally:
+        plumber.close()
+        if pdf is not None:
+            pdf.close()
+    blocks: list[Block] = []
+    carry = False
+    for i, raw in enumerate(texts, start=1):
+        paras, open_end = join_wrapped_lines(raw)
+        if paras and carry and not _HEADING.match(paras[0]):
+            # a paragraph that runs over the page break stays one paragraph
+            blocks[-1].text += paras.pop(0)
+        for para in paras:
+            blocks.append(Block(text=para, page=i, origin="pdf"))
+        carry = open_end and bool(blocks)
+    return Extracted(format=fmt, blocks=blocks, pdf_tables=tables, n_pages=n, notes=notes)
+
+
+def _ocr_pages(pdf: Any, texts: list[str], path: str) -> tuple[list[str], list[str]]:
+    """Text of the pages without a text layer, read by OCR (the optional extra)."""
+    from scorer.formats import ocr
+
+    n = len(texts)
+    if pdf is None or not ocr.available():
+        raise NoTextLayer(
+            f"PDF没有文字层（{n}页均为图片，可能是扫描件），需要文字识别：请安装OCR组件后重试（{OCR_INSTALL}），"
+            "或提供文字版",
+            path=path,
+        )
+    out = list(texts)
+    read: list[ocr.OcrPage] = []
+    for i, raw in enumerate(texts):
+        if raw.strip():
+            continue
+        page = pdf[i]
+        if not ocr.looks_like_paper(page):
+            page.close()
+            continue
+        result = ocr.read_page(page, number=i + 1)
+        page.close()
+        out[i] = "\n".join(result.lines)
+        read.append(result)
+    if sum(len(t.strip()) for t in out) < _MIN_CHARS:
+        raise NoTextLayer(
+            f"PDF没有文字层（{n}页均为图片），文字识别也没有找到文字：请提供带文字层的PDF或清晰的扫描件",
+            path=path
+        )
+    return out, ocr.notes(read)
+
+
+class _Untrusted(Exception):
+    """pdfium's boxes for this page are not the ones pdfplumber would use."""
+
+
+class _Plumber:
+    """pdfplumber on the same bytes, opened only when a page needs it."""
+
+    def __init__(self, data: bytes, path: str) -> None:
+        self.data, self.path, self.pdf = data, path, None
+
+    def open(self) -> Any:
+        if self.pdf is None:
+            import io
+
+            import pdfplumber
+
+            try:
+                self.pdf = pdfplumber.open(io.BytesIO(self.data))
+            except Exception as exc:  # pdfminer raises many kinds on junk
+                raise _unreadable(exc, self.path) from None
+        return self.pdf
+
+    def n_pages(self) -> int:
+        pdf = self.open()
+        try:
+            return len(pdf.pages)
+        except Exception as exc:
+            raise _unreadable(exc, self.path) from None
+
+    def page(self, i: int) -> Any:
+        return self.open().pages[i]
+
+    def text(self, i: int) -> str:
+        try:
+            return self.page(i).extract_text() or ""
+        except UnsupportedFormat:
+            raise
+        except Exception as exc:
+            raise UnsupportedFormat(f"cannot read PDF page {i + 1}: {type(exc).__name__}", path=self.path) from None
+
+    def tables(self, i: int) -> list[list[list[str]]]:
+        try:
+            return [[[" ".join((c or "").split()) for c in row] for row in t] for t in self.page(i).extract_tables()]
+        except Exception:
+            return []  # table candidates are a bonus; the text layer is authoritative
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def _chars_text(chars: list[dict[str, Any]], page: Any) -> str:
+    """The page text exactly as pdfplumber's ``extract_text()`` gives it, from pdfium's
+    characters (:func:`_page_chars`)."""
+    if not chars:
+        return ""
+    from pdfplumber.utils.text import chars_to_textmap
+
+    w, h = page.get_width(), page.get_height()
+    return chars_to_textmap(chars, layout_bbox=(0, 0, w, h), layout_width=w, layout_height=h).as_string
+
+
+def _page_chars(page: Any) -> list[dict[str, Any]]:
+    """pdfplumber-style character dicts (x0, x1, top, bottom in points from the top left).
+    Raises :class:`_Untrusted` where pdfium's boxes may differ from pdfminer's."""
+    import pypdfium2.raw as R
+
+    box = page.get_mediabox()
+    if page.get_rotation() or box[:2] != (0, 0) or page.get_cropbox() != box:
+        raise _Untrusted  # pdfplumber measures from the MediaBox, unrotated; keep it simple
+    tp = page.get_textpage()
+    try:
+        n = R.FPDFText_CountChars(tp)
+        if n <= 0:
+            return []
+        buf = ctypes.create_string_buffer((n + 1) * 2)
+        got = R.FPDFText_GetText(tp, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+        text = buf.raw[: max(0, got - 1) * 2].decode("utf-16-le", errors="replace")
+        if len(text) != n:  # characters outside the BMP: indices no longer line up
+            raise _Untrusted
+        height = page.get_height()
+        rect = R.FS_RECTF()
+        m = R.FS_MATRIX()
+        rect_ref, m_ref = ctypes.byref(rect), ctypes.byref(m)
+        raw = tp.raw  # the bare handle: ctypes converts the helper object on every call
+        generated, font_size, loose_box = R.FPDFText_IsGenerated, R.FPDFText_GetFontSize, R.FPDFText_GetLooseCharBox
+        out: list[dict[str, Any]] = []
+        sizes: dict[tuple[float, float], float] = {}
+        gap = False  # pdfium made a space here (it turns some real space glyphs into these)
+        prev: dict[str, Any] | None = None
+        for i, ch in enumerate(text):
+            if ch in " \r\n" and generated(raw, i):
+                gap = ch == " "
+                continue
+            if ch in "\ufffd\ufffe\uffff\x00":  # unmapped glyph: pdfminer writes (cid:n)
+                raise _Untrusted
+            loose_box(raw, i, rect_ref)
+            # pdfminer's size is the font size times the text's vertical scale; the
+            # matrix is fetched once per (font size, box height), i.e. per font and scale
+            key = (font_size(raw, i), rect.top - rect.bottom)
+            size = sizes.get(key)
+            if size is None:
+                R.FPDFText_GetMatrix(raw, i, m_ref)
+                if m.b or m.c or m.a <= 0 or m.d <= 0:  # rotated or mirrored text
+                    raise _Untrusted
+                size = sizes[key] = key[0] * m.d
+            x0, x1 = rect.left, rect.right
+            if x1 - x0 > 1.5 * size + 0.5:  # vertical writing: pdfium's box spans the advance
+                raise _Untrusted
+            bottom = height - rect.bottom
+            if gap and prev is not None and 0.5 < x0 - prev["x1"] <= _X_TOLERANCE and not (
+                _WIDE.match(ch) and _WIDE.match(prev["text"])
+            ):
+                # pdfium made a space in a gap too narrow to split words by itself: was
+                # there a space glyph (pdfminer keeps it, and it splits) or not? Unknown,
+                # and it matters unless both sides are CJK (``_despace`` drops that space).
+                raise _Untrusted
+            gap = False
+            prev = {"text": ch, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom,
+                    "doctop": bottom - size, "upright": True, "size": size}
+            out.append(prev)
+        return out
+    finally:
+        tp.close()
+
+
+class _Geometry:
+    """What pdfplumber's table finder reads of a page (chars, edges, bbox), from pdfium."""
+
+    def __init__(self, chars: list[dict[str, Any]], edges: list[dict[str, Any]], bbox: tuple[float, ...]) -> None:
+        self.chars, self.edges, self.bbox = chars, edges, bbox
+
+
+def _tables(page: Any, chars: list[dict[str, Any]]) -> list[list[list[str]]]:
+    """``pdfplumber``'s ``extract_tables()`` (default settings: ruling lines) on pdfium's
+    characters and paths."""
+    from pdfplumber.table import TableFinder, TableSettings
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds on junk
-        raise UnsupportedFormat(f"cannot read PDF: {type(exc).__name__}", path=path) from None
-    blocks: list[Block] = []
-    tables: list[tuple[int, list[list[str]]]] = []
-    chars = 0
-    carry = False
-    with pdf:
-        n = len(pdf.pages)
-        for i, page in enumerate(pdf.pages, start=1):
-            try:
-                raw = page.extract_text() or ""
-            except Exception as exc:
-                raise UnsupportedFormat(f"cannot read PDF page {i}: {type(exc).__name__}", path=path) from None
-            chars += len(raw.strip())
-            paras, open_end = join_wrapped_lines(raw)
-            if paras and carry and not _HEADING.match(paras[0]):
-                # a paragraph that runs over the page break stays one paragraph
-                blocks[-1].text += paras.pop(0)
-            for para in paras:
-                blocks.append(Block(text=para, page=i, origin="pdf"))
-            carry = open_end and bool(blocks)
-            if re.search(r"\d\s+\d\s+\d", raw):  # only pages that look tabular
-                try:
-                    for t in page.extract_tables():
-                        tables.append((i, [[" ".join((c or "").split()) for c in row] for row in t]))
-                except Exception:
-                    pass  # table candidates are a bonus; the text layer is authoritative
-    if chars < 20:
-        raise NoTextLayer(
-            f"PDF has no text layer ({n} page(s) of images, probably scanned); run OCR first", path=path
-        )
-    return Extracted(format="pdf", blocks=blocks, pdf_tables=tables, n_pages=n)
+        edges = _page_edges(page)
+        if not edges:
+            return []
+        settings = TableSettings.resolve(None)
+        finder = TableFinder(_Geometry(chars, edges, (0, 0, page.get_width(), page.get_height())), settings)  # type: ignore[arg-type]
+        found = []
+        for t in finder.tables:
+            # each row looks through the page's chars: give it only those of its table
+            x0, top, x1, bottom = t.bbox
+            t.page = _Geometry([c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                                and top <= (c["top"] + c["bottom"]) / 2 <= bottom], edges, t.bbox)
+            found.append(t.extract(**(settings.text_settings or {})))
+    except Exception:
+        return []  # table candidates are a bonus; the text layer is authoritative
+    return [[[" ".join((c or "").split()) for c in row] for row in t] for t in found]
+
+
+def _page_edges(page: Any) -> list[dict[str, Any]]:
+    """The page's ruling edges as pdfplumber makes them: paths split into subpaths and
+    classed as pdfminer does (line, rectangle, curve), lines first, then rectangles, then
+    curves, each in drawing order."""
+    from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
+
+    lines: list[dict[str, Any]] = []
+    rects: list[dict[str, Any]] = []
+    curves: list[dict[str, Any]] = []
+    height = page.get_height()
+    for pts, shape in _subpaths(page):
+        obj = _classify(pts, shape, height)
+        if obj is not None:
+            {"line": lines, "rect": rects, "curve": curves}[obj["object_type"]].append(obj)
+    return (
+        [line_to_edge(x) for x in lines]
+        + [e for r in rects for e in rect_to_edges(r)]
+        + [e for c in curves for e in curve_to_edges(c)]
+    )
+
+
+def _subpaths(page: Any) -> list[tuple[list[tuple[float, float]], str]]:
+    """Every painted subpath on the page: its points in page space and its operators
+    (pdfminer's letters: m, l, c, h)."""
+    import pypdfium2.raw as R
+
+    out: list[tuple[list[tuple[float, float]], str]] = []
+    m = R.FS_MATRIX()
+    x, y = ctypes.c_float(), ctypes.c_float()
+
+    def walk(count: int, get: Any, parent: tuple[float, ...]) -> None:
+        for k in range(count):
+            obj = get(k)
+            kind = R.FPDFPageObj_GetType(obj)
+            if kind not in (R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM):
+                continue
+            R.FPDFPageObj_GetMatrix(obj, m)
+            mat = _compose((m.a, m.b, m.c, m.d, m.e, m.f), parent)
+            if kind == R.FPDF_PAGEOBJ_FORM:
+                walk(R.FPDFFormObj_CountObjects(obj), lambda j, o=obj: R.FPDFFormObj_GetObject(o, j), mat)
+                continue
+            a, b, c, d, e, f = mat
+            pts: list[tuple[float, float]] = []
+            shape = ""
+            bez = 0
+            for j in range(R.FPDFPath_CountSegments(obj)):
+                seg = R.FPDFPath_GetPathSegment(obj, j)
+                R.FPDFPathSegment_GetPoint(seg, x, y)
+                px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+                kind_ = R.FPDFPathSegment_GetType(seg)
+                if kind_ == R.FPDF_SEGMENT_MOVETO:
+                    if shape:
+                        out.append((pts, shape))
+                    pts, shape = [(px, py)], "m"
+                elif kind_ == R.FPDF_SEGMENT_BEZIERTO:
+                    bez += 1
+                    if bez % 3:  # control points: pdfminer keeps only a curve's end point
+                        continue
+                    pts.append((px, py))
+                    shape += "c"
+                else:
+                    pts.append((px, py))
+                    shape += "l"
+                if R.FPDFPathSegment_GetClose(seg) and pts:
+                    pts.append(pts[0])
+                    shape += "h"
+            if shape:
+                out.append((pts, shape))
+
+    walk(R.FPDFPage_CountObjects(page), lambda k: R.FPDFPage_GetObject(page, k), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+    return out
+
+
+def _compose(m: tuple[float, ...], parent: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix ``m`` followed by ``parent`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = parent
+    if parent == (1.0, 0.0, 0.0, 1.0, 0.0, 0.0):
+        return m
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _classify(pts: list[tuple[float, float]], shape: str, height: float) -> dict[str, Any] | None:
+    """pdfminer's ``paint_path`` for one subpath, as pdfplumber's object dict."""
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts = pts[:-2] + pts[-1:]
+    if shape in ("mlh", "ml"):
+        kind, pts = "line", pts[:2]
+    elif shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        kind = "rect" if pts[0] == pts[4] and square else "curve"
+    elif shape[:1] == "m":
+        kind = "curve"
+    else:
+        return None
+    if kind == "rect":
+        xs, ys = (pts[0][0], pts[2][0]), (pts[0][1], pts[2][1])
+    else:
+        xs, ys = tuple(p[0] for p in pts), tuple(p[1] for p in pts)
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    obj = {"object_type": kind, "x0": x0, "x1": x1, "y0": y0, "y1": y1, "width": x1 - x0, "height": y1 - y0,
+           "top": height - y1, "bottom": height - y0, "doctop": height - y1}
+    if kind == "curve":
+        obj["pts"] = [(px, height - py) for px, py in pts]
+    return obj
 
 
 def _despace(line: str) -> str:
@@ -75,8 +414,6 @@ def join_wrapped_lines(raw: str) -> tuple[list[str], bool]:
     lines = [_despace(ln) for ln in lines]
     if not lines:
         return [], False
-    from collections import Counter
-
     # the layout's line width is the most common length of long lines
     counts = Counter(len(ln) for ln in lines if len(ln) >= 15) or Counter(len(ln) for ln in lines)
     full = max(counts, key=lambda n: (counts[n] + counts.get(n - 1, 0) + counts.get(n + 1, 0), n))
@@ -106,3 +443,36 @@ def join_wrapped_lines(raw: str) -> tuple[list[str], bool]:
     if cur:
         out.append(cur)
     return out, wrapped
+
+
+def read_pdf(data: bytes, path: str) -> Extracted:
+    """Text and table candidates of a PDF; a PDF that cannot be read (a page tree
+    nested thousands of levels deep, junk after the header) is one line of error."""
+    # pdfminer logs a warning per damaged operator to stderr; a damaged PDF is one
+    # line of error or a scored report, never a screenful of log
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        return _read_pdf_pages(data, path)
+    except (UnsupportedFormat, NoTextLayer):
+        raise
+    except Exception as exc:  # pdfminer and pdfium raise many kinds on junk
+        raise _unreadable(exc, path) from None
+
+
+def _unreadable(exc: BaseException, path: str) -> UnsupportedFormat:
+    if _too_deep(exc):
+        return UnsupportedFormat(MESSAGES["too_deep"], path=path)
+    return UnsupportedFormat(MESSAGES["broken"].format(what=type(exc).__name__), path=path)
+
+
+def _too_deep(exc: BaseException) -> bool:
+    """A page tree or object chain nested thousands of levels deep exhausts the
+    recursion limit; pdfplumber wraps the RecursionError in its own exception."""
+    e: BaseException | None = exc
+    for _ in range(10):
+        if e is None:
+            return False
+        if isinstance(e, RecursionError) or "recursion" in str(e)[:200]:
+            return True
+        e = e.__cause__ or e.__context__
+    return False

@@ -4,12 +4,26 @@ from __future__ import annotations
 import codecs
 import re
 
-from scorer.errors import DecodeError, UnsupportedFormat
+from scorer.errors import DecodeError, UnsupportedFormat, shown
 from scorer.formats import Block, Extracted
+
+#: Every message this module raises: what is wrong, then what to do.
+MESSAGES: dict[str, str] = {
+    "forced": "无法按指定编码{encoding}解码（{reason}），请检查 --encoding 参数",
+    "nul": "二进制数据（含NUL字节），不是文本文件，请提供报告的文字版",
+    "binary": "二进制数据，不是文本文件，请提供报告的文字版",
+    "unknown": "无法确定文本编码（既不是UTF-8也不是GBK），请用 --encoding 指定编码",
+}
 
 # Encodings Chinese government sites actually serve, tried in this order when the
 # bytes are not valid UTF-8 (GB18030 is a superset of GBK and GB2312).
 _FALLBACKS = ("gb18030", "big5")
+#: Damaged UTF-8 sequences tolerated (with a note) before other encodings are tried:
+#: a few, or one per this many good multi-byte characters. GBK read as UTF-8 fails
+#: on nearly every Chinese character, far from either.
+_FEW_BAD_BYTES = 8
+_GOOD_PER_BAD = 20
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NUMBER_COLUMNS = re.compile(r"\d\s+\d\s+\d")
 # Control characters other than \t \n \f \r, and the Private Use Area: a text
 # holding many of them is binary or wrongly decoded.
@@ -28,13 +42,14 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
         try:
             return data.decode(encoding), encoding, notes
         except (LookupError, UnicodeDecodeError) as exc:
-            raise DecodeError(f"cannot decode as {encoding}: {exc}", path=path) from None
+            reason = "未知编码" if isinstance(exc, LookupError) else f"第{exc.start}字节处无效"
+            raise DecodeError(MESSAGES["forced"].format(encoding=shown(encoding), reason=reason), path=path) from None
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", notes
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16", notes
-    if b"\x00" in data[:4096]:
-        raise UnsupportedFormat("binary data, not a text document (NUL bytes)", path=path)
+    if data[:4096].count(b"\x00") > 2:  # a stray NUL or two is damage, many are binary
+        raise UnsupportedFormat(MESSAGES["nul"], path=path)
     try:
         return data.decode("utf-8"), "utf-8", notes
     except UnicodeDecodeError as exc:
@@ -43,6 +58,14 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
     if len(data) - utf8_error.start <= 3 and utf8_error.start > len(data) * 0.9:
         notes.append("文件末尾的UTF-8字符不完整（文件可能被截断），已忽略最后几个字节")
         return data[: utf8_error.start].decode("utf-8"), "utf-8", notes
+    # UTF-8 with a few damaged bytes (a flipped bit, a bad copy): keep the text and
+    # say so, rather than refuse the report or misread all of it as another encoding
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    good = len(_NON_ASCII.findall(text)) - bad  # multi-byte characters that did decode
+    if bad <= _FEW_BAD_BYTES or good >= _GOOD_PER_BAD * bad:
+        notes.append(f"文件中有{bad}处字节不是有效的UTF-8（文件可能已损坏），已替换为“\ufffd”")
+        return text, "utf-8", notes
     for enc in _FALLBACKS:
         try:
             text = data.decode(enc)
@@ -55,9 +78,7 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
 
     best = from_bytes(data).best()
     if best is None or not _looks_like_text(str(best)):
-        raise DecodeError(
-            "cannot determine the text encoding (not UTF-8 or GBK); pass --encoding", path=path
-        )
+        raise DecodeError(MESSAGES["unknown"], path=path)
     notes.append(f"文本编码检测为{best.encoding}")
     return str(best), best.encoding, notes
 
@@ -76,7 +97,7 @@ def _looks_like_text(text: str) -> bool:
 def read_text(data: bytes, path: str, encoding: str | None, fmt: str) -> Extracted:
     text, enc, notes = decode(data, path, encoding)
     if not _looks_like_text(text):
-        raise UnsupportedFormat("binary data, not a text document", path=path)
+        raise UnsupportedFormat(MESSAGES["binary"], path=path)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if _hard_wrapped(lines):
         # Markdown or text extracted from a PDF keeps the PDF's line breaks; join

@@ -8,6 +8,7 @@ into its dict once, at the boundary (:func:`as_dict`).
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Mapping, Union
@@ -39,6 +40,8 @@ __all__ = [
     "output_name",
     "main_problems",
     "first_sentence",
+    "xml_text",
+    "sheet_text",
 ]
 
 #: How the total is computed, stated in every memo (and in docs/architecture.md).
@@ -248,6 +251,32 @@ def _override_text(o: Mapping[str, Any] | None, dismissed: list[Mapping[str, Any
     return "；".join(parts) or None
 
 
+# Characters XML 1.0 (DOCX, XLSX) cannot hold: C0 controls other than tab, newline
+# and carriage return, lone surrogates, U+FFFE/U+FFFF. A report may carry ESC or
+# form feeds; the writers drop them (the JSON keeps the text as read).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Spreadsheet cells that a spreadsheet would run as a formula (OWASP CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters an XML document cannot contain."""
+    return _NOT_XML.sub("", text) if _NOT_XML.search(text) else text
+
+
+def sheet_text(value: Any) -> Any:
+    """A cell value safe for XLSX and CSV: text loses XML-illegal characters, and text
+    that a spreadsheet would take for a formula (starting with = + - @, tab or CR) gets
+    a leading ``'``; numbers and other values pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = xml_text(value)
+    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
     """Write a file so that readers never see it half-written.
 
@@ -269,11 +298,13 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    # a short temporary name: a target near the 255-byte limit must still fit
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:32]}.", suffix=".tmp")
+    # the temporary name stays short: the target's own name may be near the 255-byte limit
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:16]}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
+        # mkstemp creates 0600; the output gets the permissions any new file would
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -282,6 +313,21 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
             pass
         raise
     return target
+
+
+def _umask() -> int:
+    """The process umask: from /proc where it is shown (no change to process state),
+    else read by setting it and setting it straight back."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def output_name(path: str | os.PathLike[str]) -> str:

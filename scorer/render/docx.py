@@ -20,12 +20,11 @@ to a Latin theme font for Chinese and may show the wrong glyphs.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
-from scorer.render.common import ResultLike, as_dict, memo_context
+from scorer.render.common import ResultLike, as_dict, memo_context, xml_text
 from scorer.tables import labels as L
 from scorer.words import MEMO_LABELS, SEVERITY_LABELS, TABLE_TITLES
 
@@ -49,15 +48,9 @@ _GREY = "666666"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
-# characters XML 1.0 cannot hold (control characters from a damaged PDF text layer)
-_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
 def _x(text: Any) -> str:
     """Text as XML character data: escaped, invalid characters dropped."""
-    s = str(text)
-    if _BAD_XML.search(s):
-        s = _BAD_XML.sub("", s)
+    s = xml_text(str(text))
     # chained replace: faster than str.translate on the short strings of a memo
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 

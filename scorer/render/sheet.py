@@ -18,7 +18,8 @@ Sheets of the workbook:
   when there are any).
 
 Every sheet prints on A4, landscape, fitted to the page width, header rows repeated.
-Text from documents goes through :func:`_text_cell`, so it never becomes a formula.
+Text from documents goes through :func:`scorer.render.common.sheet_text` (no control
+characters, no live formula) and is stored as a string cell.
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ from pandera.typing import Series
 from scorer.model import CriteriaSet
 from scorer.explain import where_words
 from scorer.rules import rule_title
-from scorer.render.common import ResultLike, as_dict
+from scorer.render.common import ResultLike, as_dict, sheet_text, xml_text
 from scorer.overrides import NEEDS_REVIEW_TEXT
 from scorer.rules import RULES
 from scorer.words import (
@@ -219,20 +220,13 @@ _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-class _Literal(str):
-    """Text that must stay text in a cell (it starts like a formula)."""
-
-
-def _text_cell(value: Any) -> Any:
-    """A value as it may go into a cell: text from documents never becomes a formula.
-
-    openpyxl stores a string starting with "=" as a formula; such text is marked and
-    written as a string cell by :func:`_write_rows`. Every value written goes through
-    here, so a stricter rule applies in one place.
-    """
-    if isinstance(value, str) and value.startswith("="):
-        return _Literal(value)
-    return value
+def _text_cell(ws: Any, value: Any) -> WriteOnlyCell:
+    """A cell for a value already made safe by :func:`scorer.render.common.sheet_text`;
+    text is stored as a string, never as a formula, whatever it starts with."""
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def _print_setup(ws: Any, title_rows: int = 1, *, landscape: bool = True) -> None:
@@ -264,14 +258,14 @@ def _styled(ws: Any, wrap: bool, bold: bool) -> Any:
 
 
 def _cells(ws: Any, row: Sequence[Any], wrap: Sequence[int] = (), bold: bool = False) -> list[Any]:
-    values: list[Any] = [None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else _text_cell(v)
+    """One row's values; text from documents and criteria files made safe first
+    (sheet_text: no control characters, no live formula)."""
+    values: list[Any] = [None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else sheet_text(v)
                          for v in row]
     for j, v in enumerate(values):
-        literal = isinstance(v, _Literal)
-        if literal or (v is not None and (j in wrap or bold)):
-            cell = WriteOnlyCell(ws, value=str(v) if literal else v)
-            if literal:
-                cell.data_type = "s"
+        quoted = isinstance(v, str) and v.startswith("'")
+        if quoted or (v is not None and (j in wrap or bold)):
+            cell = _text_cell(ws, v)
             if j in wrap or bold:
                 cell._style = copy(_styled(ws, j in wrap, bold))
             values[j] = cell
@@ -295,7 +289,7 @@ def _write_rows(ws: Any, header: Sequence[str], rows: Iterable[Sequence[Any]],
         ws.append(_cells(ws, [title], bold=True))
     head = []
     for h in header:
-        cell = WriteOnlyCell(ws, value=_text_cell(h))
+        cell = _text_cell(ws, sheet_text(h))
         cell.font, cell.fill, cell.alignment = _HEAD_FONT, _HEAD_FILL, _WRAP
         head.append(cell)
     ws.append(head)
@@ -317,7 +311,7 @@ def sheet_names(dicts: Sequence[Mapping[str, Any]], taken: Iterable[str] = ()) -
     for d, agency in zip(dicts, agencies):
         year = d["document"].get("report_year")
         base = agency + (f"{year}" if agency in many and year else "")
-        base = _BAD_SHEET_CHARS.sub("_", base).strip("'") or "未识别机构"
+        base = _BAD_SHEET_CHARS.sub("_", xml_text(base)).strip("'") or "未识别机构"
         name, n = base[:31], 1
         while name.lower() in used:
             n += 1
@@ -536,8 +530,8 @@ def render_csv(results: Sequence[ResultLike]) -> bytes:
     shown = display_table(df, {cid: (t, w) for cid, t, w in criteria_columns(dicts)})
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(shown.columns)
+    writer.writerow([sheet_text(str(h)) for h in shown.columns])
     for row in shown.itertuples(index=False, name=None):
         writer.writerow(["" if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v))
-                         else (f"{v:g}" if isinstance(v, float) else v) for v in row])
+                         else (f"{v:g}" if isinstance(v, float) else sheet_text(v)) for v in row])
     return buf.getvalue().encode("utf-8-sig")

@@ -1,0 +1,56 @@
+"""The fast PDF path (pypdfium2 characters and paths through pdfplumber's algorithms) gives
+exactly what pdfplumber gives, page by page, on every corpus PDF, and is the path taken
+for most pages; pages it does not trust go to pdfplumber."""
+from __future__ import annotations
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+
+from scorer.formats import pdf as P
+
+from .conftest import CORPORA
+
+PDFS = sorted((CORPORA / "reports").glob("*.pdf")) + sorted((CORPORA / "negatives").glob("*.pdf"))
+
+
+def _plumber_tables(page) -> list[list[list[str]]]:  # noqa: ANN001
+    return [[[" ".join((c or "").split()) for c in row] for row in t] for t in page.extract_tables()]
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name[:3])
+def test_pdfium_pages_equal_pdfplumber(path) -> None:  # noqa: ANN001
+    trusted = 0
+    fast = pdfium.PdfDocument(str(path))
+    with pdfplumber.open(path) as slow:
+        assert len(fast) == len(slow.pages)
+        for i, ref in enumerate(slow.pages):
+            page = fast[i]
+            try:
+                chars = P._page_chars(page)
+            except P._Untrusted:
+                continue
+            trusted += 1
+            assert P._chars_text(chars, page) == (ref.extract_text() or ""), (path.name, i + 1)
+            assert P._tables(page, chars) == _plumber_tables(ref), (path.name, i + 1)
+    n = len(fast)
+    fast.close()
+    # the fast path is the usual one: at most three pages of a file fall back
+    assert trusted >= n - 3, (path.name, trusted)
+
+
+def test_read_pdf_uses_pdfplumber_only_where_pdfium_is_not_trusted(monkeypatch) -> None:
+    opened: list[int] = []
+    real = P._Plumber.page
+    monkeypatch.setattr(P._Plumber, "page", lambda self, i: opened.append(i + 1) or real(self, i))
+    ex = P.read_pdf((CORPORA / "reports/003_huaian_shizhengfu_2024.pdf").read_bytes(), "003.pdf")
+    assert opened == [] and ex.n_pages == 6 and ex.pdf_tables
+    ex = P.read_pdf((CORPORA / "reports/001_huaian_hongzequ_2023.pdf").read_bytes(), "001.pdf")
+    assert set(opened) == {3}  # vertical writing in 表三's row labels
+
+
+def test_pdf_pdfium_refuses_junk_with_one_line() -> None:
+    from scorer.errors import UnsupportedFormat
+
+    with pytest.raises(UnsupportedFormat, match="cannot read PDF"):
+        P.read_pdf(b"%PDF-1.4\n\x00\x01garbage", "junk.pdf")
