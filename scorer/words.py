@@ -21,6 +21,12 @@ __all__ = [
     "KIND_NAMES",
     "FORMAT_VERSION_LABELS",
     "DOCUMENT_FIELD_LABELS",
+    "MEMO_LABELS",
+    "EVALUATOR_HEADER",
+    "RECTIFY_HEADER",
+    "RECTIFY_DEADLINE",
+    "SHEET_NAMES",
+    "MEMO_LINK_LABELS",
     "WHERE_WORDS",
     "number",
     "number_or_dash",
@@ -97,6 +103,45 @@ WHERE_WORDS: dict[str, str] = {"text": "正文"}
 
 #: Document fields named in findings (``Finding.where`` of ``document.*``).
 DOCUMENT_FIELD_LABELS: dict[str, str] = {"document.published_on": "发布日期", "document.report_year": "报告年度"}
+
+#: Headings and labels of the memos that the summary card and the tables add.
+MEMO_LABELS: dict[str, str] = {
+    "card": "评估结论",
+    "total": "总分",
+    "grade": "等级",
+    "main_problems": "主要问题",
+    "no_problems": "未发现扣分项。",
+    "source": "来源",
+    "tables": "年报表格（标出问题所在单元格）",
+    "table_not_found": "未读出该表。",
+    "cell_unread": "未读出",
+    "marked": "标记",
+    "lost": "失",
+    "sign_evaluator": "评估人（签字）：",
+    "sign_date": "日期：",
+    "page": "第{page}页，共{pages}页",
+    "memo_links": "评估意见",
+    "yoy": "较上年",
+    "override": "人工改判",
+    "engine_verdict": "引擎结论",
+}
+
+#: The evaluators' score sheet layout (one per agency in the workbook).
+EVALUATOR_HEADER: tuple[str, ...] = ("指标", "分值", "评分说明", "自评分", "得分", "附件或链接")
+
+#: The 整改清单 sheet: what to fix, on what basis, by when, by whom (left for the evaluator).
+RECTIFY_HEADER: tuple[str, ...] = ("机构", "年度", "问题", "要求/依据", "建议整改期限", "责任单位")
+#: A fixed rule, not a date computed from today: outputs stay deterministic.
+RECTIFY_DEADLINE = "下一年度报告发布前"
+
+#: Fixed worksheet names of the batch workbook.
+SHEET_NAMES: dict[str, str] = {
+    "scores": "得分表", "findings": "问题清单", "rectify": "整改清单",
+    "criteria": "指标与分值", "failures": "未能评分",
+}
+
+#: How the summary page names each memo file it links to, by extension.
+MEMO_LINK_LABELS: dict[str, str] = {".html": "网页版", ".docx": "Word版", ".md": "Markdown版"}
 
 
 def number(x: float | int | Decimal) -> str:

@@ -70,7 +70,9 @@ def test_batch_completes_lists_failures_and_rerun_does_no_work(inputs, tmp_path,
     assert any(f["id"] == "S-section-missing" for f in d["findings"])
     # the batch sheet: scores, failures
     wb = load_workbook(out / "scores.xlsx")
-    assert wb.sheetnames == ["得分表", "问题清单", "指标与分值", "未能评分"]
+    names = wb.sheetnames
+    assert names[:4] == ["得分表", "问题清单", "整改清单", "指标与分值"] and names[-1] == "未能评分"
+    assert len(names) == 4 + 3 + 1  # one sheet per scored agency
     rows = list(wb["得分表"].iter_rows(min_row=2, values_only=True))
     assert [r[-1] for r in rows] == [str(inputs / "000.txt"), str(inputs / "003.txt"),
                                      str(inputs / "pingtan" / "020_gongan_2024.txt")]

@@ -140,7 +140,7 @@ def test_docx_memo_opens_and_has_cjk_fonts(result):
 
 def test_single_document_workbook_fills_the_evaluator_sheet(result):
     wb = load_workbook(io.BytesIO(render_xlsx([result], criteria_set=synth.criteria())))
-    assert wb.sheetnames == ["得分表", "问题清单", "指标与分值"]
+    assert wb.sheetnames == ["得分表", "问题清单", "整改清单", "指标与分值", "某某区财政局"]
     ws = wb["指标与分值"]
     assert [c.value for c in ws[1]] == ["指标", "分值", "评分说明", "自评分", "得分", "附件或链接"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
@@ -155,7 +155,7 @@ def test_batch_workbook_rank_findings_failures(result):
     results = [result, other(result, "b.txt", "乙局", 10.0), other(result, "c.txt", "丙局", 0.0)]
     data = render_xlsx(results, failures=[{"file": "bad.docx", "error": "UnsupportedFormat: 不是有效的DOCX"}])
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["得分表", "问题清单", "指标与分值", "未能评分"]
+    assert wb.sheetnames == ["得分表", "问题清单", "整改清单", "指标与分值", "某某区财政局", "乙局", "丙局", "未能评分"]
     ws = wb["得分表"]
     header = [c.value for c in ws[1]]
     assert header[:4] == ["机构", "年度", "总分", "排名"]

@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from scorer.batch.inputs import output_keys
 from scorer.batch.lifeline import die_with_parent
 from scorer.model import CriteriaSet
 from scorer.render import render_csv, render_summary_html, render_xlsx, write_atomic
 
-__all__ = ["SHEETS", "sheet_paths", "sheet_view", "write_sheets"]
+__all__ = ["SHEETS", "sheet_paths", "sheet_view", "write_sheets", "memo_links"]
 
 SHEETS = {"xlsx": "scores.xlsx", "csv": "scores.csv", "summary": "summary.html"}
 
@@ -34,16 +35,45 @@ def sheet_view(d: Mapping[str, Any]) -> dict[str, Any]:
         "findings": [dict(f) for f in d["findings"]],
         "criteria": [
             {"id": c["id"], "title": c["title"], "weight": c["weight"], "points": c["points"],
-             "verdict": c["verdict"], "evidence": list(c.get("evidence") or [])[:1]}
+             "verdict": c["verdict"], "evidence": list(c.get("evidence") or [])[:1],
+             # the per-agency sheet and the 整改清单 name these
+             "assessable_weight": c.get("assessable_weight", c["weight"]), "advice": c.get("advice"),
+             "findings": list(c.get("findings") or []), "checks": dict(c.get("checks") or {}),
+             **({"override": c["override"]} if c.get("override") else {})}
             for c in d["criteria"]
         ],
     }
 
 
+#: Memo formats the summary links to, in the order shown.
+_LINKED = (".html", ".docx", ".md")
+
+
+def memo_links(out: Path, scored: Sequence[Mapping[str, Any]],
+               failures: Sequence[Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """Document path → {extension: memo file name relative to ``out``}, for the memos
+    the workers wrote. The names are the batch's output keys (``inputs.output_keys``
+    over every input, scored or not, in path order, as the batch made them); only
+    files that exist are linked."""
+    paths = sorted({str(d["document"].get("path")) for d in scored} | {str(f["file"]) for f in failures})
+    keys = dict(zip(paths, output_keys([Path(p) for p in paths]))) if paths else {}
+    links: dict[str, dict[str, str]] = {}
+    for d in scored:
+        path = str(d["document"].get("path"))
+        key = keys.get(path)
+        if key is None:
+            continue
+        found = {ext: key + ext for ext in _LINKED if (out / (key + ext)).is_file()}
+        if found:
+            links[path] = found
+    return links
+
+
 def _write_csv_and_summary(sheets: Mapping[str, str], scored: Sequence[Mapping[str, Any]],
                            failures: Sequence[Mapping[str, str]], cs: CriteriaSet | None) -> None:
     write_atomic(sheets["csv"], render_csv(scored))
-    write_atomic(sheets["summary"], render_summary_html(scored, failures=failures,
+    links = memo_links(Path(sheets["summary"]).parent, scored, failures)
+    write_atomic(sheets["summary"], render_summary_html(scored, failures=failures, links=links,
                                                         title=f"年度报告评估汇总（{cs.title}）" if cs is not None
                                                         else "年度报告评估汇总（各报告按其年度的指标体系）"))
 

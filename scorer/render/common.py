@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping, Union
 
 from scorer.explain import where_words
+from scorer.grade import grade_of
 from scorer.model import Result
 from scorer.overrides import NEEDS_REVIEW_TEXT
 from scorer.rules import rule_title
@@ -24,6 +25,7 @@ from scorer.words import (
     SEVERITY_LABELS,
     SOURCE_LABELS,
     VERDICT_LABELS,
+    MEMO_LABELS,
     number_or_dash,
 )
 
@@ -36,6 +38,8 @@ __all__ = [
     "METHOD_TEXT",
     "write_atomic",
     "output_name",
+    "main_problems",
+    "first_sentence",
     "xml_text",
     "sheet_text",
 ]
@@ -96,6 +100,30 @@ def _kind_words(kind: str | None) -> str:
     return name if kind == "report" else f"{name}（不是年度报告）"
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of a Chinese text (up to and including its first "。")."""
+    head, sep, _ = (text or "").partition("。")
+    return head + sep
+
+
+def main_problems(rows: list[dict[str, Any]], findings: list[dict[str, Any]], n: int = 3) -> list[dict[str, str]]:
+    """The ``n`` problems a reader should see first: the criteria that lost most points
+    (with what to do), then, if fewer, error findings not yet named.
+
+    Each item is ``{"title", "lost_text", "todo"}``.
+    """
+    out: list[dict[str, str]] = []
+    for r in rows[:n]:
+        out.append({"title": r["title"], "lost_text": f"{MEMO_LABELS['lost']}{_fmt(r['lost'])}分",
+                    "todo": first_sentence(r["advice"] or r["explanation"])})
+    for f in findings:
+        if len(out) >= n:
+            break
+        if f["severity"] == "error" and all(f["title"] != o["title"] for o in out):
+            out.append({"title": f["title"], "lost_text": "", "todo": f["message"]})
+    return out
+
+
 def memo_context(result: ResultLike) -> dict[str, Any]:
     """Everything a memo shows, as plain strings and numbers.
 
@@ -110,7 +138,9 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
         Keys ``title``, ``meta`` (label/value pairs), ``score`` (the score object plus
         ``total_text``), ``rows`` (one per criterion), ``findings``,
         ``not_assessable`` (titles), ``lost`` (criteria that lost points, most first),
-        ``method``.
+        ``main_problems`` (the summary card's three), ``source`` (URL, else file),
+        ``labels`` (:data:`scorer.words.MEMO_LABELS`), ``method``; ``score`` also
+        carries ``grade`` (:func:`scorer.grade.grade_of`).
     """
     d = as_dict(result)
     doc = d.get("document", {})
@@ -144,6 +174,7 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
     score["total_text"] = "无法计分" if total is None else f"{total:.1f}"
     score["earned_text"] = _fmt(score.get("earned"))
     score["weight_text"] = _fmt(score.get("assessable_weight"))
+    score["grade"] = grade_of(total)
 
     dismissed: dict[str, list[dict[str, Any]]] = {}
     for x in d.get("dismissed_findings") or []:
@@ -174,6 +205,7 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
         )
     lost = sorted((r for r in rows if r["lost"] > 0), key=lambda r: (-r["lost"], r["id"]))
     titles = {c["id"]: c["title"] for c in d.get("criteria", [])}
+    findings = _finding_rows(d)
     why = {c["id"]: _unchecked_reason(c.get("explanation") or "") for c in d.get("criteria", [])
            if c["verdict"] == "not_assessable"}
     return {
@@ -183,7 +215,10 @@ def memo_context(result: ResultLike) -> dict[str, Any]:
         "meta": meta,
         "score": score,
         "rows": rows,
-        "findings": _finding_rows(d),
+        "findings": findings,
+        "main_problems": main_problems(lost, findings),
+        "source": doc.get("url") or doc.get("path") or "",
+        "labels": MEMO_LABELS,
         "n_errors": sum(1 for f in d.get("findings", []) if f["severity"] == "error"),
         "n_warnings": sum(1 for f in d.get("findings", []) if f["severity"] == "warning"),
         "n_info": sum(1 for f in d.get("findings", []) if f["severity"] == "info"),

@@ -37,6 +37,15 @@ def render_markdown(result: ResultLike) -> str:
         f"**总分：{s['total_text']} / 100**（实得{s['earned_text']}分，可评分值{s['weight_text']}分；"
         f"发现错误{ctx['n_errors']}处、提醒{ctx['n_warnings']}处、待核对{ctx['n_info']}处）"
     )
+    lab = ctx["labels"]
+    out += ["", f"**{lab['grade']}：{s['grade']}**", "", f"**{lab['main_problems']}：**", ""]
+    for i, m in enumerate(ctx["main_problems"], 1):
+        lost = f"（{m['lost_text']}）" if m["lost_text"] else ""
+        out.append(f"{i}. **{md_escape(m['title'])}**{lost}：{md_escape(m['todo'])}")
+    if not ctx["main_problems"]:
+        out.append(lab["no_problems"])
+    if ctx["source"]:
+        out += ["", f"{lab['source']}：{md_escape(ctx['source'])}"]
     out += ["", "## 基本信息", ""]
     out += [f"- {label}：{md_escape(value)}" for label, value in ctx["meta"]]
     for note in ctx["notes"]:

@@ -5,16 +5,28 @@ Sheets of the workbook:
 - ``得分表``: one row per document (agency, year, total, rank, each criterion's points,
   findings count), in input-path order; the rank is competition ranking ("1224").
 - ``问题清单``: every finding of every document.
+- ``整改清单``: what each agency should fix: the problem, the requirement it breaks
+  (the rule's or the criterion's advice), a fixed deadline rule (never a date computed
+  from today: outputs stay deterministic) and 责任单位 left for the evaluator.
 - ``指标与分值``: the criteria in the evaluators' layout
   指标 | 分值 | 评分说明 | 自评分 | 得分 | 附件或链接. For one document 得分 is filled in;
   for a batch 自评分/得分/附件或链接 are left for the evaluator.
-- ``failures``: documents that could not be scored, with their one-line error (only
+- one sheet per scored document, named after its agency (with the year when the batch
+  holds several years of it): the same layout, filled — 得分 from the engine or from an
+  evaluator's override, 附件或链接 the source and where the evidence is.
+- ``未能评分``: documents that could not be scored, with their one-line error (only
   when there are any).
+
+Every sheet prints on A4, landscape, fitted to the page width, header rows repeated.
+Text from documents goes through :func:`scorer.render.common.sheet_text` (no control
+characters, no live formula) and is stored as a string cell.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
+from copy import copy
 from bisect import bisect_right
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -26,11 +38,24 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pandera.typing import Series
 
-from scorer.explain import where_words
 from scorer.model import CriteriaSet
-from scorer.render.common import ResultLike, as_dict, sheet_text
+from scorer.explain import where_words
 from scorer.rules import rule_title
-from scorer.words import SEVERITY_LABELS, VERDICT_LABELS
+from scorer.render.common import ResultLike, as_dict, sheet_text, xml_text
+from scorer.overrides import NEEDS_REVIEW_TEXT
+from scorer.rules import RULES
+from scorer.words import (
+    EVALUATOR_HEADER,
+    MEMO_LABELS,
+    RECTIFY_DEADLINE,
+    RECTIFY_HEADER,
+    SECTION_TITLES,
+    SEVERITY_LABELS,
+    SHEET_NAMES,
+    VERDICT_LABELS,
+    number_or_dash,
+)
+from scorer.grade import grade_of
 
 __all__ = [
     "ScoreTable",
@@ -41,11 +66,13 @@ __all__ = [
     "criteria_columns",
     "scoring_note",
     "competition_ranks",
+    "sheet_names",
+    "evaluator_rows",
+    "rectify_rows",
 ]
 
 PTS = "pts:"  # prefix of criterion point columns in the internal frame
 
-EVALUATOR_HEADER = ("指标", "分值", "评分说明", "自评分", "得分", "附件或链接")
 
 
 class ScoreTable(pa.DataFrameModel):
@@ -172,6 +199,11 @@ def scoring_note(c: Any) -> str:
         per = w * float(get("deduction", 0.5) or 0)
         names = "、".join(rule_title(r) for r in rules)
         text = f"每发现一处问题（{names}）扣{per:g}分，扣完为止。"
+    elif isinstance(c, Mapping) and "scoring" not in c and c.get("checks"):
+        # a rule criterion known only from a result (a batch over several sets): its
+        # checks are in the JSON, the deduction is not
+        names = "、".join(rule_title(r) for r in c["checks"])
+        text = f"每发现一处问题（{names}）按指标体系规定扣分，扣完为止。"
     elif scoring == "timeliness":
         text = "在发布期限前发布得满分，逾期不得分（部门为次年1月31日，本级政府为次年3月31日，或指标体系指定的日期）；无发布日期不计分。"
     elif scoring == "count":
@@ -188,16 +220,73 @@ _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
+def _text_cell(ws: Any, value: Any) -> WriteOnlyCell:
+    """A cell for a value already made safe by :func:`scorer.render.common.sheet_text`;
+    text is stored as a string, never as a formula, whatever it starts with."""
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def _print_setup(ws: Any, title_rows: int = 1, *, landscape: bool = True) -> None:
+    """A4, fitted to the page width (as many pages down as needed), the first
+    ``title_rows`` rows repeated on every printed page."""
+    ws.page_setup.paperSize = "9"  # A4 (openpyxl's PAPERSIZE_A4)
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"1:{title_rows}"
+    ws.print_options.gridLines = True
+
+
+def _styled(ws: Any, wrap: bool, bold: bool) -> Any:
+    """A style for cells of ``ws``'s workbook, made once: setting a font or an
+    alignment on each cell hashes the style objects every time, which was most of the
+    workbook's cost in a batch of thousands."""
+    cache = ws.parent.__dict__.setdefault("_xxgk_styles", {})
+    key = (wrap, bold)
+    if key not in cache:
+        cell = WriteOnlyCell(ws)
+        if wrap:
+            cell.alignment = _WRAP
+        if bold:
+            cell.font = _HEAD_FONT
+        cache[key] = cell._style
+    return cache[key]
+
+
+def _cells(ws: Any, row: Sequence[Any], wrap: Sequence[int] = (), bold: bool = False) -> list[Any]:
+    """One row's values; text from documents and criteria files made safe first
+    (sheet_text: no control characters, no live formula)."""
+    values: list[Any] = [None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else sheet_text(v)
+                         for v in row]
+    for j, v in enumerate(values):
+        quoted = isinstance(v, str) and v.startswith("'")
+        if quoted or (v is not None and (j in wrap or bold)):
+            cell = _text_cell(ws, v)
+            if j in wrap or bold:
+                cell._style = copy(_styled(ws, j in wrap, bold))
+            values[j] = cell
+    return values
+
+
 def _write_rows(ws: Any, header: Sequence[str], rows: Iterable[Sequence[Any]],
-                widths: Sequence[int] | None = None, wrap: Sequence[int] = ()) -> None:
+                widths: Sequence[int] | None = None, wrap: Sequence[int] = (),
+                title: str | None = None) -> None:
     """Stream a header and rows into a write-only sheet (openpyxl's fast mode: no
-    cell objects are kept, a batch has tens of thousands of cells). Widths and the
-    frozen header row must be set before the first row; the columns in ``wrap``
-    (0-based) wrap their text."""
-    ws.freeze_panes = "A2"
+    cell objects are kept, a batch has tens of thousands of cells). Widths, print
+    setup and the frozen header row must be set before the first row; the columns in
+    ``wrap`` (0-based) wrap their text. ``title``: a first row above the header."""
+    heads = 2 if title else 1
+    ws.freeze_panes = f"A{heads + 1}"
+    _print_setup(ws, heads)
     for i, h in enumerate(header, 1):
         w = widths[i - 1] if widths and i - 1 < len(widths) else max(8, min(40, 2 * len(str(h)) + 2))
         ws.column_dimensions[get_column_letter(i)].width = w
+    if title:
+        ws.append(_cells(ws, [title], bold=True))
     head = []
     for h in header:
         cell = _text_cell(ws, sheet_text(h))
@@ -205,28 +294,32 @@ def _write_rows(ws: Any, header: Sequence[str], rows: Iterable[Sequence[Any]],
         head.append(cell)
     ws.append(head)
     for row in rows:
-        _append(ws, row, wrap)
+        ws.append(_cells(ws, row, wrap))
 
 
-def _text_cell(ws: Any, value: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the text
-    return cell
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-def _append(ws: Any, row: Sequence[Any], wrap: Sequence[int] = ()) -> None:
-    """Append one row; text from documents and criteria files is made safe first
-    (sheet_text: no control characters, no live formula)."""
-    values: list[Any] = [None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else sheet_text(v)
-                         for v in row]
-    for j, v in enumerate(values):
-        if isinstance(v, str) and (j in wrap or v.startswith("'")):
-            cell = _text_cell(ws, v)
-            if j in wrap:
-                cell.alignment = _WRAP
-            values[j] = cell
-    ws.append(values)
+def sheet_names(dicts: Sequence[Mapping[str, Any]], taken: Iterable[str] = ()) -> list[str]:
+    """A worksheet name per result: the agency, with the year when the results hold
+    several of its years; at most 31 characters, none of []:*?/\\, unique (Excel
+    compares names without case)."""
+    agencies = [(d["document"].get("agency") or "未识别机构") for d in dicts]
+    many = {a for a in agencies if agencies.count(a) > 1}
+    used = {t.lower() for t in taken}
+    out = []
+    for d, agency in zip(dicts, agencies):
+        year = d["document"].get("report_year")
+        base = agency + (f"{year}" if agency in many and year else "")
+        base = _BAD_SHEET_CHARS.sub("_", xml_text(base)).strip("'") or "未识别机构"
+        name, n = base[:31], 1
+        while name.lower() in used:
+            n += 1
+            tag = f"({n})"
+            name = base[:31 - len(tag)] + tag
+        used.add(name.lower())
+        out.append(name)
+    return out
 
 
 def _criteria_source(results: Sequence[Mapping[str, Any]], criteria_set: CriteriaSet | None) -> list[Any]:
@@ -237,6 +330,93 @@ def _criteria_source(results: Sequence[Mapping[str, Any]], criteria_set: Criteri
         for c in r.get("criteria", []):
             seen.setdefault(c["id"], c)
     return list(seen.values())
+
+
+def _get(c: Any, key: str, default: Any = None) -> Any:
+    return c.get(key, default) if isinstance(c, Mapping) else getattr(c, key, default)
+
+
+def _override_points(c: Mapping[str, Any], ov: Mapping[str, Any], partial_credit: float) -> float | None:
+    """得分 of a criterion an evaluator overrode: the result's points when the result
+    was already rescored with the override (or the override is not in force: its
+    evidence changed, ``needs_review``), else the points the new verdict earns."""
+    verdict = ov.get("verdict")
+    if verdict == c["verdict"] or verdict is None or ov.get("needs_review"):  # applied, or not in force
+        return None if c["verdict"] == "not_assessable" else c["points"]
+    weight = float(c.get("assessable_weight", c["weight"]) or 0)
+    return {"met": weight, "partial": round(weight * partial_credit, 2), "not_met": 0.0}.get(verdict)
+
+
+def _evidence_place(d: Mapping[str, Any], c: Mapping[str, Any]) -> str | None:
+    """Where the first finding or quote behind a criterion is, in words."""
+    ids = set(c.get("findings") or ())
+    for f in d.get("findings", []):
+        if f["id"] in ids and (f.get("location") or f.get("where")):
+            return f.get("location") or where_words(f["where"])
+    ev = c.get("evidence") or []
+    if ev:
+        sec = SECTION_TITLES.get(ev[0].get("section") or "", "")
+        quote = " ".join(str(ev[0].get("quote") or "").split())
+        quote = quote[:60] + ("…" if len(quote) > 60 else "")
+        return f"{sec}「{quote}」" if sec else f"「{quote}」"
+    return None
+
+
+def evaluator_rows(d: Mapping[str, Any], criteria_set: CriteriaSet | None = None) -> list[list[Any]]:
+    """One document in the evaluators' layout 指标 | 分值 | 评分说明 | 自评分 | 得分 |
+    附件或链接, with the 合计 and 总分 rows.
+
+    得分 is the engine's, or the override's when the criterion carries one
+    (``override``: verdict, reason, by, engine_verdict); 附件或链接 names the source
+    (URL, else the file) and where the first finding or quote is.
+    """
+    defs = {c.id: c for c in criteria_set.criteria} if criteria_set is not None else {}
+    doc = d["document"]
+    source = doc.get("url") or doc.get("path")
+    rows: list[list[Any]] = []
+    for c in d.get("criteria", []):
+        spec = defs.get(c["id"], c)
+        note = scoring_note(spec)
+        got = None if c["verdict"] == "not_assessable" else c["points"]
+        ov = c.get("override")
+        if isinstance(ov, Mapping):
+            got = _override_points(c, ov, float(_get(spec, "partial_credit", 0.5) or 0.5))
+            was = VERDICT_LABELS.get(ov.get("engine_verdict") or "", ov.get("engine_verdict") or "")
+            now = VERDICT_LABELS.get(ov.get("verdict") or "", ov.get("verdict") or "")
+            why = "，".join(str(x) for x in (ov.get("reason"), ov.get("by")) if x)
+            note += (f"\n{MEMO_LABELS['override']}：{MEMO_LABELS['engine_verdict']}{was}→{now}"
+                     + (f"（{why}）" if why else "")
+                     + (f"，未生效：{NEEDS_REVIEW_TEXT}" if ov.get("needs_review") else ""))
+        place = _evidence_place(d, c)
+        link = "；".join(x for x in (source, place) if x) or VERDICT_LABELS.get(c["verdict"])
+        rows.append([c["title"], c["weight"], note, None, got, link])
+    return rows
+
+
+def rectify_rows(d: Mapping[str, Any]) -> list[list[Any]]:
+    """整改清单 of one document: each error or warning finding with its rule's advice,
+    then each criterion that lost points without a finding, with its advice."""
+    doc = d["document"]
+    agency, year = doc.get("agency"), doc.get("report_year")
+    rows: list[list[Any]] = []
+    covered: set[str] = set()
+    for f in sorted(d.get("findings", []), key=lambda f: {"error": 0, "warning": 1}.get(f["severity"], 2)):
+        if f["severity"] not in ("error", "warning"):
+            continue  # 待核对 is the engine's own doubt, not the agency's defect
+        loc = f.get("location") or (where_words(f["where"]) if f.get("where") else "")
+        problem = f"{rule_title(f['id'])}：{f['message']}" + (f"（位置：{loc}）" if loc else "")
+        rule = RULES.get(f["id"])
+        rows.append([agency, year, problem, rule.advice if rule else None, RECTIFY_DEADLINE, None])
+        covered.add(f["id"])
+    for c in d.get("criteria", []):
+        if c["verdict"] not in ("partial", "not_met"):
+            continue
+        if set(c.get("findings") or ()) & covered:
+            continue
+        lost = float(c.get("assessable_weight", c["weight"]) or 0) - float(c["points"] or 0)
+        problem = f"{c['title']}：{VERDICT_LABELS[c['verdict']]}（{MEMO_LABELS['lost']}{number_or_dash(lost)}分）"
+        rows.append([agency, year, problem, c.get("advice"), RECTIFY_DEADLINE, None])
+    return rows
 
 
 def render_xlsx(
@@ -268,11 +448,11 @@ def render_xlsx(
     shown = display_table(df, titles)
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("得分表")
+    ws = wb.create_sheet(SHEET_NAMES["scores"])
     widths = [30, 6, 8, 6] + [10] * (len(shown.columns) - 7) + [8, 8, 40]
     _write_rows(ws, list(shown.columns), shown.itertuples(index=False, name=None), widths)
 
-    wf = wb.create_sheet("问题清单")
+    wf = wb.create_sheet(SHEET_NAMES["findings"])
     frows = []
     for d in dicts:
         doc = d["document"]
@@ -283,9 +463,13 @@ def render_xlsx(
                           f.get("location") or (where_words(f["where"]) if f.get("where") else None),
                           f["message"], f"{span[0]}–{span[1]}" if span else None])
     _write_rows(wf, ["机构", "年度", "文件", "规则代码", "问题类型", "严重程度", "位置", "说明", "字符位置"], frows,
-                [30, 6, 30, 16, 24, 8, 24, 60, 12], wrap=(7,))
+                [30, 6, 30, 16, 24, 8, 30, 60, 12], wrap=(6, 7))
 
-    wc = wb.create_sheet("指标与分值")
+    wr = wb.create_sheet(SHEET_NAMES["rectify"])
+    _write_rows(wr, RECTIFY_HEADER, (row for d in dicts for row in rectify_rows(d)),
+                [24, 6, 60, 50, 16, 16], wrap=(0, 2, 3))
+
+    wc = wb.create_sheet(SHEET_NAMES["criteria"])
     single = dicts[0] if len(dicts) == 1 else None
     by_id = {c["id"]: c for c in single["criteria"]} if single else {}
     crows = []
@@ -300,16 +484,27 @@ def render_xlsx(
             ev = r.get("evidence") or []
             link = (f"「{ev[0]['quote'][:60]}」" if ev else None) or VERDICT_LABELS.get(r["verdict"])
         crows.append([title, weight, scoring_note(c), None, got, link])
-    _write_rows(wc, EVALUATOR_HEADER, crows, [28, 6, 60, 8, 8, 40], wrap=(2, 5))
     if single:
         doc = single["document"]
-        _append(wc, [])
-        _append(wc, ["合计（可评分）", single["score"].get("assessable_weight"), None, None,
-                     single["score"].get("earned"), doc.get("url") or doc.get("path")])
-        _append(wc, ["总分（百分制）", 100, None, None, single["score"].get("total"), None])
+        crows += [[], ["合计（可评分）", single["score"].get("assessable_weight"), None, None,
+                       single["score"].get("earned"), doc.get("url") or doc.get("path")],
+                  ["总分（百分制）", 100, None, None, single["score"].get("total"), None]]
+    _write_rows(wc, EVALUATOR_HEADER, crows, [28, 6, 60, 8, 8, 40], wrap=(2, 5))
+
+    for d, name in zip(dicts, sheet_names(dicts, SHEET_NAMES.values())):
+        wa = wb.create_sheet(name)
+        doc, sc = d["document"], d["score"]
+        total = sc.get("total")
+        head = (f"{doc.get('agency') or '（未识别机构）'}" + (f"{doc['report_year']}年度" if doc.get("report_year") else "")
+                + f"  总分：{number_or_dash(total)}（{grade_of(total)}）"
+                + (f"  {MEMO_LABELS['source']}：{doc.get('url') or doc.get('path')}" if doc.get("url") or doc.get("path") else ""))
+        rows = evaluator_rows(d, criteria_set)
+        rows += [[], ["合计（可评分）", sc.get("assessable_weight"), None, None, sc.get("earned"), None],
+                 ["总分（百分制）", 100, None, None, total, None]]
+        _write_rows(wa, EVALUATOR_HEADER, rows, [28, 6, 60, 8, 8, 50], wrap=(0, 2, 5), title=head)
 
     if failures:
-        wx = wb.create_sheet("未能评分")
+        wx = wb.create_sheet(SHEET_NAMES["failures"])
         _write_rows(wx, ["文件", "错误"], [[f["file"], f["error"]] for f in failures], [50, 80])
 
     buf = io.BytesIO()

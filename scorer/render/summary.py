@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import importlib.util
 import io
+from urllib.parse import quote
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -19,9 +20,10 @@ from scorer.rules import rule_title
 from scorer.render.common import ResultLike, as_dict
 from scorer.render.html import environment
 from scorer.render.sheet import competition_ranks
+from scorer.words import MEMO_LABELS, MEMO_LINK_LABELS
 
 __all__ = ["cjk_font_path", "cjk_font", "score_histogram_png", "pass_rate_png", "render_summary_html",
-           "pass_rates"]
+           "pass_rates", "year_over_year"]
 
 _FONT_FILES = ("NotoSansCJKsc-Regular.otf", "SimHei.ttf", "SourceHanSerifSC-Regular.otf")
 
@@ -133,11 +135,29 @@ def pass_rate_png(rates: Sequence[Mapping[str, Any]]) -> bytes:
     return _png(fig)
 
 
+def year_over_year(results: Sequence[Mapping[str, Any]]) -> list[float | None]:
+    """Per result, its total minus the total of the same agency's previous year's
+    report in the same results (None when there is none or either has no total).
+    Several reports of one agency and year: the first in input order counts."""
+    totals: dict[tuple[str, int], float | None] = {}
+    for d in results:
+        doc = d["document"]
+        if doc.get("agency") and doc.get("report_year"):
+            totals.setdefault((doc["agency"], int(doc["report_year"])), d["score"].get("total"))
+    out: list[float | None] = []
+    for d in results:
+        doc, total = d["document"], d["score"].get("total")
+        prev = totals.get((doc.get("agency"), int(doc["report_year"]) - 1)) if doc.get("report_year") else None
+        out.append(None if prev is None or total is None or not doc.get("agency") else round(total - prev, 1))
+    return out
+
+
 def render_summary_html(
     results: Sequence[ResultLike],
     *,
     failures: Sequence[Mapping[str, str]] = (),
     title: str = "政府信息公开工作年度报告评估汇总",
+    links: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     """Render the batch summary page with embedded charts.
 
@@ -149,6 +169,9 @@ def render_summary_html(
         Documents that could not be scored.
     title : str
         Page heading.
+    links : mapping, optional
+        Document path → {extension: memo file name, relative to the page}; each
+        agency's row links to its memos.
 
     Returns
     -------
@@ -158,11 +181,20 @@ def render_summary_html(
     dicts = [as_dict(r) for r in results]
     totals = [d["score"]["total"] for d in dicts]
     ranks = competition_ranks(totals)
+    deltas = year_over_year(dicts)
+    links = links or {}
+
+    def memo_links(path: Any) -> list[dict[str, str]]:
+        found = links.get(str(path)) or {}
+        return [{"label": MEMO_LINK_LABELS.get(ext, ext), "href": quote(name)}
+                for ext, name in found.items()]
+
     rows = sorted(
         ({"agency": d["document"].get("agency") or "（未识别）", "year": d["document"].get("report_year"),
           "file": d["document"].get("path"), "total": t, "rank": rk, "findings": len(d["findings"]),
-          "errors": sum(1 for f in d["findings"] if f["severity"] == "error")}
-         for d, t, rk in zip(dicts, totals, ranks)),
+          "errors": sum(1 for f in d["findings"] if f["severity"] == "error"),
+          "delta": dl, "links": memo_links(d["document"].get("path"))}
+         for d, t, rk, dl in zip(dicts, totals, ranks, deltas)),
         key=lambda r: (r["rank"] is None, r["rank"] or 0, r["file"] or ""),
     )
     rates = pass_rates(dicts)
@@ -185,5 +217,6 @@ def render_summary_html(
     }
     return environment().get_template("summary.html.j2").render(
         title=title, rows=rows, rates=rates, common=common, charts=charts, stats=stats,
-        failures=list(failures),
+        failures=list(failures), show_delta=any(x is not None for x in deltas), show_links=bool(links),
+        labels=MEMO_LABELS,
     )
