@@ -218,16 +218,26 @@ _CONTEXT = re.compile(r"信息公开|依申请")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 
 
+#: How far a sentence or clause boundary is looked for on either side: a search
+#: for a mark the text lacks must not scan the whole text once per number (a
+#: 30 MB text with long lines took minutes); no real sentence is this long.
+_REACH = 2000
+
+
+def _bounded(text: str, start: int, end: int, marks: str) -> tuple[int, int]:
+    lo, hi = max(0, start - _REACH), min(len(text), end + _REACH)
+    a = max(text.rfind(ch, lo, start) for ch in marks)
+    a = a + 1 if a >= 0 else lo
+    ends = [i for i in (text.find(ch, end, hi) for ch in marks) if i >= 0]
+    return a, (min(ends) if ends else hi)
+
+
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    a = max(text.rfind(ch, 0, start) for ch in "。；;\n") + 1
-    ends = [i for i in (text.find(ch, end) for ch in "。；;\n") if i >= 0]
-    return a, (min(ends) if ends else len(text))
+    return _bounded(text, start, end, "。；;\n")
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    a = max(text.rfind(ch, 0, start) for ch in "。！？\n") + 1
-    ends = [i for i in (text.find(ch, end) for ch in "。！？\n") if i >= 0]
-    return a, (min(ends) if ends else len(text))
+    return _bounded(text, start, end, "。！？\n")
 
 
 # Equivalent, faster forms of ``finditer`` for the patterns that are slow to scan
