@@ -26,7 +26,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from scorer.render.common import ResultLike, as_dict, memo_context, xml_text
 from scorer.tables import labels as L
-from scorer.words import MEMO_LABELS, SEVERITY_LABELS, TABLE_TITLES
+from scorer.words import MEMO_LABELS, TABLE_TITLES
 
 __all__ = ["render_docx", "BODY_FONT", "HEADING_FONT", "PAGE_TWIPS", "TEXT_WIDTH", "table_views"]
 

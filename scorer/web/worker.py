@@ -130,7 +130,7 @@ def warm_up() -> None:
     import scorer.render.docx  # noqa: F401
     import scorer.render.html  # noqa: F401
     import scorer.render.sheet  # noqa: F401
-    import scorer.render.check  # noqa: F401
+    import scorer.render.check  # noqa: F401  (loaded before forking)
     from scorer.criteria import list_criteria
     from scorer.evidence.classifier import load_model
     from scorer.nlp import cut
