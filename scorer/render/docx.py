@@ -176,16 +176,6 @@ def _value_text(v: Any) -> str:
     return str(v)
 
 
-def _proactive_labels() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
-    rows: dict[str, str] = {}
-    cols: dict[tuple[str, str], str] = {}
-    for d in L.PROACTIVE_ROWS_2021 + L.PROACTIVE_ROWS_2019:
-        rows.setdefault(d.key, d.label)
-        for k, label, _ in d.columns:
-            cols.setdefault((d.key, k), label)
-    return rows, cols
-
-
 def _ordered(table: Mapping[str, Any] | None, order: Sequence[str]) -> list[tuple[str, Any]]:
     """A table's rows in the statutory order (the JSON sorts keys), unknown rows last."""
     rows = dict(table or {})
@@ -210,7 +200,7 @@ def table_views(result: Mapping[str, Any], findings: Sequence[Mapping[str, Any]]
 
     out: list[dict[str, Any]] = []
     pro = t.get("proactive")
-    row_labels, col_labels = _proactive_labels()
+    row_labels, col_labels = L.proactive_labels()
     rows = []
     defs = L.PROACTIVE_ROWS_2019 if t.get("format_version") == "2019" else L.PROACTIVE_ROWS_2021
     col_order = {d.key: [k for k, _, _ in d.columns] for d in defs}

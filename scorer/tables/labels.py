@@ -246,3 +246,14 @@ PROACTIVE_START = re.compile(
     r"第\s*二\s*十\s*条\s*第?\s*[（(]\s*一\s*[)）]\s*项|信\s*息\s*内\s*容\s*[|\t ]*(?:本\s*年\s*制\s*发\s*件\s*数|本\s*年\s*新\s*制\s*作\s*数\s*量)"
 )
 SECTION_REQUESTS = re.compile(spaced("收到和处理政府信息公开申请"))
+
+
+def proactive_labels() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """表二's row labels by key, and column labels by (row, column), over both formats."""
+    rows: dict[str, str] = {}
+    cols: dict[tuple[str, str], str] = {}
+    for d in PROACTIVE_ROWS_2021 + PROACTIVE_ROWS_2019:
+        rows.setdefault(d.key, d.label)
+        for k, label, _ in d.columns:
+            cols.setdefault((d.key, k), label)
+    return rows, cols

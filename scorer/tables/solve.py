@@ -10,7 +10,7 @@ cells ambiguous, with their candidates.
 from __future__ import annotations
 
 from itertools import product
-from typing import Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from scorer.tables import labels as L
 
@@ -61,13 +61,7 @@ def choose(
     """Surviving candidate indices per row, and a note on how they were chosen.
 
     Rows with no candidate (unreadable) map to an empty list."""
-    keep: dict[str, list[int]] = {}
-    for row, cs in cands.items():
-        if len(cs) <= 1:
-            keep[row] = list(range(len(cs)))
-            continue
-        fit = [i for i, v in enumerate(cs) if row_ok(v)]
-        keep[row] = fit if fit else list(range(len(cs)))
+    keep = _fitting_rows(cands, row_ok)
     amb = [r for r, ks in keep.items() if len(ks) > 1]
     if not amb or table_ok is None:
         return keep, None
@@ -98,13 +92,7 @@ def choose_requests(
     上年结转 − 办理总计 − 结转下年, and the result leaves − 办理总计) along the
     combination instead of re-adding every column for each one: the same result,
     fast enough for pages where many rows have several readings."""
-    keep: dict[str, list[int]] = {}
-    for row, cs in cands.items():
-        if len(cs) <= 1:
-            keep[row] = list(range(len(cs)))
-            continue
-        fit = [i for i, v in enumerate(cs) if row_sum_ok(v)]
-        keep[row] = fit if fit else list(range(len(cs)))
+    keep = _fitting_rows(cands, row_sum_ok)
     amb = [r for r, ks in keep.items() if len(ks) > 1]
     if not amb:
         return keep, None
@@ -202,3 +190,16 @@ def choose_requests(
     for j, r in enumerate(amb):
         keep[r] = sorted(survivors[j])
     return keep, "按全表勾稽关系选定读法"
+
+
+def _fitting_rows(cands: Mapping[str, Sequence[Any]], ok: Callable[[Any], bool]) -> dict[str, list[int]]:
+    """Per row, the indices of the candidates that pass the row's own check (all of
+    them when none does, so the table's arithmetic can still choose)."""
+    keep: dict[str, list[int]] = {}
+    for row, cs in cands.items():
+        if len(cs) <= 1:
+            keep[row] = list(range(len(cs)))
+            continue
+        fit = [i for i, v in enumerate(cs) if ok(v)]
+        keep[row] = fit if fit else list(range(len(cs)))
+    return keep

@@ -63,16 +63,6 @@ def _cell(value: Any, hits: list[tuple[str, str]]) -> dict[str, Any]:
             "missing": value is None}
 
 
-def _proactive_labels() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
-    rows: dict[str, str] = {}
-    cols: dict[tuple[str, str], str] = {}
-    for d in L.PROACTIVE_ROWS_2021 + L.PROACTIVE_ROWS_2019:
-        rows.setdefault(d.key, d.label)
-        for k, label, _ in d.columns:
-            cols.setdefault((d.key, k), label)
-    return rows, cols
-
-
 def tables_view(result: Mapping[str, Any]) -> list[dict[str, Any]]:
     """表二, 表三 and 表四 as header + rows of cells for the template.
 
@@ -95,7 +85,7 @@ def tables_view(result: Mapping[str, Any]) -> list[dict[str, Any]]:
     pro = t.get("proactive")
     view: dict[str, Any] = {"title": "表二 主动公开政府信息情况", "found": pro is not None,
                             "header": ["信息内容", "项目", "数值"], "rows": []}
-    row_labels, col_labels = _proactive_labels()
+    row_labels, col_labels = L.proactive_labels()
     for rk, cols in (pro or {}).items():
         for ck, v in (cols or {}).items():
             view["rows"].append({"label": f"{row_labels.get(rk, rk)}",
