@@ -675,7 +675,18 @@ def load_criteria(name_or_path: str | os.PathLike) -> CriteriaSet:
     100.0
     """
     path = resolve_criteria(name_or_path)
-    return _load(path, (), {})
+    try:
+        st = os.stat(path)
+    except OSError:
+        return _load(path, (), {})
+    # a set is read once per process while its file is unchanged: batches, families
+    # by year and the statutory facts of core would otherwise parse YAML per document
+    return _load_unchanged(str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_unchanged(path: str, mtime_ns: int, size: int) -> CriteriaSet:
+    return _load(Path(path), (), {})
 
 
 @lru_cache(maxsize=1)
