@@ -146,29 +146,6 @@ def _cite(doc: Document, ev: Evidence) -> str:
     return f"「{_short(ev.quote)}」（{locate(doc, ev.span, ev.section)}）"
 
 
-def _row_words(table: str, row: str) -> str | None:
-    if table == "requests":
-        return L.REQUEST_ROW_LABELS.get(row)
-    if table == "review_litigation":
-        return L.REVIEW_GROUP_LABELS.get(row)
-    for d in L.PROACTIVE_ROWS_2021 + L.PROACTIVE_ROWS_2019:
-        if d.key == row:
-            return d.label
-    return None
-
-
-def _column_words(table: str, col: str) -> str | None:
-    if table == "requests":
-        return L.REQUEST_COLUMN_LABELS.get(col)
-    if table == "review_litigation":
-        return L.REVIEW_COLUMN_LABELS.get(col)
-    for d in L.PROACTIVE_ROWS_2021 + L.PROACTIVE_ROWS_2019:
-        for key, label, _kind in d.columns:
-            if key == col:
-                return label
-    return None
-
-
 def where_words(where: str) -> str:
     """A finding's ``where`` in Chinese: ``requests.new.total`` →
     ``表三（依申请公开）“一、本年新收政府信息公开申请数量”行“总计”列``;
@@ -192,10 +169,10 @@ def where_words(where: str) -> str:
     row, _, col = rest.partition(".")
     parts = [TABLE_TITLES[table]]
     if row != "*":
-        name = _row_words(table, row)
+        name = L.row_label(table, row)
         parts.append(f"“{name}”行" if name else f"（行 {row}）")
     if col:
-        name = _column_words(table, col)
+        name = L.column_label(table, col)
         parts.append(f"“{name}”列" if name else f"（列 {col}）")
     return "".join(parts)
 

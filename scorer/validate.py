@@ -14,6 +14,7 @@ from typing import Any, Sequence
 
 from scorer.model import SECTION_KEYS, Document, Finding, make_finding
 from scorer.tables import TableResult
+from scorer.tables import labels as L
 from scorer.tables.check import check_tables
 from scorer.words import SECTION_TITLES, TABLE_NAMES
 
@@ -144,7 +145,7 @@ def _tables_present(doc: Document, tables: TableResult) -> list[Finding]:
                 make_finding(
                     "S-table-missing",
                     f"table:{name}",
-                    f"{TABLE_NAMES[name]}不完整：表格在中途结束，缺少{len(missing)}行（自“{_row_cn(name, missing[0])}”起）"
+                    f"{TABLE_NAMES[name]}不完整：表格在中途结束，缺少{len(missing)}行（自“{L.row_label(name, missing[0]) or missing[0]}”起）"
                     if missing
                     else f"{TABLE_NAMES[name]}不完整",
                     span,
@@ -152,14 +153,6 @@ def _tables_present(doc: Document, tables: TableResult) -> list[Finding]:
                 )
             )
     return out
-
-
-def _row_cn(table: str, row: str) -> str:
-    from scorer.tables import labels as L
-
-    if table == "requests":
-        return L.REQUEST_ROW_LABELS.get(row, row)
-    return row
 
 
 def format_for_year(year: int, table_formats: Sequence[tuple[int, str]]) -> str | None:

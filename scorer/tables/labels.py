@@ -257,3 +257,21 @@ def proactive_labels() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
         for k, label, _ in d.columns:
             cols.setdefault((d.key, k), label)
     return rows, cols
+
+
+def row_label(table: str, row: str) -> str | None:
+    """The printed label of a canonical row of 表二/表三/表四; None for an unknown key."""
+    if table == "requests":
+        return REQUEST_ROW_LABELS.get(row)
+    if table == "review_litigation":
+        return REVIEW_GROUP_LABELS.get(row)
+    return proactive_labels()[0].get(row)
+
+
+def column_label(table: str, column: str) -> str | None:
+    """The printed label of a canonical column; None for an unknown key."""
+    if table == "requests":
+        return REQUEST_COLUMN_LABELS.get(column)
+    if table == "review_litigation":
+        return REVIEW_COLUMN_LABELS.get(column)
+    return next((label for (_, k), label in proactive_labels()[1].items() if k == column), None)

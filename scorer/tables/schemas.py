@@ -318,10 +318,10 @@ def _n(x: float) -> int | float:
 def _cell_rule(table: str, at: _Values, row: str, col: str, check: str):
     v = at(row, col)
     what = "为负数" if v < 0 else "为小数，应为整数"
-    label = _row_label(table, row)
+    label = L.row_label(table, row) or row
     return (
         f"{table}.{row}.{col}",
-        f"{TABLE_NAMES[table]}“{label}”行“{_col_label(table, col)}”{what}：{_n(v)}",
+        f"{TABLE_NAMES[table]}“{label}”行“{L.column_label(table, col) or col}”{what}：{_n(v)}",
         [f"{table}.{row}.{col}"],
         {"value": _n(v)},
     )
@@ -379,24 +379,3 @@ _BUILDERS: dict[str, Callable[..., tuple[str, str, list[str], dict[str, Any]]]] 
 }
 
 
-def _row_label(table: str, row: str) -> str:
-    if table == "requests":
-        return L.REQUEST_ROW_LABELS.get(row, row)
-    if table == "review_litigation":
-        return L.REVIEW_GROUP_LABELS.get(row, row)
-    for d in L.PROACTIVE_ROWS_2021 + L.PROACTIVE_ROWS_2019:
-        if d.key == row:
-            return d.label
-    return row
-
-
-def _col_label(table: str, col: str) -> str:
-    if table == "requests":
-        return _T.get(col, col)
-    if table == "review_litigation":
-        return L.REVIEW_COLUMN_LABELS.get(col, col)
-    for d in L.PROACTIVE_ROWS_2021 + L.PROACTIVE_ROWS_2019:
-        for k, label, _ in d.columns:
-            if k == col:
-                return label
-    return col
