@@ -300,6 +300,7 @@ NO_ASSESSMENT_TEXT = "未核对：证据层未对该项给出判断，不计入�
 _NOT_RUN_WORDS = {
     "prior": "需要上年度报告",
     "no_date": "需要发布日期",
+    "no_year": "未识别报告年度",
     "absent": "{table}缺失（缺表已在表格完整性中扣分）",
     "uncovered": "{table}相关行缺失或数据待核对，无法确定地核对",
 }

@@ -38,6 +38,8 @@ class Rule:
         ``review_litigation``); when that table is absent the rule cannot run.
     needs_prior : bool
         True when the rule compares with last year's report.
+    needs_year : bool
+        True when the rule can only run once the report year is known.
     advice : str
         What the agency should do, in Chinese.
     """
@@ -49,6 +51,7 @@ class Rule:
     table: str | None
     needs_prior: bool
     advice: str
+    needs_year: bool = False
 
 
 _RULES: tuple[Rule, ...] = (
@@ -71,11 +74,11 @@ _RULES: tuple[Rule, ...] = (
     Rule("S-table-missing", "error", "structure", "缺少法定表格或表格不完整", None, False,
          "补齐完整的法定表格（表二、表三、表四），不要遗漏行或列。"),
     Rule("S-format-outdated", "warning", "structure", "使用了过时的年报格式", None, False,
-         "改用国办公开办函〔2021〕30号规定的2021年版表格。"),
+         "改用国办公开办函〔2021〕30号规定的2021年版表格。", needs_year=True),
     Rule("X-text-table", "error", "consistency", "正文数字与表格不一致", None, False,
          "使正文中的数字与表格中的数字一致。"),
     Rule("Y-year", "warning", "consistency", "正文出现错误的报告年度", None, False,
-         "检查正文中的年份，统一为本报告年度。"),
+         "检查正文中的年份，统一为本报告年度。", needs_year=True),
     Rule("P-late", "error", "timeliness", "逾期发布", None, False,
          "在法定期限前发布年度报告。"),
     Rule("Q-repeat", "warning", "consistency", "内容与上年度报告高度雷同", None, True,

@@ -69,20 +69,22 @@ def _credit_for(verdict: str, c: Criterion) -> float:
     return {"met": 1.0, "partial": float(c.partial_credit), "not_met": 0.0}.get(verdict, 0.0)
 
 
-#: Why a rule of a criterion did not run (or ran on part of its table).
-NOT_RUN = ("prior", "no_date", "absent", "uncovered")
 
 
 def rule_status(rule: str, findings: Sequence[Finding], timing: dict[str, Any],
-                tables: Mapping[str, Any] | None, prior_ran: frozenset[str] = frozenset()) -> str:
+                tables: Mapping[str, Any] | None, prior_ran: frozenset[str] = frozenset(),
+                year_known: bool = True) -> str:
     """Whether a rule actually checked something in this report:
 
     ``ran``; ``partial`` (some of its rows/columns were read as 待核对 or are
     missing); ``prior`` (needs last year's report and it was not given, or it gave
     nothing to compare: ``prior_ran`` lists the rules that compared); ``no_date`` (P-late without a
-    publication date); ``absent`` (its table is absent); ``uncovered`` (its table is
+    publication date); ``no_year`` (a rule about the report year, which was not
+    recognised); ``absent`` (its table is absent); ``uncovered`` (its table is
     there but not one of its checks had every cell read with certainty).
     """
+    if rule in RULES and RULES[rule].needs_year and not year_known and not any(f.id == rule for f in findings):
+        return "no_year"
     if rule in PRIOR_REPORT_RULES and rule not in prior_ran:
         return "prior"
     if rule == "P-late" and timing["finding"] is None and timing["days_late"] is None:
@@ -146,7 +148,7 @@ def _score_rule(
     from the criteria set), down to 0 of the checked share.
     """
     rules = tuple(c.rules)
-    status = {r: rule_status(r, findings, timing, tables, prior_ran) for r in rules}
+    status = {r: rule_status(r, findings, timing, tables, prior_ran, doc.report_year is not None) for r in rules}
     ran = [r for r in rules if status[r] in ("ran", "partial")]
     if not ran:
         return ("not_assessable", 0.0, 0.0, "not_assessable", explain.rule_not_checked_text(rules, status),
