@@ -11,7 +11,8 @@ import pytest
 
 from scorer.clean import MERGED_RUNS_NOTE, clean_blocks, normalize_width
 from scorer.errors import LoadError
-from scorer.formats.text import _PAGE_MARK, decode
+from scorer.formats.pdf import PAGE_MARK
+from scorer.formats.text import decode
 from scorer.load import _extract, load
 
 from .conftest import CORPORA
@@ -47,7 +48,7 @@ def test_kept_and_removed_text_account_for_the_whole_input(path: Path) -> None:
         text = decode(data, str(path))[0]
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if any("硬换行" in n for n in doc.notes):
-            lines = [ln for ln in lines if not _PAGE_MARK.match(ln)]
+            lines = [ln for ln in lines if not PAGE_MARK.match(ln)]
         source = normalize_width("\n".join(lines))
     else:
         # HTML, DOCX, PDF: the reader's blocks (markup is not content)

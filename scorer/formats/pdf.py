@@ -93,7 +93,10 @@ def _read_pdf_pages(data: bytes, path: str) -> Extracted:
             pdf.close()
     blocks: list[Block] = []
     carry = False
+    marks: list[str] = []
     for i, raw in enumerate(texts, start=1):
+        raw, removed = strip_page_marks(raw, i)
+        marks += removed
         paras, open_end = join_wrapped_lines(raw)
         if paras and carry and not _HEADING.match(paras[0]):
             # a paragraph that runs over the page break stays one paragraph
@@ -101,6 +104,8 @@ def _read_pdf_pages(data: bytes, path: str) -> Extracted:
         for para in paras:
             blocks.append(Block(text=para, page=i, origin="pdf"))
         carry = open_end and bool(blocks)
+    if marks:
+        notes = [*notes, f"已去除页码{len(marks)}处：" + "、".join(f"“{m}”" for m in marks[:10])]
     return Extracted(format=fmt, blocks=blocks, pdf_tables=tables, n_pages=n, notes=notes)
 
 
@@ -407,10 +412,34 @@ def _despace(line: str) -> str:
     return _SPACE_DIGIT_CJK.sub("", _SPACE_DIGIT_CJK.sub("", line)).strip()
 
 
+# A page number as printed: "- 3 -", "第 3 页 共 9 页". A bare digit line is one only
+# when it is the page's own number at its top or bottom; anywhere else it may be a
+# table cell printed on its own line.
+PAGE_MARK = re.compile(r"^\s*[-—–]\s*\d{1,3}\s*[-—–]\s*$|^\s*第\s*\d+\s*页(\s*共\s*\d+\s*页)?\s*$")
+
+
+def strip_page_marks(raw: str, page: int) -> tuple[str, list[str]]:
+    """The page's text without its page number, and what was removed (for the notes).
+
+    Only the first and last non-empty lines are candidates: a page mark, or a bare
+    number equal to the page's own number. Nothing else is dropped."""
+    lines = raw.split("\n")
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    removed: list[str] = []
+    for i in dict.fromkeys(filled[:1] + filled[-1:]):
+        s = lines[i].strip()
+        if PAGE_MARK.match(s) or (s.isdigit() and int(s) == page):
+            removed.append(s)
+            lines[i] = ""
+    return "\n".join(lines), removed
+
+
 def join_wrapped_lines(raw: str) -> tuple[list[str], bool]:
-    """Paragraphs of one page, and whether the last one runs on to the next page."""
+    """Paragraphs of one page, and whether the last one runs on to the next page.
+    Every non-empty line is kept (page numbers are taken off by
+    :func:`strip_page_marks` first)."""
     lines = [ln.rstrip() for ln in raw.split("\n")]
-    lines = [ln for ln in lines if ln.strip() and not PAGE_NUMBER.match(ln.strip())]
+    lines = [ln for ln in lines if ln.strip()]
     lines = [_despace(ln) for ln in lines]
     if not lines:
         return [], False

@@ -109,9 +109,6 @@ def read_text(data: bytes, path: str, encoding: str | None, fmt: str) -> Extract
     return Extracted(format=fmt, blocks=[Block(text=ln) for ln in lines], encoding=enc, notes=notes)
 
 
-# A page number as PDF-to-text converters print it: "- 3 -", "第 3 页 共 9 页". A bare
-# digit line is not one: it may be a table cell printed on its own line.
-_PAGE_MARK = re.compile(r"^\s*[-—–]\s*\d{1,3}\s*[-—–]\s*$|^\s*第\s*\d+\s*页(\s*共\s*\d+\s*页)?\s*$")
 
 
 def _join_wrapped(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -120,13 +117,13 @@ def _join_wrapped(lines: list[str]) -> tuple[list[str], list[str]]:
     Wrapped prose lines are joined as for a PDF page (scorer.formats.pdf); a line
     holding only a number stays a line of its own (a table cell, not a page
     number), so no content is lost."""
-    from scorer.formats.pdf import PAGE_NUMBER, join_wrapped_lines
+    from scorer.formats.pdf import PAGE_MARK, PAGE_NUMBER, join_wrapped_lines
 
     out: list[str] = []
     pages: list[str] = []
     run: list[str] = []
     for ln in lines:
-        if _PAGE_MARK.match(ln):
+        if PAGE_MARK.match(ln):
             pages.append(ln.strip())
             continue
         if _LONE_NUMBER.match(ln) or PAGE_NUMBER.match(ln.strip()):
