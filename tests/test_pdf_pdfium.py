@@ -54,3 +54,17 @@ def test_pdf_pdfium_refuses_junk_with_one_line() -> None:
 
     with pytest.raises(UnsupportedFormat, match="无法读取PDF"):
         P.read_pdf(b"%PDF-1.4\n\x00\x01garbage", "junk.pdf")
+
+
+def test_only_the_pages_own_number_is_taken_off_and_noted() -> None:
+    from scorer.formats.pdf import strip_page_marks
+    from scorer.load import load
+
+    text, removed = strip_page_marks("3\n表四\n0 1 0\n3\n", 3)
+    assert removed == ["3", "3"] and "0 1 0" in text
+    text, removed = strip_page_marks("表三\n7\n12\n", 3)  # 12 is not page 3's number: a cell
+    assert removed == [] and text.split("\n")[-2] == "12"
+    text, removed = strip_page_marks("- 2 -\n正文", 2)
+    assert removed == ["- 2 -"]
+    doc = load(CORPORA / "reports" / "001_huaian_hongzequ_2023.pdf")
+    assert any(n.startswith("已去除页码5处") for n in doc.notes)

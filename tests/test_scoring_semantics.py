@@ -261,3 +261,15 @@ def test_a_missing_section_is_one_defect_not_two() -> None:
     assert sections.points == 8 - 8 * 0.25
     assert "同一原因，已在该项扣分" in tables.explanation and "年报六个法定部分齐全" in tables.explanation
     assert tables.points == 8 - 8 * 0.5  # only the truncated 表三 costs points here
+
+
+def test_year_rules_without_a_year_are_not_checked() -> None:
+    """A report whose year cannot be recognised earns nothing for the year rules."""
+    from scorer.pipeline import Upload
+
+    text = re.sub(r"20\d\d", "", (R / "029_pingtan_xingzhengshenpi_2024.txt").read_text(encoding="utf-8"))
+    r = score_document(Upload("029_no_year.txt", text.encode("utf-8")), "core", ScoreOptions(kind="report"))
+    assert r.document["report_year"] is None
+    assert dict(_crit(r, "year_consistency").checks)["Y-year"] == "no_year"
+    assert dict(_crit(r, "statutory_tables").checks)["S-format-outdated"] == "no_year"
+    assert "未识别报告年度" in _crit(r, "statutory_tables").explanation
