@@ -74,9 +74,9 @@ def process(task: Task, config: BatchConfig) -> Outcome:
                 raise FileNotFoundError(problem)
             if problem:
                 raise LoadError(problem, path=task.path)
-            result, kept = _score(task, config)
+            _, kept = _score(task, config)
             data = kept["result"]  # once, for the JSON, the sheet view and the store
-            payload = {fmt: render(data if fmt == "json" else result, fmt) for fmt in config.formats}
+            payload = {fmt: render(data, fmt) for fmt in config.formats}  # renderers read the JSON
         finally:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
