@@ -348,6 +348,8 @@ def build(docs):
 
 MODALITIES = ("done", "planned", "required", "general", "other_actor", "denied", "other_year", "other")
 REGIONS = HERE / "regions.tsv"
+#: regions.tsv plus one file per labelling batch (regions_<batch>.tsv), merged in name order
+REGION_FILES = sorted(HERE.glob("regions*.tsv"))
 
 
 #: 要点 documents: their tasks are laid down (from above or by the agency's leadership)
@@ -362,23 +364,22 @@ def merge_regions(rows):
     for r in rows:
         if r["doc"] in REQUIRED_DOCS and r["modality"] == "planned":
             r["modality"] = "required"
-    if not REGIONS.is_file():
-        return rows
     index = {(r["doc"], r["text"]): r for r in rows}
-    with open(REGIONS, encoding="utf-8", newline="") as f:
-        for i, rec in enumerate(csv.DictReader(f, delimiter="\t"), start=2):
-            doc = "corpora/" + rec["doc"].strip()
-            text = unicodedata.normalize("NFKC", rec["text"].strip())
-            mod = rec["modality"].strip()
-            labels = ";".join(sorted(x for x in rec["labels"].split(";") if x and x != "none")) or "none"
-            if mod not in MODALITIES or any(x not in LABELS for x in labels.split(";") if x != "none"):
-                sys.exit(f"{REGIONS} line {i}: unknown label or modality")
-            row = index.get((doc, text))
-            if row is None:
-                row = {"doc": doc, "section": rec["section"].strip(), "text": text}
-                rows.append(row)
-                index[(doc, text)] = row
-            row.update(labels=labels, modality=mod, source="hand", note=rec["note"].strip())
+    for path in REGION_FILES:
+        with open(path, encoding="utf-8", newline="") as f:
+            for i, rec in enumerate(csv.DictReader(f, delimiter="\t"), start=2):
+                doc = "corpora/" + rec["doc"].strip()
+                text = unicodedata.normalize("NFKC", rec["text"].strip())
+                mod = rec["modality"].strip()
+                labels = ";".join(sorted(x for x in rec["labels"].split(";") if x and x != "none")) or "none"
+                if mod not in MODALITIES or any(x not in LABELS for x in labels.split(";") if x != "none"):
+                    sys.exit(f"{path} line {i}: unknown label or modality")
+                row = index.get((doc, text))
+                if row is None:
+                    row = {"doc": doc, "section": rec["section"].strip(), "text": text}
+                    rows.append(row)
+                    index[(doc, text)] = row
+                row.update(labels=labels, modality=mod, source="hand", note=rec["note"].strip())
     return rows
 
 
