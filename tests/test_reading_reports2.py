@@ -248,3 +248,21 @@ def test_a_2019_table_as_an_html_page_reads_the_same(source: str) -> None:
     assert a.variants == b.variants
     assert {k: c.value for k, c in a.cells.items()} == {k: c.value for k, c in b.cells.items()}
     assert sum(c.status == "ok" for c in b.cells.values()) >= 150
+
+
+# --------------------------------------------------------------- section 六 headings
+@pytest.mark.parametrize("stem, heading", [
+    ("304", "六、其他需要报告事项"),   # 莆田 海洋与渔业局 drops 的 from the national heading
+    ("334", "六、其他需要报告事项"),
+    ("322", "六、其他应说明事项"),     # 莆田 水利局
+    ("340", "六、其他应说明事项"),
+])
+def test_section_six_heading_variants_are_section_six(stem: str, heading: str) -> None:
+    """These pages have all six sections; taking 六 for part of 五 charged a missing
+    section and read 六's 要点落实 deeds as 五's plans."""
+    doc = _doc(stem)[0]
+    other = [s for s in doc.sections if s.key == "other"]
+    assert len(other) == 1 and doc.text[other[0].start:].startswith(heading)
+    problems = next(s for s in doc.sections if s.key == "problems")
+    assert problems.end <= other[0].start
+    assert not [f for f in validate_document(doc, _doc(stem)[1]) if f.id == "S-section-missing"]
