@@ -893,6 +893,11 @@ def _cues(r: LabelledSentence, crits: Sequence, contexts: dict[str, tuple[int | 
     return cue_features(r.text, tuple(spans), report_year=year, section=r.section, improvement=imp, kind=kind)
 
 
+def _any_keyword(text: str, crits: Sequence) -> bool:
+    toks = cut(text)
+    return any(match_terms(text, criterion_terms(c), toks)[0] for c in crits)
+
+
 def evaluate_regions(
     criteria: Sequence,
     *,
@@ -921,14 +926,18 @@ def evaluate_regions(
     verdicts = read_doc_verdicts(verdicts_path)
     test_set = set(test_regions)
     tr = [r for r in rows if region_of(r.doc) not in test_set]
-    te = [r for r in rows if region_of(r.doc) in test_set and (r.labels or r.modality != "other")]
+    crits = [c for c in criteria if c.scoring in ("presence", "count")]
+    # The sentences that can become evidence: a gold topic, or a keyword of a criterion
+    # (the shipped combination never takes a sentence without one). Whole documents are
+    # labelled, and a plan with no criterion's word in it is no candidate for "done".
+    te = [r for r in rows if region_of(r.doc) in test_set and (r.labels or r.modality != "other")
+          and (r.labels or _any_keyword(r.text, crits))]
     with tempfile.TemporaryDirectory() as tmp:
         train(labels_path, tmp, rows=tr, tune_rows=tr, criteria=criteria, corpora_root=corpora_root)
         model = load_model(tmp)
     rep = RegionReport(tuple(test_regions), sorted({r.doc for r in tr}), sorted({r.doc for r in te}),
                        combination=dict(model.combination))
 
-    crits = [c for c in criteria if c.scoring in ("presence", "count")]
     contexts = _doc_contexts(sorted({r.doc for r in te}), corpora_root)
     texts = [r.text for r in te]
     tokens = [cut(t) for t in texts]
