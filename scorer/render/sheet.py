@@ -56,6 +56,7 @@ from scorer.words import (
     number_or_dash,
 )
 from scorer.grade import grade_of
+from scorer.hierarchy import COMPARE_HEADER, HIERARCHY_BASIS, HIERARCHY_SHEETS, MISSING_HEADER, HierarchyReport
 
 __all__ = [
     "ScoreTable",
@@ -424,6 +425,7 @@ def render_xlsx(
     *,
     criteria_set: CriteriaSet | None = None,
     failures: Sequence[Mapping[str, str]] = (),
+    hierarchy: HierarchyReport | None = None,
 ) -> bytes:
     """Render the score workbook.
 
@@ -436,6 +438,8 @@ def render_xlsx(
         derived from the results.
     failures : sequence of {"file", "error"}
         Documents that could not be scored.
+    hierarchy : HierarchyReport, optional
+        Adds the sheets 未发布年报 and 上下级核对 (:mod:`scorer.hierarchy`).
 
     Returns
     -------
@@ -491,7 +495,7 @@ def render_xlsx(
                   ["总分（百分制）", 100, None, None, single["score"].get("total"), None]]
     _write_rows(wc, EVALUATOR_HEADER, crows, [28, 6, 60, 8, 8, 40], wrap=(2, 5))
 
-    for d, name in zip(dicts, sheet_names(dicts, SHEET_NAMES.values())):
+    for d, name in zip(dicts, sheet_names(dicts, [*SHEET_NAMES.values(), *HIERARCHY_SHEETS.values()])):
         wa = wb.create_sheet(name)
         doc, sc = d["document"], d["score"]
         total = sc.get("total")
@@ -506,6 +510,14 @@ def render_xlsx(
     if failures:
         wx = wb.create_sheet(SHEET_NAMES["failures"])
         _write_rows(wx, ["文件", "错误"], [[f["file"], f["error"]] for f in failures], [50, 80])
+
+    if hierarchy is not None:
+        wm = wb.create_sheet(HIERARCHY_SHEETS["missing"])
+        _write_rows(wm, MISSING_HEADER, hierarchy.missing, [8, 30, 40, 40], wrap=(1, 2, 3),
+                    title=hierarchy.missing_note())
+        wh = wb.create_sheet(HIERARCHY_SHEETS["compare"])
+        _write_rows(wh, COMPARE_HEADER, hierarchy.comparisons, [8, 24, 40, 10, 12, 10, 14, 60], wrap=(1, 2, 7),
+                    title=HIERARCHY_BASIS)
 
     buf = io.BytesIO()
     wb.save(buf)
