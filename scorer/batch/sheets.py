@@ -123,9 +123,9 @@ def write_sheets(sheets: Mapping[str, str], scored: Sequence[Mapping[str, Any]],
 
 
 def _quiet(exc: Exception) -> Exception:
-    """``exc`` without its traceback. openpyxl's write-only sheets, cut off by a full
-    disk, leave generators that print tracebacks to stderr when they are collected;
-    they are collected here, silently (the error itself is reported once, by the
+    """``exc`` without its traceback. A renderer cut off by a full disk may leave
+    generators that print tracebacks to stderr when they are collected; they are
+    collected here, silently (the error itself is reported once, by the
     caller)."""
     hook = sys.unraisablehook
     sys.unraisablehook = lambda _: None

@@ -18,9 +18,9 @@ from typing import Any, Mapping, Sequence
 
 from scorer.hierarchy import COMPARE_HEADER, HIERARCHY_BASIS, MISSING_HEADER, STATUS_LABELS, HierarchyReport
 from scorer.rules import rule_title
-from scorer.render.common import ResultLike, as_dict
+from scorer.render.common import ResultLike
 from scorer.render.html import environment
-from scorer.render.sheet import competition_ranks
+from scorer.render.sheet import competition_ranks, result_dicts
 from scorer.words import MEMO_LABELS, MEMO_LINK_LABELS
 
 __all__ = ["cjk_font_path", "cjk_font", "score_histogram_png", "pass_rate_png", "render_summary_html",
@@ -182,7 +182,7 @@ def render_summary_html(
     str
         A self-contained HTML page (charts as ``data:image/png;base64``).
     """
-    dicts = [as_dict(r) for r in results]
+    dicts = result_dicts(results)  # iterated, not copied: results may be drawn lazily from the store
     totals = [d["score"]["total"] for d in dicts]
     ranks = competition_ranks(totals)
     deltas = year_over_year(dicts)
@@ -212,8 +212,8 @@ def render_summary_html(
     if any(r["rate"] is not None for r in rates):
         charts["rates"] = base64.b64encode(pass_rate_png(rates)).decode("ascii")
     stats = {
-        "n": len(dicts) + len(failures),
-        "scored": len(dicts),
+        "n": len(totals) + len(failures),
+        "scored": len(totals),
         "failed": len(failures),
         "mean": f"{sum(scored) / len(scored):.1f}" if scored else "—",
         "min": f"{min(scored):.1f}" if scored else "—",
