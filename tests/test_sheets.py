@@ -195,3 +195,44 @@ def test_summary_shows_change_from_last_year(batch):
     # without links or several years the page has neither column
     plain = render_summary_html(dicts[:1])
     assert "较上年" not in plain and "<a " not in plain
+
+
+class _Lazy:
+    """A re-iterable sequence that is never indexed (as results drawn from the store
+    may be): iterating it again yields fresh copies."""
+
+    def __init__(self, items):
+        self._items = items
+        self.passes = 0
+
+    def __iter__(self):
+        self.passes += 1
+        return (copy.deepcopy(d) for d in self._items)
+
+    def __getitem__(self, i):
+        raise AssertionError("scored must be iterated, not indexed")
+
+
+def test_workbook_same_bytes_from_a_lazy_sequence(batch, tmp_path):
+    """The workbook's bytes depend on the results only (no timestamps), and results
+    that can only be iterated give the same workbook, CSV and summary as a list."""
+    from scorer.batch.sheets import sheet_paths, sheet_view, write_sheets
+
+    _, results = batch
+    views = [sheet_view(r) for r in sorted(results.values(), key=lambda r: r["document"]["path"])]
+    first = render_xlsx(views)
+    assert render_xlsx(views) == first
+    lazy = _Lazy(views)
+    assert render_xlsx(lazy) == first and lazy.passes > 1
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_sheets(sheet_paths(a), views, [], None)
+    write_sheets(sheet_paths(b), _Lazy(views), [], None)
+    assert (a / "scores.xlsx").read_bytes() == (b / "scores.xlsx").read_bytes() == first
+    assert (a / "scores.csv").read_bytes() == (b / "scores.csv").read_bytes()
+    assert (a / "summary.html").read_text(encoding="utf-8") == (b / "summary.html").read_text(encoding="utf-8")
+    # the text of every cell is what openpyxl reads back, a carriage return and a
+    # literal _x000D_ included (Excel would read the latter as an escaped CR)
+    r = copy.deepcopy(views[0])
+    r["document"]["agency"] = "甲\r局_x000D_乙"
+    wb = load_workbook(io.BytesIO(render_xlsx([r])))
+    assert wb[SHEET_NAMES["scores"]].cell(2, 1).value == "甲\r局_x000D_乙"

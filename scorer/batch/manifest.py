@@ -18,7 +18,7 @@ from pandera.typing import Series
 
 from scorer.errors import ManifestError
 
-__all__ = ["Manifest", "read_manifest", "MANIFEST_FIELDS"]
+__all__ = ["Manifest", "read_manifest", "read_csv_text", "MANIFEST_FIELDS"]
 
 # the manifest columns that become metadata overrides of a document
 MANIFEST_FIELDS: tuple[str, ...] = ("agency", "report_year", "published_on", "url", "deadline", "agency_key")
@@ -117,14 +117,16 @@ def _parse_problem(message: str) -> str:
     return "不是有效的CSV文件，请在Excel中另存为“CSV UTF-8”"
 
 
-def _read_csv_text(path: Path) -> str:
-    raw = path.read_bytes()
+def read_csv_text(path: Path, raw: bytes | None = None) -> str:
+    """The text of a CSV file (``raw``: its bytes, when already read): UTF-8 (with
+    or without BOM) or GBK."""
+    raw = path.read_bytes() if raw is None else raw
     for enc in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves CSV as GBK
         try:
             return raw.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise ManifestError("无法识别清单的编码，请另存为UTF-8 CSV", path=str(path))
+    raise ManifestError("无法识别文件的编码，请另存为UTF-8 CSV", path=str(path))
 
 
 def read_manifest(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -151,7 +153,7 @@ def read_manifest(path: str | os.PathLike[str]) -> pd.DataFrame:
         message names every offending row by its line in the CSV.
     """
     p = Path(path)
-    text = _read_csv_text(p)
+    text = read_csv_text(p)
     if "\x00" in text:  # a damaged file; a NUL in a path would also break every file call
         raise ManifestError(f"第{text.count(chr(10), 0, text.index(chr(0))) + 1}行含有空字符（NUL），"
                             "清单可能已损坏，请重新导出", path=str(p))

@@ -25,6 +25,7 @@ from scorer.model import CriteriaSet
 from scorer.overrides import Override, for_document, from_mapping, overrides_digest, read_overrides
 from scorer.provenance import engine_version
 from scorer.errors import ScorerError
+from scorer.hierarchy import Hierarchy, read_hierarchy
 from scorer.store import STORE_NAME, Store, open_store
 from scorer.render import MEMO_EXTENSIONS
 from scorer.provenance import criteria_fingerprint
@@ -113,6 +114,7 @@ def run_batch(
     options: Mapping[str, Any] | None = None,
     store: str | os.PathLike[str] | None = None,
     overrides: str | os.PathLike[str] | None = None,
+    hierarchy: str | os.PathLike[str] | None = None,
 ) -> BatchReport:
     """Score many documents and write memos, the score sheet and a summary page.
 
@@ -155,6 +157,10 @@ def run_batch(
     overrides : path, optional
         A YAML file of evaluators' overrides (:mod:`scorer.overrides`), applied with
         those kept in the store.
+    hierarchy : path, optional
+        A CSV of governments and their departments (:mod:`scorer.hierarchy`): the
+        sheets then list the expected agencies without a report (未发布年报) and
+        compare each government's counts with its departments'.
 
     Returns
     -------
@@ -188,6 +194,7 @@ def run_batch(
     runner = make_executor(executor, jobs=jobs, scheduler=scheduler)
     out = Path(out_dir)
     extra = read_overrides(overrides) if overrides is not None else ()
+    tree = read_hierarchy(hierarchy) if hierarchy is not None else None  # a bad file stops the batch before scoring
     lock = open_output_folder(out)  # one batch at a time per output folder
     try:
         db, problem = _open_store(store, out)
@@ -195,7 +202,7 @@ def run_batch(
             all_overrides = tuple(from_mapping(o) for o in db.overrides()) + tuple(extra)
             report = _run(inputs, cs, out, jobs=jobs, force=force, fmts=fmts, manifest=manifest, progress=progress,
                           timeout=timeout, executor=runner, t0=t0, db=db, overrides=all_overrides,
-                          options=tuple(sorted((options or {}).items())))
+                          options=tuple(sorted((options or {}).items())), hierarchy=tree)
             if problem:
                 report.problems.insert(0, problem)
             return report
@@ -226,7 +233,8 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
          options: tuple[tuple[str, Any], ...] = (),
          jobs: int | None, force: bool, fmts: tuple[str, ...], manifest: str | os.PathLike[str] | None,
          progress: Callable[[int, int, DocOutcome], None] | None, timeout: float | None,
-         executor: Executor, t0: float, db: Store, overrides: tuple[Override, ...]) -> BatchReport:
+         executor: Executor, t0: float, db: Store, overrides: tuple[Override, ...],
+         hierarchy: Hierarchy | None = None) -> BatchReport:
     state_dir = out / STATE_DIR
     items = collect_inputs(inputs, manifest=manifest, exclude=out)
     crit = criteria_fingerprint(cs)
@@ -321,13 +329,14 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
 
     # the sheets are rebuilt only when some document or the store changed (a rerun writes nothing)
     batch_fp = batch_fingerprint([(i.key, prints[i.key], outcomes[i.path].status) for i in items]
-                                 + [("@store", db.state(), "")], crit)
+                                 + [("@store", db.state(), "")]
+                                 + ([("@hierarchy", hierarchy.digest, "")] if hierarchy else []), crit)
     sheets = sheet_paths(out)
     prev = load_state(state_dir, BATCH_STATE)
     problems: list[str] = list(dict.fromkeys(store_problems))
     if force or not prev or prev.get("fingerprint") != batch_fp or not all(Path(p).is_file() for p in sheets.values()):
         try:
-            write_sheets(sheets, scored, failures, cs if isinstance(cs, CriteriaSet) else None)
+            write_sheets(sheets, scored, failures, cs if isinstance(cs, CriteriaSet) else None, hierarchy=hierarchy)
             save_batch_state(state_dir, batch_fp)
         except Exception as exc:  # a full disk, a full temp folder …: the outcomes still reach the caller
             problems.append(f"汇总表（{'、'.join(SHEETS.values())}）未能写入：{write_problem(exc)}")

@@ -10,6 +10,7 @@ from typing import Any, Mapping, Sequence
 
 from scorer.batch.inputs import output_keys
 from scorer.batch.lifeline import die_with_parent
+from scorer.hierarchy import Hierarchy, HierarchyReport, compared_cells, hierarchy_report
 from scorer.model import CriteriaSet
 from scorer.render import render_csv, render_summary_html, render_xlsx, write_atomic
 
@@ -42,6 +43,8 @@ def sheet_view(d: Mapping[str, Any]) -> dict[str, Any]:
              **({"override": c["override"]} if c.get("override") else {})}
             for c in d["criteria"]
         ],
+        # the few 表二/表三/表四 counts the hierarchy comparison reads (scorer.hierarchy)
+        "hierarchy_cells": compared_cells(d),
     }
 
 
@@ -70,38 +73,45 @@ def memo_links(out: Path, scored: Sequence[Mapping[str, Any]],
 
 
 def _write_csv_and_summary(sheets: Mapping[str, str], scored: Sequence[Mapping[str, Any]],
-                           failures: Sequence[Mapping[str, str]], cs: CriteriaSet | None) -> None:
+                           failures: Sequence[Mapping[str, str]], cs: CriteriaSet | None,
+                           hier: HierarchyReport | None = None) -> None:
     write_atomic(sheets["csv"], render_csv(scored))
     links = memo_links(Path(sheets["summary"]).parent, scored, failures)
-    write_atomic(sheets["summary"], render_summary_html(scored, failures=failures, links=links,
+    write_atomic(sheets["summary"], render_summary_html(scored, failures=failures, links=links, hierarchy=hier,
                                                         title=f"年度报告评估汇总（{cs.title}）" if cs is not None
                                                         else "年度报告评估汇总（各报告按其年度的指标体系）"))
 
 
 def _sheets_child(sheets: Mapping[str, str], scored: Sequence[Mapping[str, Any]],
-                  failures: Sequence[Mapping[str, str]], cs: CriteriaSet | None, parent_pid: int) -> None:
+                  failures: Sequence[Mapping[str, str]], cs: CriteriaSet | None, parent_pid: int,
+                  hier: HierarchyReport | None = None) -> None:
     try:
         die_with_parent(parent_pid)
-        _write_csv_and_summary(sheets, scored, failures, cs)
+        _write_csv_and_summary(sheets, scored, failures, cs, hier)
     except BaseException:
         os._exit(1)  # the parent writes them again and reports the real error
     os._exit(0)
 
 
 def write_sheets(sheets: Mapping[str, str], scored: Sequence[Mapping[str, Any]],
-                 failures: Sequence[Mapping[str, str]], cs: CriteriaSet | None) -> None:
+                 failures: Sequence[Mapping[str, str]], cs: CriteriaSet | None, *,
+                 hierarchy: Hierarchy | None = None) -> None:
     """scores.xlsx, scores.csv and summary.html. The CSV and the summary (matplotlib
     charts) are written by a forked child while the parent writes the workbook: the
     workers are done, so the second core is free, and the batch ends a second or
-    two sooner."""
+    two sooner. With a ``hierarchy`` (:func:`scorer.hierarchy.read_hierarchy`) the
+    workbook and the summary also list the expected agencies without a report
+    (未发布年报) and the government-vs-departments comparison, drawn from ``scored``.
+    ``scored`` is iterated, never indexed: any re-iterable sequence does."""
+    hier = hierarchy_report(hierarchy, scored, unscored=len(failures)) if hierarchy is not None else None
     child = None
     if "fork" in mp.get_all_start_methods():
         child = mp.get_context("fork").Process(target=_sheets_child,
-                                               args=(sheets, scored, failures, cs, os.getpid()))
+                                               args=(sheets, scored, failures, cs, os.getpid(), hier))
         child.start()
     failure: Exception | None = None
     try:
-        write_atomic(sheets["xlsx"], render_xlsx(scored, criteria_set=cs, failures=failures))
+        write_atomic(sheets["xlsx"], render_xlsx(scored, criteria_set=cs, failures=failures, hierarchy=hier))
     except Exception as exc:
         failure = exc
     if child is not None:
@@ -109,13 +119,13 @@ def write_sheets(sheets: Mapping[str, str], scored: Sequence[Mapping[str, Any]],
     if failure is not None:
         raise _quiet(failure)
     if child is None or child.exitcode != 0:
-        _write_csv_and_summary(sheets, scored, failures, cs)
+        _write_csv_and_summary(sheets, scored, failures, cs, hier)
 
 
 def _quiet(exc: Exception) -> Exception:
-    """``exc`` without its traceback. openpyxl's write-only sheets, cut off by a full
-    disk, leave generators that print tracebacks to stderr when they are collected;
-    they are collected here, silently (the error itself is reported once, by the
+    """``exc`` without its traceback. A renderer cut off by a full disk may leave
+    generators that print tracebacks to stderr when they are collected; they are
+    collected here, silently (the error itself is reported once, by the
     caller)."""
     hook = sys.unraisablehook
     sys.unraisablehook = lambda _: None

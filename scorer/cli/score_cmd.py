@@ -214,15 +214,21 @@ def score(files, criteria, out, fmt, deadline, any_year, any_place, encoding, ki
               help="Who scores: worker processes on this machine, or a Dask cluster (extra: xxgk-scorer[dask]).")
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
               help="Dask scheduler address (with --executor dask; default: a local cluster of --jobs workers).")
+@click.option("--hierarchy", "hierarchy", type=click.Path(dir_okay=False, path_type=str),
+              help="CSV of governments and their departments (government, agency, optional from_year, to_year): "
+                   "lists expected agencies without a report (未发布年报) and compares each government's counts "
+                   "with its departments'.")
 def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_place, store, overrides, executor,
-          scheduler) -> None:
+          scheduler, hierarchy) -> None:
     """Score every report in a directory, or the rows of a manifest CSV.
 
     A manifest has columns file, agency, report_year, published_on (optional url,
     deadline, agency_key). Every result goes into the results store (OUT/results.sqlite
     or --store); a report whose agency's previous year is there is compared with it
     (表三结转、表二现行有效、内容雷同). Writes one memo per report, then scores.xlsx,
-    scores.csv and summary.html with every agency and year in the store. Exits 1
+    scores.csv and summary.html with every agency and year in the store; with
+    --hierarchy also the agencies without a report (未发布年报) and each government's
+    counts next to its departments' (docs/hierarchy.md). Exits 1
     when any document failed, listing every failure.
 
     \b
@@ -248,7 +254,8 @@ def batch(input, criteria, out, jobs, force, formats, timeout, any_year, any_pla
         report = run_batch(input, criteria, out, jobs=jobs, force=force,
                            formats=formats or DEFAULT_FORMATS, progress=progress, timeout=timeout,
                            options={k: True for k, v in (("any_year", any_year), ("any_place", any_place)) if v},
-                           store=store, overrides=overrides, executor=executor, scheduler=scheduler)
+                           store=store, overrides=overrides, executor=executor, scheduler=scheduler,
+                           hierarchy=hierarchy)
     finally:
         if bars:
             bars[0].__exit__(None, None, None)

@@ -1,4 +1,4 @@
-"""The batch score sheet: XLSX (openpyxl) and CSV, checked by a pandera model first.
+"""The batch score sheet: XLSX and CSV, checked by a pandera model first.
 
 Sheets of the workbook:
 
@@ -19,26 +19,26 @@ Sheets of the workbook:
 
 Every sheet prints on A4, landscape, fitted to the page width, header rows repeated.
 Text from documents goes through :func:`scorer.render.common.sheet_text` (no control
-characters, no live formula) and is stored as a string cell.
+characters, no live formula) and is stored as a string cell. The workbook's XML is
+written directly (:mod:`scorer.render.xlsx`): with one sheet per agency, openpyxl's
+cell objects made a batch of 1,000 take seconds per hundred documents.
+
+``results`` may be any re-iterable sequence (a list, or results drawn lazily from the
+store): it is iterated a few times, never indexed nor copied whole.
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
-from copy import copy
 from bisect import bisect_right
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 import pandera.pandas as pa
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from pandera.typing import Series
 
-from scorer.model import CriteriaSet
+from scorer.model import CriteriaSet, Result
 from scorer.explain import where_words
 from scorer.rules import rule_title
 from scorer.render.common import ResultLike, as_dict, sheet_text, xml_text
@@ -56,6 +56,8 @@ from scorer.words import (
     number_or_dash,
 )
 from scorer.grade import grade_of
+from scorer.hierarchy import COMPARE_HEADER, HIERARCHY_BASIS, HIERARCHY_SHEETS, MISSING_HEADER, HierarchyReport
+from scorer.render.xlsx import BOLD, HEAD, PLAIN, WRAP, Book
 
 __all__ = [
     "ScoreTable",
@@ -69,6 +71,7 @@ __all__ = [
     "sheet_names",
     "evaluator_rows",
     "rectify_rows",
+    "result_dicts",
 ]
 
 PTS = "pts:"  # prefix of criterion point columns in the internal frame
@@ -105,7 +108,7 @@ class ScoreTable(pa.DataFrameModel):
         return df["errors"] <= df["findings"]
 
 
-def criteria_columns(results: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, float]]:
+def criteria_columns(results: Iterable[Mapping[str, Any]]) -> list[tuple[str, str, float]]:
     """(id, title, weight) of every criterion, in first-seen order across results."""
     seen: dict[str, tuple[str, str, float]] = {}
     for r in results:
@@ -140,7 +143,7 @@ def score_table(results: Iterable[ResultLike]) -> pd.DataFrame:
     pandera.errors.SchemaErrors
         The table breaks its contract (a bug upstream, never a property of a report).
     """
-    dicts = [as_dict(r) for r in results]
+    dicts = result_dicts(results)
     cols = criteria_columns(dicts)
     totals = [d["score"].get("total") for d in dicts]
     ranks = competition_ranks(totals)
@@ -215,101 +218,65 @@ def scoring_note(c: Any) -> str:
     return (f"要求：{clause}。" if clause else "") + text
 
 
-_HEAD_FONT = Font(bold=True)
-_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-_WRAP = Alignment(wrap_text=True, vertical="top")
+def result_dicts(results: Iterable[ResultLike]) -> Iterable[Mapping[str, Any]]:
+    """``results`` as JSON dicts that can be iterated again: a list of dicts as it
+    is; Result objects converted once; a one-shot iterator kept; any other
+    re-iterable (results drawn lazily from the store) converted pass by pass, so it
+    is never held whole."""
+    if isinstance(results, Iterator):
+        return [as_dict(r) for r in results]
+    if isinstance(results, (list, tuple)):
+        return [as_dict(r) for r in results] if any(isinstance(r, Result) for r in results) else results
+    return _AsDicts(results)
 
 
-def _text_cell(ws: Any, value: Any) -> WriteOnlyCell:
-    """A cell for a value already made safe by :func:`scorer.render.common.sheet_text`;
-    text is stored as a string, never as a formula, whatever it starts with."""
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
+class _AsDicts:
+    def __init__(self, results: Iterable[ResultLike]) -> None:
+        self._results = results
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]:
+        return (r if isinstance(r, Mapping) else as_dict(r) for r in self._results)
 
 
-def _print_setup(ws: Any, title_rows: int = 1, *, landscape: bool = True) -> None:
-    """A4, fitted to the page width (as many pages down as needed), the first
-    ``title_rows`` rows repeated on every printed page."""
-    ws.page_setup.paperSize = "9"  # A4 (openpyxl's PAPERSIZE_A4)
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"1:{title_rows}"
-    ws.print_options.gridLines = True
+def _safe(row: Sequence[Any]) -> list[Any]:
+    """One row's values; text from documents and criteria files made safe
+    (sheet_text: no control characters, no live formula), missing values empty."""
+    return [sheet_text(v) if type(v) is str else None if v is pd.NA or (isinstance(v, float) and v != v) else v
+            for v in row]
 
 
-def _styled(ws: Any, wrap: bool, bold: bool) -> Any:
-    """A style for cells of ``ws``'s workbook, made once: setting a font or an
-    alignment on each cell hashes the style objects every time, which was most of the
-    workbook's cost in a batch of thousands."""
-    cache = ws.parent.__dict__.setdefault("_xxgk_styles", {})
-    key = (wrap, bold)
-    if key not in cache:
-        cell = WriteOnlyCell(ws)
-        if wrap:
-            cell.alignment = _WRAP
-        if bold:
-            cell.font = _HEAD_FONT
-        cache[key] = cell._style
-    return cache[key]
-
-
-def _cells(ws: Any, row: Sequence[Any], wrap: Sequence[int] = (), bold: bool = False) -> list[Any]:
-    """One row's values; text from documents and criteria files made safe first
-    (sheet_text: no control characters, no live formula)."""
-    values: list[Any] = [None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else sheet_text(v)
-                         for v in row]
-    for j, v in enumerate(values):
-        quoted = isinstance(v, str) and v.startswith("'")
-        if quoted or (v is not None and (j in wrap or bold)):
-            cell = _text_cell(ws, v)
-            if j in wrap or bold:
-                cell._style = copy(_styled(ws, j in wrap, bold))
-            values[j] = cell
-    return values
-
-
-def _write_rows(ws: Any, header: Sequence[str], rows: Iterable[Sequence[Any]],
+def _write_rows(book: Book, name: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
                 widths: Sequence[int] | None = None, wrap: Sequence[int] = (),
                 title: str | None = None) -> None:
-    """Stream a header and rows into a write-only sheet (openpyxl's fast mode: no
-    cell objects are kept, a batch has tens of thousands of cells). Widths, print
-    setup and the frozen header row must be set before the first row; the columns in
-    ``wrap`` (0-based) wrap their text. ``title``: a first row above the header."""
-    heads = 2 if title else 1
-    ws.freeze_panes = f"A{heads + 1}"
-    _print_setup(ws, heads)
-    for i, h in enumerate(header, 1):
-        w = widths[i - 1] if widths and i - 1 < len(widths) else max(8, min(40, 2 * len(str(h)) + 2))
-        ws.column_dimensions[get_column_letter(i)].width = w
+    """A sheet: an optional bold ``title`` row, the header row (bold, shaded,
+    wrapped), then ``rows``, streamed. The columns in ``wrap`` (0-based) wrap their
+    text; the header rows are frozen and repeated on every printed page (A4,
+    landscape, fitted to the page width)."""
+    ws = book.sheet(name, [widths[i] if widths and i < len(widths) else max(8, min(40, 2 * len(str(h)) + 2))
+                           for i, h in enumerate(header)], title_rows=2 if title else 1)
     if title:
-        ws.append(_cells(ws, [title], bold=True))
-    head = []
-    for h in header:
-        cell = _text_cell(ws, sheet_text(h))
-        cell.font, cell.fill, cell.alignment = _HEAD_FONT, _HEAD_FILL, _WRAP
-        head.append(cell)
-    ws.append(head)
+        ws.append([sheet_text(title)], BOLD)
+    ws.append([sheet_text(h) for h in header], HEAD)
+    styles = [WRAP if j in wrap else PLAIN for j in range(len(header))]
     for row in rows:
-        ws.append(_cells(ws, row, wrap))
+        ws.append(_safe(row), styles)
 
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-def sheet_names(dicts: Sequence[Mapping[str, Any]], taken: Iterable[str] = ()) -> list[str]:
+def sheet_names(dicts: Iterable[Mapping[str, Any]], taken: Iterable[str] = ()) -> list[str]:
     """A worksheet name per result: the agency, with the year when the results hold
     several of its years; at most 31 characters, none of []:*?/\\, unique (Excel
     compares names without case)."""
-    agencies = [(d["document"].get("agency") or "未识别机构") for d in dicts]
-    many = {a for a in agencies if agencies.count(a) > 1}
+    docs = [(d["document"].get("agency") or "未识别机构", d["document"].get("report_year")) for d in dicts]
+    seen: dict[str, int] = {}
+    for agency, _ in docs:
+        seen[agency] = seen.get(agency, 0) + 1
+    many = {a for a, n in seen.items() if n > 1}
     used = {t.lower() for t in taken}
     out = []
-    for d, agency in zip(dicts, agencies):
-        year = d["document"].get("report_year")
+    for agency, year in docs:
         base = agency + (f"{year}" if agency in many and year else "")
         base = _BAD_SHEET_CHARS.sub("_", xml_text(base)).strip("'") or "未识别机构"
         name, n = base[:31], 1
@@ -322,7 +289,7 @@ def sheet_names(dicts: Sequence[Mapping[str, Any]], taken: Iterable[str] = ()) -
     return out
 
 
-def _criteria_source(results: Sequence[Mapping[str, Any]], criteria_set: CriteriaSet | None) -> list[Any]:
+def _criteria_source(results: Iterable[Mapping[str, Any]], criteria_set: CriteriaSet | None) -> list[Any]:
     if criteria_set is not None:
         return list(criteria_set.criteria)
     seen: dict[str, Mapping[str, Any]] = {}
@@ -420,10 +387,11 @@ def rectify_rows(d: Mapping[str, Any]) -> list[list[Any]]:
 
 
 def render_xlsx(
-    results: Sequence[ResultLike],
+    results: Iterable[ResultLike],
     *,
     criteria_set: CriteriaSet | None = None,
     failures: Sequence[Mapping[str, str]] = (),
+    hierarchy: HierarchyReport | None = None,
 ) -> bytes:
     """Render the score workbook.
 
@@ -436,41 +404,39 @@ def render_xlsx(
         derived from the results.
     failures : sequence of {"file", "error"}
         Documents that could not be scored.
+    hierarchy : HierarchyReport, optional
+        Adds the sheets 未发布年报 and 上下级核对 (:mod:`scorer.hierarchy`).
 
     Returns
     -------
     bytes
         The ``.xlsx`` content.
     """
-    dicts = [as_dict(r) for r in results]
+    dicts = result_dicts(results)
     df = score_table(dicts)
     titles = {cid: (title, w) for cid, title, w in criteria_columns(dicts)}
     shown = display_table(df, titles)
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(SHEET_NAMES["scores"])
+    book = Book()
     widths = [30, 6, 8, 6] + [10] * (len(shown.columns) - 7) + [8, 8, 40]
-    _write_rows(ws, list(shown.columns), shown.itertuples(index=False, name=None), widths)
+    _write_rows(book, SHEET_NAMES["scores"], list(shown.columns), shown.itertuples(index=False, name=None), widths)
 
-    wf = wb.create_sheet(SHEET_NAMES["findings"])
-    frows = []
-    for d in dicts:
-        doc = d["document"]
-        for f in d["findings"]:
-            span = f.get("span")
-            frows.append([doc.get("agency"), doc.get("report_year"), doc.get("path"), f["id"],
-                          rule_title(f["id"]), SEVERITY_LABELS.get(f["severity"], f["severity"]),
-                          f.get("location") or (where_words(f["where"]) if f.get("where") else None),
-                          f["message"], f"{span[0]}–{span[1]}" if span else None])
-    _write_rows(wf, ["机构", "年度", "文件", "规则代码", "问题类型", "严重程度", "位置", "说明", "字符位置"], frows,
-                [30, 6, 30, 16, 24, 8, 30, 60, 12], wrap=(6, 7))
+    def findings() -> Iterator[list[Any]]:
+        for d in dicts:
+            doc = d["document"]
+            for f in d["findings"]:
+                span = f.get("span")
+                yield [doc.get("agency"), doc.get("report_year"), doc.get("path"), f["id"],
+                       rule_title(f["id"]), SEVERITY_LABELS.get(f["severity"], f["severity"]),
+                       f.get("location") or (where_words(f["where"]) if f.get("where") else None),
+                       f["message"], f"{span[0]}–{span[1]}" if span else None]
+    _write_rows(book, SHEET_NAMES["findings"], ["机构", "年度", "文件", "规则代码", "问题类型", "严重程度", "位置", "说明",
+                                                "字符位置"], findings(), [30, 6, 30, 16, 24, 8, 30, 60, 12], wrap=(6, 7))
 
-    wr = wb.create_sheet(SHEET_NAMES["rectify"])
-    _write_rows(wr, RECTIFY_HEADER, (row for d in dicts for row in rectify_rows(d)),
+    _write_rows(book, SHEET_NAMES["rectify"], RECTIFY_HEADER, (row for d in dicts for row in rectify_rows(d)),
                 [24, 6, 60, 50, 16, 16], wrap=(0, 2, 3))
 
-    wc = wb.create_sheet(SHEET_NAMES["criteria"])
-    single = dicts[0] if len(dicts) == 1 else None
+    single = next(iter(dicts)) if len(df) == 1 else None
     by_id = {c["id"]: c for c in single["criteria"]} if single else {}
     crows = []
     for c in _criteria_source(dicts, criteria_set):
@@ -489,10 +455,14 @@ def render_xlsx(
         crows += [[], ["合计（可评分）", single["score"].get("assessable_weight"), None, None,
                        single["score"].get("earned"), doc.get("url") or doc.get("path")],
                   ["总分（百分制）", 100, None, None, single["score"].get("total"), None]]
-    _write_rows(wc, EVALUATOR_HEADER, crows, [28, 6, 60, 8, 8, 40], wrap=(2, 5))
+    _write_rows(book, SHEET_NAMES["criteria"], EVALUATOR_HEADER, crows, [28, 6, 60, 8, 8, 40], wrap=(2, 5))
 
-    for d, name in zip(dicts, sheet_names(dicts, SHEET_NAMES.values())):
-        wa = wb.create_sheet(name)
+    # one sheet per agency: the names from the score table's agency and year columns
+    names = sheet_names(({"document": {"agency": a if isinstance(a, str) else None,
+                                       "report_year": None if pd.isna(y) else int(y)}}
+                         for a, y in zip(df["agency"], df["report_year"])),
+                        [*SHEET_NAMES.values(), *HIERARCHY_SHEETS.values()])
+    for d, name in zip(dicts, names):
         doc, sc = d["document"], d["score"]
         total = sc.get("total")
         head = (f"{doc.get('agency') or '（未识别机构）'}" + (f"{doc['report_year']}年度" if doc.get("report_year") else "")
@@ -501,18 +471,21 @@ def render_xlsx(
         rows = evaluator_rows(d, criteria_set)
         rows += [[], ["合计（可评分）", sc.get("assessable_weight"), None, None, sc.get("earned"), None],
                  ["总分（百分制）", 100, None, None, total, None]]
-        _write_rows(wa, EVALUATOR_HEADER, rows, [28, 6, 60, 8, 8, 50], wrap=(0, 2, 5), title=head)
+        _write_rows(book, name, EVALUATOR_HEADER, rows, [28, 6, 60, 8, 8, 50], wrap=(0, 2, 5), title=head)
 
     if failures:
-        wx = wb.create_sheet(SHEET_NAMES["failures"])
-        _write_rows(wx, ["文件", "错误"], [[f["file"], f["error"]] for f in failures], [50, 80])
+        _write_rows(book, SHEET_NAMES["failures"], ["文件", "错误"], [[f["file"], f["error"]] for f in failures],
+                    [50, 80])
 
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    if hierarchy is not None:
+        _write_rows(book, HIERARCHY_SHEETS["missing"], MISSING_HEADER, hierarchy.missing, [8, 30, 40, 40],
+                    wrap=(1, 2, 3), title=hierarchy.missing_note())
+        _write_rows(book, HIERARCHY_SHEETS["compare"], COMPARE_HEADER, hierarchy.comparisons,
+                    [8, 24, 40, 10, 12, 10, 14, 60], wrap=(1, 2, 7), title=HIERARCHY_BASIS)
+    return book.close()
 
 
-def render_csv(results: Sequence[ResultLike]) -> bytes:
+def render_csv(results: Iterable[ResultLike]) -> bytes:
     """The 得分表 as CSV in UTF-8 with a BOM, so Excel opens the Chinese correctly.
 
     Parameters
@@ -525,7 +498,7 @@ def render_csv(results: Sequence[ResultLike]) -> bytes:
     bytes
         ``utf-8-sig`` encoded CSV, CRLF line ends.
     """
-    dicts = [as_dict(r) for r in results]
+    dicts = result_dicts(results)
     df = score_table(dicts)
     shown = display_table(df, {cid: (t, w) for cid, t, w in criteria_columns(dicts)})
     buf = io.StringIO()

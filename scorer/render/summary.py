@@ -16,10 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from scorer.hierarchy import COMPARE_HEADER, HIERARCHY_BASIS, MISSING_HEADER, STATUS_LABELS, HierarchyReport
 from scorer.rules import rule_title
-from scorer.render.common import ResultLike, as_dict
+from scorer.render.common import ResultLike
 from scorer.render.html import environment
-from scorer.render.sheet import competition_ranks
+from scorer.render.sheet import competition_ranks, result_dicts
 from scorer.words import MEMO_LABELS, MEMO_LINK_LABELS
 
 __all__ = ["cjk_font_path", "cjk_font", "score_histogram_png", "pass_rate_png", "render_summary_html",
@@ -158,6 +159,7 @@ def render_summary_html(
     failures: Sequence[Mapping[str, str]] = (),
     title: str = "政府信息公开工作年度报告评估汇总",
     links: Mapping[str, Mapping[str, str]] | None = None,
+    hierarchy: HierarchyReport | None = None,
 ) -> str:
     """Render the batch summary page with embedded charts.
 
@@ -172,13 +174,15 @@ def render_summary_html(
     links : mapping, optional
         Document path → {extension: memo file name, relative to the page}; each
         agency's row links to its memos.
+    hierarchy : HierarchyReport, optional
+        Adds the sections 未发布年报 and 上下级核对 (:mod:`scorer.hierarchy`).
 
     Returns
     -------
     str
         A self-contained HTML page (charts as ``data:image/png;base64``).
     """
-    dicts = [as_dict(r) for r in results]
+    dicts = result_dicts(results)  # iterated, not copied: results may be drawn lazily from the store
     totals = [d["score"]["total"] for d in dicts]
     ranks = competition_ranks(totals)
     deltas = year_over_year(dicts)
@@ -208,8 +212,8 @@ def render_summary_html(
     if any(r["rate"] is not None for r in rates):
         charts["rates"] = base64.b64encode(pass_rate_png(rates)).decode("ascii")
     stats = {
-        "n": len(dicts) + len(failures),
-        "scored": len(dicts),
+        "n": len(totals) + len(failures),
+        "scored": len(totals),
         "failed": len(failures),
         "mean": f"{sum(scored) / len(scored):.1f}" if scored else "—",
         "min": f"{min(scored):.1f}" if scored else "—",
@@ -218,5 +222,7 @@ def render_summary_html(
     return environment().get_template("summary.html.j2").render(
         title=title, rows=rows, rates=rates, common=common, charts=charts, stats=stats,
         failures=list(failures), show_delta=any(x is not None for x in deltas), show_links=bool(links),
-        labels=MEMO_LABELS,
+        labels=MEMO_LABELS, hierarchy=hierarchy,
+        hierarchy_text={"basis": HIERARCHY_BASIS, "missing_header": MISSING_HEADER,
+                        "compare_header": COMPARE_HEADER, "check": STATUS_LABELS["check"]},
     )
