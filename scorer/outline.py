@@ -311,11 +311,14 @@ def audit_outline(text: str, sections: Sequence[Section]) -> Outline:
             continue
         prev = max((statutory[k].end for k in order[:i] if k in statutory), default=0)
         nxt = _next_start(key, statutory, text)
-        cands = [x for x in lines if prev <= x.start < nxt and x.system in _TOP and (
-            x.key == key or (x.key is None and x.ordinal == i + 1 and _LOOSE[key].search(x.title)))]
+        # numbered in another system only with its own ordinal ("（三）收到和处理…"),
+        # or a sub-item of the section before would pass for it
+        cands = [x for x in lines if prev <= x.start < nxt and (
+            (x.key == key and (x.system in _TOP or x.ordinal == i + 1))
+            or (x.key is None and x.system in _TOP and x.ordinal == i + 1 and _LOOSE[key].search(x.title)))]
         if cands:
-            statutory[key] = Heading(cands[0].start, cands[0].end, cands[0].system, cands[0].ordinal,
-                                     cands[0].numeral, cands[0].title, key)
+            pick = min(cands, key=lambda x: (x.system not in _TOP, x.start))
+            statutory[key] = replace(pick, key=key)
             unrecognised.add(key)
 
     chosen = {h.start for h in statutory.values()}
