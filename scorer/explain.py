@@ -411,6 +411,8 @@ def timeliness_advice(timing: dict[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- outline
 
+_OUTLINE_QUOTED = 8  # headings quoted in one outline finding
+
 
 def outline_message(doc: Document, defect: Any) -> str:
     """The words of an outline defect (:class:`scorer.outline.Defect`): what is wrong,
@@ -428,14 +430,18 @@ def outline_message(doc: Document, defect: Any) -> str:
     def part(key: str) -> str:
         return f"第{SECTION_TITLES[key][0]}部分"
 
+    def more(items: list[str], sep: str) -> str:
+        # a long list is cut: the first headings locate the defect
+        return sep.join(items[:_OUTLINE_QUOTED]) + (f"等{len(items)}处" if len(items) > _OUTLINE_QUOTED else "")
+
     if kind == "subtopic":
-        return (f"“{SECTION_TITLES['overview']}”的下级内容编成了一级标题：" + "、".join(qat(h) for h in hs)
+        return (f"“{SECTION_TITLES['overview']}”的下级内容编成了一级标题：" + more([qat(h) for h in hs], "、")
                 + "；一级标题“一、”至“六、”只用于六个法定部分，总体情况下的分项应编为“（一）”“（二）”……")
     if kind == "shifted":
-        wrong = "；".join(f"{qat(h)}应为“{SECTION_TITLES[h.key].split('、')[0]}、”" for h in hs)
+        wrong = more([f"{qat(h)}应为“{SECTION_TITLES[h.key].split('、')[0]}、”" for h in hs], "；")
         return f"法定章节的序号与规定不符：{wrong}（六个法定部分应依次编为“一、”至“六、”）"
     if kind == "two_systems":
-        odd = "、".join(f"{qat(h)}用“{h.system}”式" for h in hs)
+        odd = more([f"{qat(h)}用“{h.system}”式" for h in hs], "、")
         return f"法定章节混用了不同的编号方式：其余章节用“{defect.main_system}”式，{odd}；六个法定部分应统一编号"
     if kind == "missing_heading":
         return f"{part(defect.key)}没有标题“{SECTION_TITLES[defect.key]}”，正文直接从下级标题{q(hs[0])}开始"

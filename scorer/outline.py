@@ -23,6 +23,7 @@ Only the facts live here; their Chinese wording is :func:`scorer.explain.outline
 from __future__ import annotations
 
 import re
+from itertools import islice
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -88,6 +89,14 @@ _LOOSE: dict[str, re.Pattern[str]] = {
 _DOUBLED = re.compile(rf"(?<![\u4e00-\u9fff])([{_CN[:-1]}])\1\s*[、．]")
 
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！？]")
+# A word every section vocabulary (scorer.sections) holds: titles without one are
+# not looked up (a long list of numbered lines must not cost a dozen searches each).
+_HINT = re.compile(r"情况|事项|问题|概述|概况|复议|诉讼|主动公开|申请|措施|计划")
+#: At most this many doubled numerals, or headings printed twice, are reported.
+_MAX_DOUBLED = 5
+#: Numbered lines read as possible headings: a report has a few dozen (the corpus at
+#: most 136); a text of nothing but numbered lines must not cost minutes.
+_MAX_LINES = 2000
 _LINE_START = re.compile(r"\n(?=[ \t#]*(?:[一二三四五六七八九十（(第]|\d{1,2}\s*[.．、]))")
 
 
@@ -145,9 +154,12 @@ class Outline:
     defects: tuple[Defect, ...]
 
 
+_DIGITS = {c: i for i, c in enumerate(_CN[:-1], 1)}
+
+
 def _cn_value(s: str) -> int | None:
     """一..九十九 → int; None for what is not a numeral (三三, 十十)."""
-    digits = {c: i for i, c in enumerate(_CN[:-1], 1)}
+    digits = _DIGITS
     if s in digits:
         return digits[s]
     m = re.fullmatch(rf"([{_CN[:-1]}]?)十([{_CN[:-1]}]?)", s)
@@ -178,31 +190,34 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if e < 0 else e
 
 
-def _title_after(text: str, pos: int, lined: bool) -> str:
-    """The words of a heading from ``pos`` (after its numeral). In a text with line
-    structure the heading is the rest of its line — joined with the short lines a
-    crawler broke it into ("三、收到和处理⏎政府信息⏎公开申请⏎情况") when that
-    completes a section's wording."""
-    if not lined:
-        return ""
+def _title_after(text: str, pos: int, joins: bool = True) -> str:
+    """The words of a heading from ``pos`` (after its numeral): the rest of its line,
+    joined (``joins``) with the short lines a crawler broke it into ("三、收到和处理⏎
+    政府信息⏎公开申请⏎情况") when that completes a section's wording."""
     end = _line_end(text, pos)
     first = "".join(text[pos:end].split())
-    hk = heading_key(first) if first else None
-    if hk is not None and (hk[1] == 2 or _accepted(hk[0], first)):
+    hk = _key_of(first) if first else None
+    if not joins or (hk is not None and (hk[1] == 2 or _accepted(hk[0], first))) or len(first) > 24:
         return first
     parts, p = [first], end + 1
-    while p < len(text) and len("".join(parts)) < 40:
+    # a crawler breaks a heading into at most a few short pieces; a numbered line is
+    # the next heading
+    while p < len(text) and len(parts) <= 5 and len("".join(parts)) < 40:
         e = _line_end(text, p)
         piece = "".join(text[p:e].split())
-        if len(piece) > 12:
+        if len(piece) > 12 or _ORDINAL.match(piece):
             break
         parts.append(piece)
         joined = "".join(parts)
-        hj = heading_key(joined)
+        hj = _key_of(joined)
         if hj is not None and (hj[1] == 2 or _accepted(hj[0], joined)):
             return joined
         p = e + 1
     return first
+
+
+def _key_of(title: str) -> tuple[str, int] | None:
+    return heading_key(title) if _HINT.search(title) else None
 
 
 def _accepted(key: str, title: str) -> bool:
@@ -237,15 +252,16 @@ def _line_headings(text: str) -> list[Heading]:
     """Numbered headings at line starts (texts with line structure only)."""
     out: list[Heading] = []
     # line starts found by their newline (a ``^`` pattern is tried at every character)
-    starts = [0] + [m.end() for m in _LINE_START.finditer(text)]
+    starts = [0] + [m.end() for m in islice(_LINE_START.finditer(text), _MAX_LINES)]
     for at in starts:
         system, ordinal, numeral, after = _parse(text, at)
         if not system:
             continue
-        title = _title_after(text, after, True)
+        # only a top-level numeral may stand on a line of its own or be broken off
+        title = _title_after(text, after, joins=system in _TOP)
         if not title or _TABLE_ROW.search(title) or title.startswith(("|", "｜")):
             continue
-        hk = heading_key(title)
+        hk = _key_of(title)
         key = hk[0] if hk else None
         if key is None:
             # an agency's own top-level section: short, not a sentence, top-level system
@@ -263,8 +279,9 @@ def _line_headings(text: str) -> list[Heading]:
 def _from_section(text: str, s: Section, lined: bool) -> Heading:
     system, ordinal, numeral, after = _parse(text, s.start)
     if lined:
-        title = _title_after(text, after, True) or "".join(text[after:s.body_start].split())
-        if heading_key(title) is None or heading_key(title)[0] != s.key:
+        title = _title_after(text, after) or "".join(text[after:s.body_start].split())
+        hk = _key_of(title)
+        if hk is None or hk[0] != s.key:
             title = "".join(text[after:s.body_start].split())
     else:
         title = _extend_glued(text, after, s.body_start)
@@ -390,12 +407,16 @@ def _defects(text: str, statutory: dict[str, Heading], others: list[Heading],
     # one statutory heading printed twice at top level, outside 总体情况's sub-topics
     after_overview = _next_start("overview", statutory, text) if overview is not None else 0
     for h in others:
-        hk = heading_key(h.title)
+        hk = _key_of(h.title)
         if hk is not None and hk[1] == 2 and hk[0] in statutory and h.start >= after_overview \
                 and h.ordinal == SECTION_KEYS.index(hk[0]) + 1:
             out.append(Defect("duplicated", (statutory[hk[0]], h), hk[0]))
+            if sum(d.kind == "duplicated" for d in out) >= _MAX_DOUBLED:
+                break
 
     for m in _DOUBLED.finditer(text):
+        if sum(d.kind == "doubled" for d in out) >= _MAX_DOUBLED:
+            break
         words = re.match(r"[^\d（(。，；\n|]{0,16}", text[m.end():])
         title = "".join(words.group(0).split()) if words else ""
         system, ordinal, numeral, _ = _parse(text, m.start())
