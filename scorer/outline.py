@@ -89,6 +89,7 @@ _LOOSE: dict[str, re.Pattern[str]] = {
 _DOUBLED = re.compile(rf"(?<![\u4e00-\u9fff])([{_CN[:-1]}])\1\s*[、．]")
 
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！？]")
+_TOC = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|－{3,})\s*\d*\s*$")
 # A word every section vocabulary (scorer.sections) holds: titles without one are
 # not looked up (a long list of numbered lines must not cost a dozen searches each).
 _HINT = re.compile(r"情况|事项|问题|概述|概况|复议|诉讼|主动公开|申请|措施|计划")
@@ -244,6 +245,12 @@ def _advance(text: str, pos: int, n: int) -> int:
     return pos
 
 
+def _is_toc(text: str, pos: int) -> bool:
+    """An entry of a table of contents: dot leaders, a page number at the end."""
+    line = text[pos:_line_end(text, pos)]
+    return bool(_TOC.search(line))
+
+
 def _lined(text: str) -> bool:
     return text.count("\n") >= 10
 
@@ -255,7 +262,7 @@ def _line_headings(text: str) -> list[Heading]:
     starts = [0] + [m.end() for m in islice(_LINE_START.finditer(text), _MAX_LINES)]
     for at in starts:
         system, ordinal, numeral, after = _parse(text, at)
-        if not system:
+        if not system or _is_toc(text, at):
             continue
         # only a top-level numeral may stand on a line of its own or be broken off
         title = _title_after(text, after, joins=system in _TOP)
@@ -314,14 +321,17 @@ def audit_outline(text: str, sections: Sequence[Section]) -> Outline:
         if s is not None:
             statutory[key] = _from_section(text, s, lined)
     # the detector may take a section's name from the report's opening sentence (a
-    # crawler broke it onto a line of its own); the numbered heading is the printed one
+    # crawler broke it onto a line of its own) or from a table of contents; the
+    # numbered heading in the body is the printed one
     for key, h in list(statutory.items()):
-        if h.system:
+        toc = _is_toc(text, h.start) if lined else False
+        if h.system and not toc:
             continue
-        nxt = _next_start(key, statutory, text)
-        better = [x for x in lines if x.key == key and x.system and h.start < x.start < nxt]
+        nxt = len(text) if toc else _next_start(key, statutory, text)
+        better = [x for x in lines if x.key == key and x.system and h.start < x.start < nxt
+                  and not _is_toc(text, x.start)]
         if better:
-            statutory[key] = better[0]
+            statutory[key] = replace(better[0], key=key)
     # a section the detector did not name, printed under a heading of other words
     for i, key in enumerate(order):
         if key in statutory:

@@ -195,3 +195,12 @@ def test_audit_changes_neither_sections_nor_tables() -> None:
         from scorer.tables import extract_tables
 
         assert got.tables.to_dict() == extract_tables(doc).to_dict()
+
+
+def test_table_of_contents_is_not_a_second_outline() -> None:
+    # the section detector takes the contents' entries; the body's headings are not
+    # "printed twice", and the audit reads those
+    heads = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+             "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    toc = "目录\n" + "".join(f"{h}……………………{n}\n" for n, h in enumerate(heads, 1))
+    assert _variant("一、总体情况", toc + "一、总体情况") == []
