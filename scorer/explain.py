@@ -43,6 +43,7 @@ __all__ = [
     "rule_advice",
     "timeliness_text",
     "timeliness_advice",
+    "outline_message",
 ]
 
 _QUOTE_MAX = 90  # characters of a quote shown inside an explanation
@@ -108,11 +109,12 @@ def locate(doc: Document, span: Sequence[int] | None, section: str | None = None
     return "，".join(parts)
 
 
-def _line_words(doc: Document, offset: int) -> str:
+def _line_words(doc: Document, offset: int, here: bool = False) -> str:
     """Where ``offset`` is, as a reader finds it: 第N页第M行 in a PDF, 第N段 in a Word
     file (Word shows paragraphs, not lines), 第N行 elsewhere — or, in a crawler dump
     whose whole body is one line, where a line number says nothing, the words the
-    sentence starts with."""
+    sentence starts with (``here``: the words at ``offset`` itself, for a heading
+    glued into the line, which starts no sentence)."""
     line_start = doc.text.rfind("\n", 0, offset) + 1
     page = doc.page_at(offset) if doc.pages else None
     if page:
@@ -122,7 +124,7 @@ def _line_words(doc: Document, offset: int) -> str:
     if (line_end if line_end >= 0 else len(doc.text)) - line_start > 500:
         sec = doc.section_at(offset)
         floor = max(line_start, sec.body_start if sec is not None and sec.body_start <= offset else 0)
-        return sentence_words(_sentence_start(doc.text, offset, floor), doc.text)
+        return sentence_words(offset if here else _sentence_start(doc.text, offset, floor), doc.text)
     if doc.format == "docx":
         return paragraph_words(doc.line_at(offset))
     return line_words(doc.line_at(offset))
@@ -184,6 +186,9 @@ def finding_location(doc: Document, f: Finding) -> str:
         # a zero-width span marks where something missing should be, not a passage
         at = _line_words(doc, f.span[0]).removesuffix("处")
         return "，".join(p for p in (ww, f"应位于{at}处") if p)
+    if f.where == "outline" and f.span:
+        # a heading locates itself: the section it was read into says nothing more
+        return "，".join(p for p in (ww, _line_words(doc, f.span[0], here=True)) if p)
     loc = locate(doc, f.span) if f.span else ""
     printed = _printed_row(doc, f)
     return "，".join(p for p in (ww, loc, printed) if p)
@@ -402,3 +407,56 @@ def timeliness_text(verdict: str, timing: dict[str, Any]) -> str:
 
 def timeliness_advice(timing: dict[str, Any]) -> str:
     return f"在{timing['deadline']}前发布年度报告（{timing['basis']}）。"
+
+
+# --------------------------------------------------------------------------- outline
+
+_OUTLINE_QUOTED = 8  # headings quoted in one outline finding
+
+
+def outline_message(doc: Document, defect: Any) -> str:
+    """The words of an outline defect (:class:`scorer.outline.Defect`): what is wrong,
+    quoting each heading as printed (with its line when there are several), and
+    what the national format prints instead."""
+    hs = defect.headings
+    kind = defect.kind
+
+    def q(h: Any) -> str:
+        return f"“{_short(h.printed)}”"
+
+    def qat(h: Any) -> str:
+        return f"{q(h)}（{_line_words(doc, h.start, here=True)}）"
+
+    def part(key: str) -> str:
+        return f"第{SECTION_TITLES[key][0]}部分"
+
+    def more(items: list[str], sep: str) -> str:
+        # a long list is cut: the first headings locate the defect
+        return sep.join(items[:_OUTLINE_QUOTED]) + (f"等{len(items)}处" if len(items) > _OUTLINE_QUOTED else "")
+
+    if kind == "subtopic":
+        return (f"“{SECTION_TITLES['overview']}”的下级内容编成了一级标题：" + more([qat(h) for h in hs], "、")
+                + "；一级标题“一、”至“六、”只用于六个法定部分，总体情况下的分项应编为“（一）”“（二）”……")
+    if kind == "shifted":
+        wrong = more([f"{qat(h)}应为“{SECTION_TITLES[h.key].split('、')[0]}、”" for h in hs], "；")
+        return f"法定章节的序号与规定不符：{wrong}（六个法定部分应依次编为“一、”至“六、”）"
+    if kind == "two_systems":
+        odd = more([f"{qat(h)}用“{h.system}”式" for h in hs], "、")
+        return f"法定章节混用了不同的编号方式：其余章节用“{defect.main_system}”式，{odd}；六个法定部分应统一编号"
+    if kind == "missing_heading":
+        return f"{part(defect.key)}没有标题“{SECTION_TITLES[defect.key]}”，正文直接从下级标题{q(hs[0])}开始"
+    if kind == "no_ordinal":
+        return f"法定章节标题{q(hs[0])}缺少序号，应为“{SECTION_TITLES[defect.key]}”"
+    if kind == "renamed":
+        text = f"{part(defect.key)}的标题为{q(hs[0])}，规定格式为“{SECTION_TITLES[defect.key]}”"
+        if defect.trailing_punct:
+            text += "（标题末尾不加标点）"
+        if defect.unrecognised:
+            text += "；因标题未用规定用语，未能据此认出该部分（即“缺少法定章节”所指）"
+        return text
+    if kind == "doubled":
+        h = hs[0]
+        return f"编号重复书写：“{_short(h.numeral + h.title)}”，应为“{h.numeral[0]}{h.numeral[2:]}”"
+    if kind == "duplicated":
+        return f"同一法定章节标题出现两次：{qat(hs[0])}与{qat(hs[1])}"
+    return f"报告提纲不规范：{q(hs[0])}"

@@ -157,6 +157,13 @@ def _check_document(doc: Document, criteria: CriteriaSet | None) -> Checked:
     # validate_document includes the extractor's own findings (unreadable cells):
     # every finding is produced once, here
     findings = tuple(validate_document(doc, tables, formats))
+    if doc.kind == "report":
+        # the outline audit reads the headings only: it never changes the sections
+        # found or the tables read
+        from scorer.outline import outline_findings
+        from scorer.validate import finding_sort_key
+
+        findings = tuple(sorted(findings + tuple(outline_findings(doc, findings)), key=finding_sort_key))
     if doc.format == "pdf-ocr":
         findings = tuple(_ocr_doubt(f) for f in findings)
     return Checked(doc, tables, findings)

@@ -73,6 +73,9 @@ _RULES: tuple[Rule, ...] = (
          "按国办公开办函〔2021〕30号格式补齐全部六个部分。"),
     Rule("S-table-missing", "error", "structure", "缺少法定表格或表格不完整", None, False,
          "补齐完整的法定表格（表二、表三、表四），不要遗漏行或列。"),
+    Rule("S-outline", "warning", "structure", "报告提纲（章节编号、标题）不规范", None, False,
+         "按国办公开办函〔2021〕30号格式，用“一、”至“六、”依次编号六个法定部分并使用规定标题；"
+         "总体情况下的分项用“（一）”“（二）”编号，不要编成一级标题。"),
     Rule("S-format-outdated", "warning", "structure", "使用了过时的年报格式", None, False,
          "改用国办公开办函〔2021〕30号规定的2021年版表格。", needs_year=True),
     Rule("X-text-table", "error", "consistency", "正文数字与表格不一致", None, False,

@@ -211,3 +211,27 @@ def _extra_sections(text: str, chosen: list[_Cand]) -> list[tuple[int, int, None
             continue
         out.append((start, m.end(), None))
     return out
+
+
+# A heading's title (its numeral taken off) against the same vocabularies, for the
+# outline audit (scorer/outline.py), which names the section a printed heading stands
+# for without changing which sections are found.
+_TITLE_VOCAB: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    k: (re.compile(s), re.compile(w)) for k, (s, w) in _VOCAB.items()
+}
+
+
+def heading_key(title: str) -> tuple[str, int] | None:
+    """The statutory section a heading title names, and how surely (2: the national
+    format's wording; 1: a wording seen in reports), or None.
+
+    >>> heading_key("其他需要报告的事项")
+    ('other', 2)
+    >>> heading_key("存在的主要问题及下一步工作计划")
+    ('problems', 1)
+    """
+    for strength, i in ((2, 0), (1, 1)):
+        for key, pats in _TITLE_VOCAB.items():
+            if pats[i].search(title):
+                return key, strength
+    return None

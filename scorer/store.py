@@ -89,7 +89,7 @@ CREATE TABLE IF NOT EXISTS audit (
 
 #: The modules whose code decides a verdict: a result made by other code is told
 #: apart by this hash even when the version number did not move.
-_RULE_MODULES = ("rules.py", "score.py", "validate.py", "tables/arithmetic.py")
+_RULE_MODULES = ("rules.py", "score.py", "validate.py", "outline.py", "tables/arithmetic.py")
 
 
 @lru_cache(maxsize=1)

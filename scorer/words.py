@@ -99,7 +99,7 @@ FORMAT_VERSION_LABELS: dict[str, str] = {
 }
 
 #: Places named in findings that are neither a section, a table nor a cell.
-WHERE_WORDS: dict[str, str] = {"text": "正文"}
+WHERE_WORDS: dict[str, str] = {"text": "正文", "outline": "报告提纲"}
 
 #: Document fields named in findings (``Finding.where`` of ``document.*``).
 DOCUMENT_FIELD_LABELS: dict[str, str] = {"document.published_on": "发布日期", "document.report_year": "报告年度"}
