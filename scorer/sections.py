@@ -23,13 +23,13 @@ _NUM = r"(?:[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四�
 # wording; weak = alternatives seen in the corpus. Strong candidates win.
 _VOCAB: dict[str, tuple[str, str]] = {
     "overview": (r"总体情况", r"概述|概况|基本情况|工作概况"),
-    "proactive": (r"主动公开政府信息(?:的)?情况", r"主动公开(?:工作)?情况"),
+    "proactive": (r"(?:行政机关)?主动公开政府信息(?:的)?情况", r"主动公开(?:工作)?情况"),
     "requests": (
-        r"收到和处理政府信息公开申请(?:的)?情况",
+        r"(?:行政机关)?收到和处理政府信息公开申请(?:的)?情况",
         r"(?:依申请公开|政府信息公开申请)(?:工作)?(?:的)?情况",
     ),
     "review_litigation": (
-        r"(?:因政府信息公开(?:工作)?)?(?:被申请)?(?:政府信息公开)?行政法?复议[、和及与]?(?:提起)?行政诉讼(?:的)?情况",
+        r"(?:因?政府信息公开(?:工作)?)?(?:被申请)?(?:政府信息公开)?行政法?复议[、和及与]?(?:提起)?行政诉讼(?:的)?情况",
         r"(?:政府信息公开)?(?:被申请)?行政法?复议[^。\n]{0,12}行政诉讼(?:的)?情况",
     ),
     "problems": (
@@ -43,12 +43,38 @@ _VOCAB: dict[str, tuple[str, str]] = {
     ),
 }
 
+
+
+def _spread(pattern: str) -> str:
+    """``pattern`` with line breaks and spaces allowed after each CJK character outside
+    a character class: 莆田 pages print a numbered heading over several lines
+    ("三、收到和处理" / "政府信息" / "公开申请" / "情况")."""
+    out, in_class, skip = [], False, False
+    for i, ch in enumerate(pattern):
+        if skip:
+            skip = False
+            continue
+        if ch == "[" and (i == 0 or pattern[i - 1] != "\\"):
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        elif not in_class and "\u4e00" <= ch <= "\u9fff":
+            if pattern[i + 1:i + 2] == "?":  # an optional character stays optional
+                out.append(rf"(?:{ch}\s*)?")
+                skip = True
+            else:
+                out.append(ch + r"\s*")
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 _COMPILED: dict[str, tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]] = {}
 for _k, (_strong, _weak) in _VOCAB.items():
     _COMPILED[_k] = (
-        # numeral-led, anywhere (headings glued into one-line dumps)
-        re.compile(rf"{_NUM}\s*(?:{_strong})"),
-        re.compile(rf"{_NUM}\s*(?:{_weak})"),
+        # numeral-led, anywhere (headings glued into one-line dumps, or printed over lines)
+        re.compile(rf"{_NUM}\s*(?:{_spread(_strong)})"),
+        re.compile(rf"{_NUM}\s*(?:{_spread(_weak)})"),
         # a line that is just the phrase (no numeral), optionally bracket-numbered
         re.compile(rf"(?m)^[ \t]*(?:{_strong})[ \t]*$"),
     )
@@ -62,7 +88,7 @@ for _k, (_strong, _weak) in _VOCAB.items():
 _N = "一二三四五六七八九十"
 _NUM_SCAN = rf"[{_N}第#](?:(?<=[{_N}])[{_N}]?\s*[、.．]|(?<=第)[{_N}]{{1,2}}部分[、:：\s]*|(?<=#)#{{0,3}}\s*)"
 _ANY_NUMBERED = re.compile(
-    rf"{_NUM_SCAN}\s*(?:" + "|".join(f"(?:{s})|(?:{w})" for s, w in _VOCAB.values()) + ")"
+    rf"{_NUM_SCAN}\s*(?:" + "|".join(f"(?:{_spread(s)})|(?:{_spread(w)})" for s, w in _VOCAB.values()) + ")"
 )
 _ANY_LINE = re.compile(r"(?m)\n[ \t]*(?:" + "|".join(f"(?:{s})" for s, _ in _VOCAB.values()) + r")[ \t]*$")
 

@@ -145,17 +145,24 @@ def test_trailing_full_stop_in_a_heading() -> None:
 
 
 def test_an_unrecognised_heading_is_the_cause_of_the_missing_section() -> None:
-    # 322: 六 printed as "六、其他应说明事项"; the section detector does not know the
-    # words, so S-section-missing names 六: one defect, charged once
-    got = checked("322_putian_shuili_2024").findings
+    # 322 with 六 reworded beyond every known variant ("六、其他应说明事项" itself is
+    # section 六): the section detector does not know the words, so S-section-missing
+    # names 六, and the outline audit quotes the heading: one defect, charged once
+    name = "322_putian_shuili_2024"
+    text = _path(name).read_text(encoding="utf-8").replace("六、其他应说明事项", "六、其他说明")
+    upload = Upload(f"{name}_variant.txt", text.encode("utf-8"))
+    got = check(upload).findings
     missing = [f for f in got if f.id == "S-section-missing"]
-    renamed = [f for f in got if f.id == "S-outline" and "六、其他应说明事项" in f.message]
+    renamed = [f for f in got if f.id == "S-outline" and "六、其他说明" in f.message]
     assert [f.where for f in missing] == ["section:other"]
     assert len(renamed) == 1 and renamed[0].cells == missing[0].cells == ("section:other",)
     assert "缺少法定章节" in renamed[0].message
-    before = score_document(_path("322_putian_shuili_2024"))
-    c = next(c for c in before.criteria if c.id == "statutory_sections")
+    scored = score_document(upload)
+    c = next(c for c in scored.criteria if c.id == "statutory_sections")
     assert c.points == pytest.approx(c.weight - 2.0)  # the missing section's one deduction
+    # the real page has all six sections and is not charged
+    real = next(c for c in score_document(_path(name)).criteria if c.id == "statutory_sections")
+    assert real.points == real.weight
 
 
 def test_doubled_numeral_in_353() -> None:

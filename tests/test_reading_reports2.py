@@ -266,3 +266,13 @@ def test_section_six_heading_variants_are_section_six(stem: str, heading: str) -
     problems = next(s for s in doc.sections if s.key == "problems")
     assert problems.end <= other[0].start
     assert not [f for f in validate_document(doc, _doc(stem)[1]) if f.id == "S-section-missing"]
+
+
+@pytest.mark.parametrize("stem", ["303", "311", "324", "327", "348"])
+def test_headings_over_several_lines_and_long_wordings_are_found(stem: str) -> None:
+    """311/327 print "三、" / "收到和处理" / "政府信息" / "公开申请" over lines (and 311 六
+    too); 348 uses the long 二、行政机关主动公开…/三、行政机关收到和处理…; 303/324 word 四
+    as 因政府信息公开工作被申请… / 政府信息公开工作行政复议…: each still has six sections."""
+    doc = _doc(stem)[0]
+    assert [s.key for s in doc.sections if s.key] == [
+        "overview", "proactive", "requests", "review_litigation", "problems", "other"]
