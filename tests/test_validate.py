@@ -286,7 +286,7 @@ def test_rules_only_schema_gives_the_full_schema_findings() -> None:
 
 
 def test_fast_finditer_forms_find_what_finditer_finds() -> None:
-    """validate scans with the slow patterns only where a match can start; that
+    """validate scans with the slow year pattern only where a match can start; that
     finds the same matches as ``finditer``: on the corpus and on fuzzed text."""
     import random
 
@@ -295,9 +295,6 @@ def test_fast_finditer_forms_find_what_finditer_finds() -> None:
     from .conftest import CORPORA
 
     def same(text: str) -> None:
-        for pat in V._REVIEW + V._LITIGATION:
-            assert [(m.span(), m.groups()) for m in V._finditer(pat, text)] == [
-                (m.span(), m.groups()) for m in pat.finditer(text)], (pat.pattern, text)
         assert [(m.span(), m.groups()) for m in V._clause_years(text)] == [
             (m.span(), m.groups()) for m in V._CLAUSE_YEAR.finditer(text)], text
 
