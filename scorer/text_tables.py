@@ -144,11 +144,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     _p("not_held", r"(?P<a>(?:本机关)?不掌握(?:相关)?(?:政府)?信息|信息不存在)(?:而)?(?:无法提供|不予公开)?(?:的)?(?:为)?" + _NU),
     _p("rejected", r"(?P<a>不予处理)" + _RES_TAIL + _NU),
     _p("review", r"(?P<a>行政复议)(?:案件|申请)?(?:数|共|共计)?(?:为)?" + _NU),
-    _p("review", _NU + r"(?P<gap>[^。；;，,\d]{0,16}?)(?P<a>行政复议)"),
-    _p("litigation_direct", r"(?P<a>直接(?:提起)?(?:行政)?(?:诉讼|起诉))(?:案件)?(?:数|共)?(?:为)?" + _NU),
-    _p("litigation_after_review", r"(?P<a>复议后(?:提起)?(?:行政)?(?:诉讼|起诉))(?:案件)?(?:数|共)?(?:为)?" + _NU),
-    _p("litigation", r"(?<!复议后)(?<!直接)(?<!提起)(?P<a>行政诉讼)(?:案件)?(?:数|共|共计)?(?:为)?" + _NU),
-    _p("litigation", _NU + r"(?P<gap>[^。；;，,\d]{0,16}?)(?P<a>行政诉讼)"),
+    _p("review", _NU + r"(?P<gap>[^。；;，,、\d]{0,16}?)(?P<a>行政复议)"),
+    _p("litigation_direct", r"(?P<a>直接(?:起诉|提起)(?:的)?(?:行政诉讼)?|直接(?:行政)?诉讼)(?:案件)?(?:数|共)?(?:为)?" + _NU),
+    _p("litigation_after_review", r"(?P<a>复议后(?:起诉|提起)(?:的)?(?:行政诉讼)?|复议后(?:行政)?诉讼)(?:案件)?(?:数|共)?(?:为)?" + _NU),
+    _p("litigation", r"(?<!复议后)(?<!直接)(?<!提起)(?<!起诉)(?<!起诉的)(?<!提起的)(?P<a>行政诉讼)(?:案件)?(?:数|共|共计)?(?:为)?" + _NU),
+    _p("litigation", _NU + r"(?P<gap>[^。；;，,、\d]{0,16}?)(?<!直接)(?<!提起)(?<!起诉)(?P<a>行政诉讼)"),
     _p("rules.issued", r"(?P<a>(?:新)?(?:制定|制发|出台|印发))(?:了)?" + _RULE + r"(?:共)?" + _N + _DOC_UNIT),
     _p("rules.repealed", r"(?P<a>(?:宣布)?废止)(?:失效)?(?:了)?(?:的)?" + _RULE + r"(?:共)?" + _N + _DOC_UNIT),
     _p("rules.in_force", r"(?P<a>现行有效|继续有效|现有)(?:的)?" + _RULE + r"(?:共)?" + _N + _DOC_UNIT),
@@ -335,7 +335,7 @@ def stated_figures(doc: Document, tables: TableResult) -> list[Figure]:
                     continue
                 if not re.search(r"信息公开|依申请", sentence) and not _in(doc, flat.orig(a), "review_litigation"):
                     continue
-                if not none and m.groupdict().get("gap") and re.search(r"申请|答复|办理", m.group("gap")):
+                if not none and m.groupdict().get("gap") and re.search(r"申请|答复|办理|直接|复议后", m.group("gap")):
                     continue  # "收到申请3件，…行政复议": the number counts something else
             if k in ("licensing", "punishment", "coercion", "fees") and re.search(r"信息", s[anchor:number_at]):
                 continue  # "公开行政处罚决定信息N条" are items disclosed
