@@ -298,7 +298,8 @@ def stated_figures(doc: Document, tables: TableResult) -> list[Figure]:
                     k = "new_person"
                 elif re.search(r"法人|组织|企业|机构", gap) and not re.search(r"自然人|公民", gap):
                     continue  # the applications of some applicants only
-                elif re.search(r"因|针对|关于|涉及|有关|转办|转来|信访|投诉|咨询|热线|留言|12345", gap):
+                elif re.search(r"因|针对|关于|涉及|有关|转办|转来|信访|投诉|咨询|热线|留言|12345|审批|许可|服务|办件|业务|"
+                               r"项目|登记|备案|补贴|资金|诉求|复议|诉讼", gap):
                     continue  # another kind of request
             # ------------------------------------------------------------ other years
             if m.groupdict().get("y"):
@@ -320,8 +321,9 @@ def stated_figures(doc: Document, tables: TableResult) -> list[Figure]:
             if re.match(r"[%％]|余|多|左右|以上|次", s[b:b + 2]):
                 continue
             # ------------------------------------------------------------ what is counted
-            if k in _REQUEST_KINDS and "申请" not in sentence and not _in(doc, flat.orig(a), "requests"):
-                continue
+            if k in _REQUEST_KINDS and not _in(doc, flat.orig(a), "requests") and not (
+                    _ABOUT_REQUESTS.search(sentence) or _ABOUT_REQUESTS.search(s, max(floor, sa - 200), sa)):
+                continue  # "受理审批申请3000件": applications of another kind
             if k in _REQUEST_KINDS | _RESULT_KINDS and _OTHER_ACTOR.search(before) and not _whole_region(doc):
                 continue
             if k in _RESULT_KINDS:
@@ -333,7 +335,9 @@ def stated_figures(doc: Document, tables: TableResult) -> list[Figure]:
             if k in _CASE_KINDS:
                 if re.search(r"结果维持|维持|纠正|尚未审结|其他结果", s[max(cs, sa):a]):
                     continue
-                if not re.search(r"信息公开|依申请", sentence) and not _in(doc, flat.orig(a), "review_litigation"):
+                # "因政府信息公开…引发的行政复议N起": the qualifier comes first ("办理行政复议
+                # 案件20件，其中涉及政府信息公开的3件" counts all the agency's reviews)
+                if not re.search(r"信息公开|依申请", s[sa:b]) and not _in(doc, flat.orig(a), "review_litigation"):
                     continue
                 if not none and m.groupdict().get("gap") and re.search(r"申请|答复|办理|直接|复议后", m.group("gap")):
                     continue  # "收到申请3件，…行政复议": the number counts something else
@@ -368,6 +372,7 @@ def stated_figures(doc: Document, tables: TableResult) -> list[Figure]:
 
 
 # "未出现因受理不及时…引起的行政复议": only the reviews of one cause
+_ABOUT_REQUESTS = re.compile(r"信息公开|依申请|公开政府信息|公开申请")
 _NARROWED_CASES = re.compile(r"不及时|不准确|不规范|不当|错误|超期|逾期")
 
 
@@ -430,6 +435,10 @@ def _table_value(x: Decimal) -> int | float:
 def _quote(text: str, span: tuple[int, int], sentence: tuple[int, int]) -> str:
     """The sentence around a figure, shortened around the figure when long."""
     a, b = sentence
+    # a heading line the sentence runs on from ("四、政府信息公开申请情况\n全年收到…") is not quoted
+    nl = text.rfind("\n", a, span[0])
+    if nl >= 0 and not any(ch in text[a:nl] for ch in "，。；,;"):
+        a = nl + 1
     q = " ".join(text[a:b].split()).rstrip("。")
     if len(q) <= 80:
         return q
