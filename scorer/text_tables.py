@@ -158,15 +158,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     _p("normative_docs.in_force", r"(?P<a>现行有效|保留(?:继续有效)?|继续有效|现有)(?:的)?" + _DOC + r"(?:共)?" + _N + _DOC_UNIT),
     _p("normative_docs.in_force", _DOC + r"[^。；;\d]{0,6}?(?:共)?" + _N + _DOC_UNIT + r"(?P<a>现行有效|继续有效)"),
     _p("licensing", r"(?P<a>行政许可(?:决定|审批结果))(?:书)?(?:共|共计)?(?:为)?" + _N + r"(?P<u>件|个|份|宗|项次)"),
-    _p("punishment", r"(?P<a>行政处罚(?:决定|案件数?))(?:书)?(?:共|共计)?(?:为)?" + _NU),
-    _p("punishment", r"(?P<a>行政处罚)(?:共|共计)?" + _N + r"(?P<u>起)"),
+    # (not "查处行政处罚案件N件": cases opened are not decisions made)
+    _p("punishment", r"(?P<a>行政处罚决定)(?:书)?(?:共|共计)?(?:为)?" + _NU),
     _p("coercion", r"(?P<a>行政强制决定)(?:书)?(?:共|共计)?(?:为)?" + _NU),
     _p("fees", r"(?P<a>行政事业性收费)(?:金额|收入|总额)?(?:共计|共|合计|为|达)?"
                r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)(?P<u>亿元|万元|元)"),
 )
 #: Statements that there were none.
 _NONE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    _p("new", r"(?P<a>(?:未|没有|无)(?:收到|受理|接到|接收))(?:过)?(?:任何)?(?:政府信息公开|信息公开|依申请公开|公开)?(?:的)?(?:申请|事宜|事项)"),
+    _p("new", r"(?P<a>(?:未|没有|无)(?:收到|受理|接到|接收))(?:过)?(?:任何)?(?:政府信息公开|信息公开|依申请公开|公开)?(?:的)?(?:申请|事宜|事项)(?![人书表材])"),
     _p("new", r"(?P<a>未有)依申请(?:公开)?(?:事项|事宜)"),
     _p("carried_over", r"(?P<a>(?:无|没有|未有)上一?年度?结转)"),
     _p("review", r"(?P<a>未发生|没有发生|没有|未出现|未有|无|未收到|未产生)(?:过)?(?P<gap>[^。；;，,、\d]{0,24}?)行政复议"
@@ -176,7 +176,7 @@ _NONE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # --------------------------------------------------------------------------- the quiet cases
 
 _YEAR = re.compile(r"(?<!\d)(20\d\d)年")
-_COMPARE = re.compile(r"同比|环比|较上|较去|较20|比上|比去|比20|相比|增加|减少|增长|下降|上升|减少|持平|上年同期")
+_COMPARE = re.compile(r"同比|环比|较上|较去|较20|比上|比去|比20|相比|增加|减少|增长|下降|上升|持平|上年同期")
 _CUMULATIVE = re.compile(r"累计|历年|以来|成立至今|截至目前")
 _OTHER_ACTOR = re.compile(r"全市|全区|全县|全省|各级|各单位|各部门|系统")
 #: What a result word may follow within its clause ("其中予以公开2件"), so that a
@@ -312,9 +312,13 @@ def stated_figures(doc: Document, tables: TableResult) -> list[Figure]:
                 continue
             if re.search(r"上一?年度?|去年|前年|明年|下一?年度?", s[max(cs, sa):anchor]) and k not in ("carried_over",):
                 continue
+            if _PART_OF_YEAR.search(s[max(cs, sa):anchor]) and "12月31日" not in s[sa:anchor]:
+                continue  # "上半年收到申请2件", "12月收到…": part of the year
+            if _PLANNED.search(s[cs:anchor]):
+                continue  # "拟制定规范性文件3件": a plan
             # ------------------------------------------------------------ comparisons and totals over years
             number_at = m.start("n") if "n" in m.groupdict() and m.group("n") else b
-            if _COMPARE.search(s[max(cs, sa):number_at]) or _COMPARE.search(s[number_at:number_at + 6][:4]):
+            if _COMPARE.search(s[max(cs, sa):number_at]):
                 continue
             if _CUMULATIVE.search(before) and not k.endswith("in_force"):
                 continue
@@ -337,7 +341,8 @@ def stated_figures(doc: Document, tables: TableResult) -> list[Figure]:
                     continue
                 # "因政府信息公开…引发的行政复议N起": the qualifier comes first ("办理行政复议
                 # 案件20件，其中涉及政府信息公开的3件" counts all the agency's reviews)
-                if not re.search(r"信息公开|依申请", s[sa:b]) and not _in(doc, flat.orig(a), "review_litigation"):
+                if not _ABOUT_CASES.search(s[_qualifier_from(s, cs, anchor, floor):b]) and not _in(
+                        doc, flat.orig(a), "review_litigation"):
                     continue
                 if not none and m.groupdict().get("gap") and re.search(r"申请|答复|办理|直接|复议后", m.group("gap")):
                     continue  # "收到申请3件，…行政复议": the number counts something else
@@ -345,6 +350,8 @@ def stated_figures(doc: Document, tables: TableResult) -> list[Figure]:
                 continue  # "公开行政处罚决定信息N条" are items disclosed
             if k == "fees" and re.search(r"信息处理费", sentence):
                 continue
+            if k in ("licensing", "punishment", "coercion", "fees") and _RELIEF.search(s[cs:number_at]):
+                continue  # "减免行政事业性收费N万元" is relief, not the fees charged
             key = (k, m.start("n") if not none else anchor)
             if key in taken:
                 continue
@@ -371,8 +378,23 @@ def stated_figures(doc: Document, tables: TableResult) -> list[Figure]:
     return out
 
 
-# "未出现因受理不及时…引起的行政复议": only the reviews of one cause
+_PART_OF_YEAR = re.compile(r"上半年|下半年|季度|[一二三四]季|(?<![\d年])\d{1,2}月|\d{1,2}月份")
+_PLANNED = re.compile(r"拟|计划|将|预计|力争|争取|下一步|目标")
+_RELIEF = re.compile(r"减免|减征|免征|免收|减收|退还|返还|降低|节约|缓缴")
+_ABOUT_CASES = re.compile(r"信息公开|依申请")
+
+
+def _qualifier_from(s: str, cs: int, anchor: int, floor: int) -> int:
+    """Where the words that may qualify a count of cases start: its clause, or the
+    clause before when this one only continues a list ("引发的行政复议36起，行政诉讼9起")."""
+    if re.fullmatch(r"(?:[和及与]|以及|其中)?", s[cs:anchor]) and cs > floor:
+        return _clause_start(s, cs - 1, floor)
+    return cs
+
+
+#: Words that make a sentence speak of disclosure applications.
 _ABOUT_REQUESTS = re.compile(r"信息公开|依申请|公开政府信息|公开申请")
+# "未出现因受理不及时…引起的行政复议": only the reviews of one cause
 _NARROWED_CASES = re.compile(r"不及时|不准确|不规范|不当|错误|超期|逾期")
 
 
@@ -408,16 +430,19 @@ def _places(text: str) -> int:
     return len(m.group(1)) if m else 0
 
 
+#: 万元 per unit of an amount stated in prose.
+_WAN = {"亿元": Decimal(10000), "万元": Decimal(1), "元": Decimal("0.0001")}
+
+
 def _wan_yuan(f: Figure) -> Decimal:
-    return f.value * {"亿元": Decimal(10000), "万元": Decimal(1), "元": Decimal("0.0001")}.get(f.unit, Decimal(1))
+    return f.value * _WAN.get(f.unit, Decimal(1))
 
 
 def _agrees(f: Figure, stated: Decimal, table: Decimal, tables: TableResult, kind: _Kind) -> bool:
     if not kind.amount:
         return stated == table
     # an amount agrees to the precision either side prints ("18651.06" vs 18651.064104)
-    unit = {"亿元": Decimal(10000), "万元": Decimal(1), "元": Decimal("0.0001")}.get(f.unit, Decimal(1))
-    said = Decimal(5).scaleb(-(_places(str(f.value)) + 1)) * unit
+    said = Decimal(5).scaleb(-(_places(str(f.value)) + 1)) * _WAN.get(f.unit, Decimal(1))
     raw = tables.cells[kind.cells[0]].raw
     printed = Decimal(5).scaleb(-(_places(raw) + 1))
     return abs(stated - table) <= max(said, printed)
@@ -465,30 +490,34 @@ def text_vs_tables(doc: Document, tables: TableResult) -> list[Finding]:
         if f.kind in _FORMAT_2021 and tables.variants.get("proactive") != "2021":
             continue
         stated = _wan_yuan(f) if kind.amount else f.value
+        if _other_scope(tables, f, kind, stated):
+            continue
         value, doubtful = _sum(tables, kind.cells)
         if value is None:
-            note = _doubt(doc, tables, f, kind, stated, doubtful)
+            note = _doubt(doc, tables, f, kind, stated)
             if note is not None:
                 out.append(note)
-            continue
-        if _agrees(f, stated, value, tables, kind):
-            continue
-        scopes = list(kind.also)
-        if f.says_carried and f.kind == "new":
-            scopes.append(_req("new", "carried_over"))
-        if f.kind in _KEPT_OF_OLD:
-            in_force, issued = (tables.cells.get(c) for c in _KEPT_OF_OLD[f.kind])
-            if in_force and issued and in_force.status == issued.status == "ok" and stated == Decimal(
-                    str(in_force.value)) - Decimal(str(issued.value)):
-                continue
-        if any(_sum(tables, cells)[0] == stated for cells in scopes):
-            continue
-        out.append(_finding(doc, f, kind, stated, value, "info" if ocr else None))
+        elif not _agrees(f, stated, value, tables, kind):
+            out.append(_finding(doc, f, kind, stated, value, "info" if ocr else None))
     return out
 
 
-def _doubt(doc: Document, tables: TableResult, f: Figure, kind: _Kind, stated: Decimal,
-           doubtful: list[str]) -> Finding | None:
+def _other_scope(tables: TableResult, f: Figure, kind: _Kind, stated: Decimal) -> bool:
+    """True when the figure equals, in certain cells, another scope its words may
+    mean: ``kind.also``, new + carried over for a total that mentions 结转, or the
+    older documents a clean-up kept (in force − made this year)."""
+    scopes = list(kind.also)
+    if f.says_carried and f.kind == "new":
+        scopes.append(_req("new", "carried_over"))
+    if any(_sum(tables, cells)[0] == stated for cells in scopes):
+        return True
+    if f.kind in _KEPT_OF_OLD:
+        in_force, issued = (_sum(tables, (c,))[0] for c in _KEPT_OF_OLD[f.kind])
+        return in_force is not None and issued is not None and stated == in_force - issued
+    return False
+
+
+def _doubt(doc: Document, tables: TableResult, f: Figure, kind: _Kind, stated: Decimal) -> Finding | None:
     """A figure against a cell read only as 待核对: an info when no reading of that
     one ambiguous cell gives the figure, else nothing."""
     if len(kind.cells) != 1 or kind.amount:
@@ -496,9 +525,7 @@ def _doubt(doc: Document, tables: TableResult, f: Figure, kind: _Kind, stated: D
     cell = tables.cells.get(kind.cells[0])
     if cell is None or cell.status != "ambiguous" or not cell.candidates:
         return None
-    if any(Decimal(str(c)) == stated for c in cell.candidates) or f.kind in _KEPT_OF_OLD:
-        return None
-    if f.kind == "new" and f.says_carried:
+    if any(Decimal(str(c)) == stated for c in cell.candidates) or f.kind in _KEPT_OF_OLD or f.says_carried:
         return None
     return _finding(doc, f, kind, stated, None, "info", candidates=cell.candidates)
 
