@@ -341,7 +341,7 @@ def stated_figures(doc: Document, tables: TableResult) -> list[Figure]:
                     continue
                 # "因政府信息公开…引发的行政复议N起": the qualifier comes first ("办理行政复议
                 # 案件20件，其中涉及政府信息公开的3件" counts all the agency's reviews)
-                if not _ABOUT_CASES.search(s[_qualifier_from(s, cs, anchor, floor):b]) and not _in(
+                if not _ABOUT_CASES.search(s[_qualifier_from(s, cs, max(floor, sa)):b]) and not _in(
                         doc, flat.orig(a), "review_litigation"):
                     continue
                 if not none and m.groupdict().get("gap") and re.search(r"申请|答复|办理|直接|复议后", m.group("gap")):
@@ -384,12 +384,22 @@ _RELIEF = re.compile(r"减免|减征|免征|免收|减收|退还|返还|降低|�
 _ABOUT_CASES = re.compile(r"信息公开|依申请")
 
 
-def _qualifier_from(s: str, cs: int, anchor: int, floor: int) -> int:
-    """Where the words that may qualify a count of cases start: its clause, or the
-    clause before when this one only continues a list ("引发的行政复议36起，行政诉讼9起")."""
-    if re.fullmatch(r"(?:[和及与]|以及|其中)?", s[cs:anchor]) and cs > floor:
-        return _clause_start(s, cs - 1, floor)
-    return cs
+def _qualifier_from(s: str, cs: int, floor: int) -> int:
+    """Where the words that may qualify a count of cases start: its clause, and the
+    clauses before it while they count cases too ("因政府信息公开申请引发的行政复议36起，
+    行政诉讼9起"): a list of counts shares its qualifier."""
+    start = cs
+    for _ in range(3):
+        if start <= floor:
+            break
+        prev = _clause_start(s, start - 1, floor)
+        if not _CASE_WORD.search(s[prev:start]):
+            break
+        start = prev
+    return start
+
+
+_CASE_WORD = re.compile(r"行政复议|行政诉讼|起诉")
 
 
 #: Words that make a sentence speak of disclosure applications.
