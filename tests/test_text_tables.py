@@ -222,6 +222,26 @@ def test_proactive_items_are_not_decisions() -> None:
         assert not [f for f in stated_figures(*real(name)) if f.kind in ("licensing", "punishment", "coercion")]
 
 
+def test_counts_of_other_things_that_share_words(tmp_path: Path) -> None:
+    # 302: "2022年我局共发布政策解读10条" and "主动公开政府信息25条，其中…规范性文件3条"
+    doc, tables = real("302")
+    for f in stated_figures(doc, tables):
+        said = doc.text[f.sentence[0]:f.sentence[1]]
+        assert "政策解读" not in said and "主动公开政府信息25条" not in said, said
+    # applications turned down or still open are not applications received or handled
+    dt = edited(tmp_path, "021", "2023年共收到政府信息公开申请1件", "2023年共收到政府信息公开申请1件，不予受理申请2件，未办结申请3件")
+    assert not x(dt)
+
+
+def test_ocr_tables_are_only_for_checking() -> None:
+    import dataclasses
+
+    doc, tables = real("090")
+    f = x((dataclasses.replace(doc, format="pdf-ocr"), tables))
+    assert [(g.severity, g.where) for g in f] == [("info", "requests.new.total")]
+    assert "待核对" in f[0].message
+
+
 def test_another_year_is_not_this_years_figure(tmp_path: Path) -> None:
     # 337 (a 2025 report): "2024年度我局未收到依申请公开事项" speaks of another year
     assert not [f for f in stated_figures(*real("337")) if f.kind == "new"]
