@@ -309,8 +309,8 @@ def stated_figures(doc: Document, tables: TableResult) -> list[Figure]:
                 y = _nearest_year(s, sa, m.start("a"))
             else:
                 y = _nearest_year(s, sa, a)
-            if year is not None and y is not None and y != year:
-                continue
+            if y is not None and y != year:
+                continue  # another year's figure (or, the report year unknown, perhaps one)
             if re.search(r"上一?年度?|去年|前年|明年|下一?年度?", s[max(cs, sa):anchor]) and k not in ("carried_over",):
                 continue
             if _PART_OF_YEAR.search(s[max(cs, sa):anchor]) and "12月31日" not in s[sa:anchor]:
@@ -545,7 +545,7 @@ def _finding(doc: Document, f: Figure, kind: _Kind, stated: Decimal, value: Deci
              severity: str | None, candidates: Sequence[int | float] = ()) -> Finding:
     quote = _quote(doc.text, f.span, f.sentence)
     unit = "万元" if kind.amount else f.unit
-    said = f"{kind.what}为0" if f.none else f"{kind.what}{_number(f.value)}{f.unit}"
+    said = f"没有{kind.what}" if f.none else f"{kind.what}{_number(f.value)}{f.unit}"
     cell_words = where_words(kind.where)
     summed = "合计" if len(kind.cells) > 1 else ""
     if value is None:
@@ -554,7 +554,8 @@ def _finding(doc: Document, f: Figure, kind: _Kind, stated: Decimal, value: Deci
                    f"均与正文不符，请对照原件核对")
         numbers = {"text": _table_value(stated), "table": None}
     else:
-        message = f"正文称{said}（“{quote}”），与{cell_words}{summed}{_number(value)}{unit if kind.amount else ''}不一致"
+        message = (f"正文称{said}（“{quote}”），而{cell_words}{summed}为{_number(value)}{unit if kind.amount else ''}，"
+                   "两者不一致")
         numbers = {"text": _table_value(stated), "table": _table_value(value)}
     if severity == "info" and value is not None:
         message += "（表格由OCR识别，待核对）"

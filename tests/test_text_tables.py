@@ -90,7 +90,7 @@ def test_text_says_no_applications_table_three() -> None:  # 090: 收到申请0�
     f = errors(real("090"))
     assert [(g.where, g.numbers) for g in f] == [("requests.new.total", (("text", 0), ("table", 3)))]
     assert "收到政府信息公开申请0条" in f[0].message
-    assert "表三（依申请公开）“一、本年新收政府信息公开申请数量”行“总计”列3" in f[0].message
+    assert "而表三（依申请公开）“一、本年新收政府信息公开申请数量”行“总计”列为3，两者不一致" in f[0].message
     assert f[0].cells == ("requests.new.total",)
 
 
@@ -106,7 +106,7 @@ def test_denied_count_differs_from_the_rows_of_table_three() -> None:
     # 300 (莆田 全市 2019): "不予公开35件" while 表三's 不予公开 rows add up to 32
     f = errors(real("300"))
     assert [(g.where, g.numbers) for g in f] == [("requests.denied.total", (("text", 35), ("table", 32)))]
-    assert "“（三）不予公开”各行“总计”列合计32" in f[0].message
+    assert "“（三）不予公开”各行“总计”列合计为32" in f[0].message
     assert len(f[0].cells) == 8 and all(c.startswith("requests.denied_") for c in f[0].cells)
 
 
@@ -156,7 +156,7 @@ def test_both_kinds_of_litigation_when_the_text_says_none(tmp_path: Path) -> Non
         ("review_litigation.litigation.total", 9), ("review_litigation.review.total", 36)]
     lit = next(g for g in f if g.where == "review_litigation.litigation.total")
     assert set(lit.cells) == {"review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"}
-    assert "“行政诉讼”各行“总计”列合计9" in lit.message
+    assert "“行政诉讼”各行“总计”列合计为9" in lit.message
 
 
 # --------------------------------------------------------------------------- fees: units and printed precision
@@ -176,7 +176,7 @@ def test_fees_that_differ_fire(tmp_path: Path, stated: str, wan: float) -> None:
     f = errors(edited(tmp_path, "083", FEE, f"我局本年行政事业性收费{stated}，{FEE}"))
     assert [(g.where, dict(g.numbers)) for g in f] == [
         ("proactive.fees.amount_wan_yuan", {"text": wan, "table": 18651.064104})]
-    assert "“行政事业性收费”行“本年收费金额（万元）”列18651.064104万元" in f[0].message
+    assert "“行政事业性收费”行“本年收费金额（万元）”列为18651.064104万元" in f[0].message
 
 
 def test_information_processing_fees_are_not_table_two_fees(tmp_path: Path) -> None:
