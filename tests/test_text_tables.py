@@ -306,3 +306,36 @@ def test_findings_name_cells_in_chinese_and_quote_the_sentence() -> None:
             assert "正文称" in f.message and "（“" in f.message
             assert "requests." not in f.message and "review_litigation" not in f.message
             assert 0 <= f.span[0] < f.span[1] <= len(doc.text)
+
+
+def test_scan_finds_what_finditer_finds() -> None:
+    """Figures are looked for only around their words (text_tables.scan); that finds
+    the same matches as ``finditer``: on the corpus and on fuzzed text."""
+    import random
+
+    from scorer import text_tables as T
+
+    patterns = T._PATTERNS + T._NONE_PATTERNS
+
+    def same(s: str) -> None:
+        for kind, pat, needles in patterns:
+            assert [(m.span(), m.groups()) for m in T.scan(pat, needles, s)] == [
+                (m.span(), m.groups()) for m in pat.finditer(s)], (kind, pat.pattern, s)
+
+    texts = ["".join(load(str(p)).text.split()) for p in sorted((CORPORA / "reports").glob("*.*"))]
+    for s in texts:
+        same(s)
+    words = ["申请", "收到", "受理", "办结", "行政复议", "行政诉讼", "结转", "下年度", "转至", "2026年", "件", "起", "条",
+             "1", "23", "0.5", "，", "。", "、", "予以公开", "不予公开", "部分公开", "无法提供", "不掌握", "信息",
+             "规范性文件", "规章", "制定", "废止", "现行有效", "行政处罚决定", "行政许可决定", "行政事业性收费", "万元",
+             "元", "未", "没有", "直接", "复议后", "起诉", "的", "共", "为", "政府信息公开", "9" * 90]
+    rnd = random.Random(3)
+    for _ in range(5000):
+        same("".join(rnd.choice(words) for _ in range(rnd.randint(0, 40))))
+    for _ in range(1000):  # corpus passages with words spliced in
+        s = rnd.choice(texts)
+        at = rnd.randrange(len(s))
+        chunk = list(s[at: at + rnd.randint(20, 500)])
+        for _ in range(rnd.randint(0, 6)):
+            chunk.insert(rnd.randint(0, len(chunk)), rnd.choice(words))
+        same("".join(chunk))
