@@ -372,6 +372,8 @@ def stated_figures(doc: Document, tables: TableResult) -> list[Figure]:
                 continue  # "受理审批申请3000件": applications of another kind
             if k in _REQUEST_KINDS | _RESULT_KINDS and _OTHER_ACTOR.search(before) and not _whole_region(doc):
                 continue
+            if k in _REQUEST_KINDS and _PART_OF_ALL.search(s[cs:anchor]):
+                continue  # "其中区本级收到申请5件": a part of the applications
             if k in _RESULT_KINDS:
                 lead = s[_clause_start(s, anchor, floor):anchor]
                 if not _RESULT_LEAD.fullmatch(lead):
@@ -421,6 +423,7 @@ def stated_figures(doc: Document, tables: TableResult) -> list[Figure]:
 
 
 _PART_OF_YEAR = re.compile(r"上半年|下半年|季度|[一二三四]季|(?<![\d年])\d{1,2}月|\d{1,2}月份")
+_PART_OF_ALL = re.compile(r"其中|本级|本部|下属|所属|乡镇|街道")
 _PLANNED = re.compile(r"拟|计划|将|预计|力争|争取|下一步|目标")
 _RELIEF = re.compile(r"减免|减征|免征|免收|减收|退还|返还|降低|节约|缓缴")
 _ABOUT_CASES = re.compile(r"信息公开|依申请")

@@ -231,6 +231,9 @@ def test_counts_of_other_things_that_share_words(tmp_path: Path) -> None:
     # applications turned down or still open are not applications received or handled
     dt = edited(tmp_path, "021", "2023年共收到政府信息公开申请1件", "2023年共收到政府信息公开申请1件，不予受理申请2件，未办结申请3件")
     assert not x(dt)
+    # a part of them ("其中局本级收到…") is not all the applications
+    dt = edited(tmp_path, "021", "2023年共收到政府信息公开申请1件", "2023年共收到政府信息公开申请1件，其中局本级收到申请3件")
+    assert not x(dt)
 
 
 def test_ocr_tables_are_only_for_checking() -> None:
