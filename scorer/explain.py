@@ -172,11 +172,20 @@ def where_words(where: str) -> str:
     parts = [TABLE_TITLES[table]]
     if row != "*":
         name = L.row_label(table, row)
-        parts.append(f"“{name}”行" if name else f"（行 {row}）")
+        family = None if name else _row_family(table, row)
+        parts.append(f"“{name}”行" if name else f"“{family}”各行" if family else f"（行 {row}）")
     if col:
         name = L.column_label(table, col)
         parts.append(f"“{name}”列" if name else f"（列 {col}）")
     return "".join(parts)
+
+
+def _row_family(table: str, prefix: str) -> str | None:
+    """The printed heading of a family of rows (``denied`` → （三）不予公开,
+    ``litigation`` → 行政诉讼), for a finding about their sum."""
+    rows = {"requests": L.REQUEST_ROW_LABELS, "review_litigation": L.REVIEW_GROUP_LABELS}.get(table, {})
+    heads = {label.replace("·", " ").split(" ")[0] for key, label in rows.items() if key.startswith(prefix + "_")}
+    return heads.pop() if len(heads) == 1 else None
 
 
 def finding_location(doc: Document, f: Finding) -> str:

@@ -16,6 +16,7 @@ from scorer.model import SECTION_KEYS, Document, Finding, make_finding
 from scorer.tables import TableResult
 from scorer.tables import labels as L
 from scorer.tables.check import check_tables
+from scorer.text_tables import text_vs_tables
 from scorer.words import SECTION_TITLES, TABLE_NAMES
 
 __all__ = ["validate_document", "finding_sort_key"]
@@ -74,7 +75,7 @@ def validate_document(doc: Document, tables: TableResult,
 
             table_formats = load_criteria("core").table_formats  # stated once, in core.yaml
         findings += _format(doc, tables, table_formats)
-    findings += text_vs_tables(doc, tables)
+    findings += text_vs_tables(doc, tables)  # X-text-table (scorer.text_tables)
     findings += wrong_years(doc, tables)
     unique = {(f.id, f.where, f.message, f.span): f for f in findings}
     return sorted(unique.values(), key=finding_sort_key)
@@ -189,27 +190,7 @@ def _format(doc: Document, tables: TableResult, table_formats: Sequence[tuple[in
     ]
 
 
-# --------------------------------------------------------------------------- X-text-table
-
-_NUM = r"(\d+)\s*(?:件|条|份|个|起|宗)"
-_APPLICATIONS = [
-    re.compile(r"(?:收到|受理|接收|新收|受[（(]办[)）]理)[^。；，,\d]{0,30}?(?:申请|申请公开政府信息的要求)\s*件?\s*(?:共计|共|合计)?\s*" + _NUM),
-    re.compile(r"(?:收到|受理|接收|新收|受[（(]办[)）]理)\s*" + r"(\d+)\s*(?:件|条|份|个)\s*(?:政府信息公开申请|依申请公开件|申请|信息公开申请)"),
-]
-_NO_APPLICATIONS = re.compile(r"(?:未|没有)(?:收到|受理|接到)(?:过)?(?:政府)?(?:信息公开|依申请公开)(?:的)?(?:申请|事宜)")
-_REVIEW = [
-    re.compile(r"行政复议(?:案件)?(?:数|共)?(?:为)?\s*" + _NUM),
-    re.compile(_NUM + r"[^。；，\d]{0,16}?行政复议"),
-]
-_LITIGATION = [
-    re.compile(r"行政诉讼(?:案件)?(?:数|共)?(?:为)?\s*" + _NUM),
-    re.compile(_NUM + r"[^。；，\d]{0,16}?行政诉讼"),
-]
-_NO_CASES = re.compile(r"(?:未发生|没有|未出现|未有|无)[^。；，\d]{0,24}?行政复议(?:[和及、与]|或)?(行政诉讼)?")
-_NUMBER_THEN = {_REVIEW[1]: "行政复议", _LITIGATION[1]: "行政诉讼"}
-_CONTEXT = re.compile(r"信息公开|依申请")
-_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
-
+# --------------------------------------------------------------------------- text helpers
 
 #: How far a sentence or clause boundary is looked for on either side: a search
 #: for a mark the text lacks must not scan the whole text once per number (a
@@ -233,150 +214,8 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return _bounded(text, start, end, "。！？\n")
 
 
-# Equivalent, faster forms of ``finditer`` for the patterns that are slow to scan
-# (a leading digit run or lookaround makes re try every position): they try each
-# pattern only where a match can start, in order, so they give the same matches.
-# tests/test_validate.py compares them with ``finditer`` on the corpus and fuzzed text.
-
-_DIGITS_BEFORE = re.compile(r"\D*(\d+)")  # on the reversed text: the digit run nearest before
-
-
-def _number_then(pat: re.Pattern[str], text: str, word: str) -> Iterator[re.Match[str]]:
-    """``pat.finditer(text)`` for a pattern "digits, then no digit, ending in ``word``"
-    (``_REVIEW[1]``, ``_LITIGATION[1]``).
-
-    A match ends in ``word`` and starts at the run of digits nearest before that
-    occurrence (it holds no other digit, and a start inside the run is never the
-    leftmost one), so the pattern is tried there once per occurrence of ``word``."""
-    o = text.find(word)
-    if o < 0:
-        return
-    rev, n = text[::-1], len(text)
-    pos, tried = 0, -1
-    while o >= 0:
-        run = _DIGITS_BEFORE.match(rev, n - o)
-        if run:
-            start = n - run.end(1)
-            if start >= pos and start != tried:
-                tried = start
-                m = pat.match(text, start)
-                if m:
-                    yield m
-                    pos = m.end()
-                    o = text.find(word, pos)
-                    continue
-        o = text.find(word, o + 1)
-
-
-def _finditer(pat: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    word = _NUMBER_THEN.get(pat)
-    return _number_then(pat, text, word) if word else pat.finditer(text)
-
-
 def _in_tables(tables: TableResult, pos: int) -> bool:
     return any(a <= pos < b for a, b in tables.spans.values())
-
-
-def _other_year(text: str, a: int, b: int, year: int | None) -> bool:
-    return year is not None and any(int(m.group(1)) != year for m in _YEAR.finditer(text, a, b))
-
-
-def text_vs_tables(doc: Document, tables: TableResult) -> list[Finding]:
-    """X-text-table: application, review and litigation counts stated in the
-    narrative against the tables.
-
-    Only counts with a verb of receiving (收到/受理/新收) count as applications:
-    "依申请公开信息1180条" is the number of items disclosed on request, not of
-    applications. A clause mentioning another year is a comparison and is skipped."""
-    text = doc.text
-    out: list[Finding] = []
-    req = tables.requests
-    new_total = req["new"]["total"] if req else None
-    carried = req["carried_over"]["total"] if req else None
-    seen: set[int] = set()
-
-    def emit(where: str, what: str, stated: int, table_value: int, span: tuple[int, int], table_key: str) -> None:
-        quote = " ".join(text[span[0] : span[1]].split())
-        out.append(
-            make_finding(
-                "X-text-table",
-                where,
-                f"正文称{what}{stated}件（“{quote}”），与表格{table_key}={table_value}不一致",
-                span,
-                {"text": stated, "table": table_value},
-            )
-        )
-
-    if new_total is not None:
-        for pat in _APPLICATIONS:
-            for m in pat.finditer(text):
-                if m.start() in seen or _in_tables(tables, m.start()):
-                    continue
-                a, b = _clause(text, m.start(), m.end())
-                sent = text[_sentence(text, m.start(), m.end())[0] : b]
-                if not (_CONTEXT.search(sent) or _in_section(doc, m.start(), ("requests", "overview"))):
-                    continue
-                if _other_year(text, a, m.start(), doc.report_year):
-                    continue
-                seen.add(m.start())
-                stated = int(m.group(1))
-                clause = text[a:b]
-                if stated == new_total:
-                    continue
-                # "共受理N件（含上年结转M件）" counts the carried-over ones too
-                if "结转" in clause and carried is not None and stated == new_total + carried:
-                    continue
-                emit("requests.new.total", "收到政府信息公开申请", stated, new_total, (m.start(), m.end()), "表三本年新收总计")
-        for m in _NO_APPLICATIONS.finditer(text):
-            if _in_tables(tables, m.start()) or new_total == 0:
-                continue
-            a, b = _clause(text, m.start(), m.end())
-            if _other_year(text, a, m.start(), doc.report_year):
-                continue
-            emit("requests.new.total", "未收到政府信息公开申请，即", 0, new_total, (m.start(), m.end()), "表三本年新收总计")
-    rl = tables.review_litigation
-    if rl:
-        review_total = rl["review"]["total"]
-        lit = [rl["litigation_direct"]["total"], rl["litigation_after_review"]["total"]]
-        lit_total = None if None in lit else sum(lit)
-        for pats, value, where, what, key in (
-            (_REVIEW, review_total, "review_litigation.review.total", "政府信息公开行政复议", "表四行政复议总计"),
-            (_LITIGATION, lit_total, "review_litigation.litigation.total", "政府信息公开行政诉讼", "表四行政诉讼总计"),
-        ):
-            if value is None:
-                continue
-            hits: set[int] = set()
-            for pat in pats:
-                for m in _finditer(pat, text):
-                    if _in_tables(tables, m.start()) or m.start() in hits:
-                        continue
-                    a, b = _clause(text, m.start(), m.end())
-                    clause = text[a:b]
-                    sent = text[_sentence(text, m.start(), m.end())[0] : b]
-                    if not (_CONTEXT.search(sent) or _in_section(doc, m.start(), ("review_litigation",))):
-                        continue
-                    if _other_year(text, a, m.start(), doc.report_year) or re.search(r"结果维持|维持\s*\d", clause[: m.start() - a]):
-                        continue
-                    hits.add(m.start())
-                    stated = int(m.group(1))
-                    if stated != value:
-                        emit(where, what, stated, value, (m.start(), m.end()), key)
-        for m in _NO_CASES.finditer(text):
-            if _in_tables(tables, m.start()):
-                continue
-            sent_a, sent_b = _sentence(text, m.start(), m.end())
-            if not (_CONTEXT.search(text[sent_a:sent_b]) or _in_section(doc, m.start(), ("review_litigation",))):
-                continue
-            if review_total:
-                emit("review_litigation.review.total", "未发生政府信息公开行政复议，即", 0, review_total, (m.start(), m.end()), "表四行政复议总计")
-            if m.group(1) and lit_total:
-                emit("review_litigation.litigation.total", "未发生政府信息公开行政诉讼，即", 0, lit_total, (m.start(), m.end()), "表四行政诉讼总计")
-    return out
-
-
-def _in_section(doc: Document, pos: int, keys: tuple[str, ...]) -> bool:
-    s = doc.section_at(pos)
-    return s is not None and s.key in keys
 
 
 # --------------------------------------------------------------------------- Y-year
