@@ -231,6 +231,7 @@ def _page_chars(page: Any) -> list[dict[str, Any]]:
         sizes: dict[tuple[float, float], float] = {}
         gap = False  # pdfium made a space here (it turns some real space glyphs into these)
         prev: dict[str, Any] | None = None
+        blanks: list[tuple[float, float, float]] | None = None  # made when first needed
         for i, ch in enumerate(text):
             if ch in " \r\n" and generated(raw, i):
                 gap = ch == " "
@@ -249,15 +250,26 @@ def _page_chars(page: Any) -> list[dict[str, Any]]:
                 size = sizes[key] = key[0] * m.d
             x0, x1 = rect.left, rect.right
             if x1 - x0 > 1.5 * size + 0.5:  # vertical writing: pdfium's box spans the advance
-                raise _Untrusted
+                prev = _vertical_char(ch, rect, key[0], raw, i, m, height)
+                out.append(prev)
+                gap = False
+                continue
             bottom = height - rect.bottom
             if gap and prev is not None and 0.5 < x0 - prev["x1"] <= _X_TOLERANCE and not (
                 _WIDE.match(ch) and _WIDE.match(prev["text"])
             ):
                 # pdfium made a space in a gap too narrow to split words by itself: was
-                # there a space glyph (pdfminer keeps it, and it splits) or not? Unknown,
-                # and it matters unless both sides are CJK (``_despace`` drops that space).
-                raise _Untrusted
+                # there a space glyph (pdfminer keeps it, and it splits) or only kerning?
+                # It matters unless both sides are CJK (``_despace`` drops that space).
+                # pdfium leaves a real space glyph out of its text when it draws its own
+                # space there, so a text object left blank in the gap means a space.
+                # Without one it is most likely kerning, but such pages (seen from office
+                # exporters) also had boxes pdfminer places differently: pdfplumber reads them.
+                if blanks is None:
+                    blanks = _blank_objects(page, tp, height)
+                if not _space_glyph(blanks, prev, x0, bottom - size, bottom):
+                    raise _Untrusted
+                out.append({**prev, "text": " ", "x0": prev["x1"], "x1": x0})
             gap = False
             prev = {"text": ch, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom,
                     "doctop": bottom - size, "upright": True, "size": size}
@@ -265,6 +277,61 @@ def _page_chars(page: Any) -> list[dict[str, Any]]:
         return out
     finally:
         tp.close()
+
+
+def _vertical_char(ch: str, rect: Any, font_size: float, raw: Any, i: int, m: Any, height: float) -> dict[str, Any]:
+    """pdfminer's box of a character of a vertical (CID, Identity-V) font, from pdfium's.
+
+    pdfium's loose box of such a character takes its vertical origin (vx, vy) and
+    vertical advance w1y from the font but forgets the text matrix's scale in them,
+    so with the matrix (a, d, e, f) the three can be solved for; pdfminer's box is then
+    ``x0 = e - a·vx·F``, ``x1 = x0 + a·F``, y from ``f + d·(1 - vy)·F`` down by
+    ``d·w1y·F`` (F the font size, per mille units). pdfminer's vx is 500 unless the
+    font's W2 says otherwise, pdfium's is half the glyph width: only vx = 500 is certain."""
+    import pypdfium2.raw as R
+
+    R.FPDFText_GetMatrix(raw, i, m)
+    a, d, e, f = m.a, m.d, m.e, m.f
+    if m.b or m.c or a <= 0 or abs(a - d) > 1e-6 or abs(1 - a) < 1e-3 or font_size <= 0:
+        raise _Untrusted
+    vx = (rect.left - e + 0.5 * font_size) * 1000 / (font_size * (1 - a))
+    vy = (rect.top - f) * 1000 / (font_size * (1 - d))
+    w1y = (rect.bottom - rect.top) * 1000 / font_size
+    if abs(vx - 500) > 0.01:
+        raise _Untrusted
+    vy, w1y = round(vy, 3), round(w1y, 3)
+    x0 = e - a * font_size * 0.5
+    y1 = f + d * (1000 - vy) * font_size * 0.001
+    y0 = y1 + d * w1y * font_size * 0.001
+    y0, y1 = min(y0, y1), max(y0, y1)
+    size = a * font_size  # pdfminer: a vertical character's size is its width
+    return {"text": ch, "x0": x0, "x1": x0 + size, "top": height - y1, "bottom": height - y0,
+            "doctop": height - y1, "upright": True, "size": size}
+
+
+def _blank_objects(page: Any, tp: Any, height: float) -> list[tuple[float, float, float]]:
+    """Text objects whose glyphs pdfium shows as no text (its generated spaces stand in
+    for them): (left, right, distance of the baseline from the top) each."""
+    import pypdfium2.raw as R
+
+    out: list[tuple[float, float, float]] = []
+    l, b, r, t = (ctypes.c_float() for _ in range(4))
+    for k in range(R.FPDFPage_CountObjects(page)):
+        obj = R.FPDFPage_GetObject(page, k)
+        if R.FPDFPageObj_GetType(obj) != R.FPDF_PAGEOBJ_TEXT or R.FPDFTextObj_GetText(obj, tp, None, 0) > 2:
+            continue  # more than the terminating NUL (two bytes): it has text
+        R.FPDFPageObj_GetBounds(obj, l, b, r, t)
+        out.append((l.value, r.value, height - b.value))
+    return out
+
+
+def _space_glyph(blanks: list[tuple[float, float, float]], prev: dict[str, Any], x0: float, top: float,
+                 bottom: float) -> bool:
+    """Whether a blank text object (a space glyph) stands between ``prev`` and the next
+    character at ``x0``, on their line."""
+    lo, hi = min(top, prev["top"]), max(bottom, prev["bottom"])
+    start = prev["x1"] - 0.5  # pdfium's box of ``prev`` may end a little after its advance
+    return any(start <= left and right <= x0 + 0.01 and lo <= y <= hi for left, right, y in blanks)
 
 
 class _Geometry:
