@@ -344,24 +344,125 @@ class _Geometry:
 def _tables(page: Any, chars: list[dict[str, Any]]) -> list[list[list[str]]]:
     """``pdfplumber``'s ``extract_tables()`` (default settings: ruling lines) on pdfium's
     characters and paths."""
-    from pdfplumber.table import TableFinder, TableSettings
+    from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
     try:
         edges = _page_edges(page)
         if not edges:
             return []
         settings = TableSettings.resolve(None)
-        finder = TableFinder(_Geometry(chars, edges, (0, 0, page.get_width(), page.get_height())), settings)  # type: ignore[arg-type]
-        found = []
-        for t in finder.tables:
-            # each row looks through the page's chars: give it only those of its table
-            x0, top, x1, bottom = t.bbox
-            t.page = _Geometry([c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
-                                and top <= (c["top"] + c["bottom"]) / 2 <= bottom], edges, t.bbox)
-            found.append(t.extract(**(settings.text_settings or {})))
+        geometry = _Geometry(chars, edges, (0, 0, page.get_width(), page.get_height()))
+        # TableFinder's own steps, with its cell search replaced by the same search on
+        # edge sets made once (it rebuilds them for every pair of points it tries)
+        finder = TableFinder.__new__(TableFinder)
+        finder.page, finder.settings = geometry, settings  # type: ignore[assignment]
+        points = edges_to_intersections(finder.get_edges(), settings.intersection_x_tolerance,
+                                        settings.intersection_y_tolerance)
+        tables = [Table(geometry, group) for group in cells_to_tables(_cells(points))]  # type: ignore[arg-type]
+        return [_extract(t.rows, chars, settings.text_settings or {}) for t in tables]
     except Exception:
         return []  # table candidates are a bonus; the text layer is authoritative
-    return [[[" ".join((c or "").split()) for c in row] for row in t] for t in found]
+
+
+def _cells(intersections: dict[tuple[float, float], dict[str, list[dict[str, Any]]]]) -> list[tuple[float, ...]]:
+    """pdfplumber's ``intersections_to_cells``, step for step: for each point in sorted
+    order, the first point below and the first to the right joined to it by an edge, and
+    the corner that closes the cell; two points are joined when on one vertical (or
+    horizontal) line they share an edge (its bounding box)."""
+    from operator import itemgetter
+
+    bbox = itemgetter("x0", "top", "x1", "bottom")
+    vert = {p: {bbox(e) for e in d["v"]} for p, d in intersections.items()}
+    horiz = {p: {bbox(e) for e in d["h"]} for p, d in intersections.items()}
+
+    def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
+        return (p1[0] == p2[0] and not vert[p1].isdisjoint(vert[p2])) or (
+            p1[1] == p2[1] and not horiz[p1].isdisjoint(horiz[p2])
+        )
+
+    points = sorted(intersections)
+    same_x: dict[float, list[int]] = {}
+    same_y: dict[float, list[int]] = {}
+    for k, p in enumerate(points):
+        same_x.setdefault(p[0], []).append(k)
+        same_y.setdefault(p[1], []).append(k)
+    cells: list[tuple[float, ...]] = []
+    for i, pt in enumerate(points[:-1]):
+        right = [points[j] for j in same_y[pt[1]] if j > i]
+        found = None
+        for below_pt in (points[j] for j in same_x[pt[0]] if j > i):
+            if not connects(pt, below_pt):
+                continue
+            for right_pt in right:
+                if not connects(pt, right_pt):
+                    continue
+                corner = (right_pt[0], below_pt[1])
+                if corner in intersections and connects(corner, right_pt) and connects(corner, below_pt):
+                    found = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
+
+
+def _extract(rows: list[Any], chars: list[dict[str, Any]], text_settings: dict[str, Any]) -> list[list[str]]:
+    """pdfplumber's ``Table.extract()`` with each cell's whitespace collapsed: the same
+    rule for which character is in which row and cell (its centre, half-open box), each
+    centre computed once; a cell whose characters are all on one line is read directly
+    (what ``extract_text`` does for one line), the others by ``extract_text``."""
+    from pdfplumber.utils.text import extract_text
+
+    mids = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in chars]
+    out: list[list[str]] = []
+    for row in rows:
+        x0, top, x1, bottom = row.bbox
+        in_row = [m for m in mids if x0 <= m[0] < x1 and top <= m[1] < bottom]
+        arr: list[str] = []
+        for cell in row.cells:
+            if cell is None:
+                arr.append("")
+                continue
+            cx0, ctop, cx1, cbottom = cell
+            got = [c for h, v, c in in_row if cx0 <= h < cx1 and ctop <= v < cbottom]
+            text = _one_line(got)
+            if text is None:
+                text = extract_text(got, **text_settings) if got else ""
+            arr.append(" ".join(text.split()))
+        out.append(arr)
+    return out
+
+
+def _one_line(chars: list[dict[str, Any]]) -> str | None:
+    """The text of characters that are all upright and on one line, as pdfplumber's
+    ``extract_text`` gives it (up to whitespace): in ``x0`` order, a new word after a
+    blank or a gap wider than its tolerance, ligatures expanded. ``None`` otherwise."""
+    if not chars:
+        return ""
+    tops = [c["top"] for c in chars]
+    if max(tops) - min(tops) >= 2.9 or not all(c["upright"] and c["text"] for c in chars):
+        return None  # clustering into lines could split them: pdfplumber decides
+    from pdfplumber.utils.text import LIGATURES
+
+    words: list[str] = []
+    word: list[str] = []
+    prev: dict[str, Any] | None = None
+    for c in sorted(chars, key=lambda c: (c["x0"], c["x0"])):  # pdfplumber's sort key
+        t = c["text"]
+        if t.isspace():
+            if word:
+                words.append("".join(word))
+            word, prev = [], None
+            continue
+        if prev is not None and (c["x0"] < prev["x0"] or c["x0"] > prev["x1"] + _X_TOLERANCE):
+            words.append("".join(word))
+            word = []
+        word.append(LIGATURES.get(t, t))
+        prev = c
+    if word:
+        words.append("".join(word))
+    return " ".join(words)
 
 
 def _page_edges(page: Any) -> list[dict[str, Any]]:
