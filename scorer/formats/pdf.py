@@ -22,6 +22,8 @@ import ctypes
 import logging
 import re
 from collections import Counter
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from scorer.errors import NoTextLayer, UnsupportedFormat
@@ -197,10 +199,69 @@ def _chars_text(chars: list[dict[str, Any]], page: Any) -> str:
     characters (:func:`_page_chars`)."""
     if not chars:
         return ""
+    text = _lines_text(chars)
+    if text is not None:
+        return text
     from pdfplumber.utils.text import chars_to_textmap
 
     w, h = page.get_width(), page.get_height()
     return chars_to_textmap(chars, layout_bbox=(0, 0, w, h), layout_width=w, layout_height=h).as_string
+
+
+def _cluster(items: list[Any], key: Any, tolerance: float, preserve_order: bool) -> list[list[Any]]:
+    """pdfplumber's ``cluster_objects``: values within ``tolerance`` of the previous one
+    (sorted) share a cluster; objects grouped by cluster, in cluster order or kept in
+    their own order (then a cluster met again starts a new group)."""
+    values = sorted(set(map(key, items)))
+    ids: dict[float, int] = {}
+    n, last = 0, None
+    for v in values:
+        if last is not None and not v <= last + tolerance:
+            n += 1
+        ids[v] = n
+        last = v
+    tagged = [(x, ids[key(x)]) for x in items]
+    if not preserve_order:
+        tagged.sort(key=itemgetter(1))
+    return [[x for x, _ in group] for _, group in groupby(tagged, key=itemgetter(1))]
+
+
+def _lines_text(chars: list[dict[str, Any]]) -> str | None:
+    """pdfplumber's ``extract_text()`` (default settings, not layout) of upright
+    characters, step for step but without its text map: characters clustered into lines
+    by ``top``, each line in ``x0`` order cut into words (at a blank, a step back, a gap
+    wider than the tolerance, a jump in ``top``), ligatures expanded; words then clustered
+    into lines by their ``top`` in reading order, one space between words, one newline
+    between lines. ``None`` for other characters (pdfplumber's own code reads them)."""
+    from pdfplumber.utils.text import LIGATURES
+
+    if not all(c["upright"] is True and c["text"] for c in chars):
+        return None
+    tol = _X_TOLERANCE  # pdfplumber's x and y tolerance are both 3
+    words: list[tuple[float, str]] = []
+    for line in _cluster(chars, itemgetter("top"), tol, False):
+        line.sort(key=lambda c: (c["x0"], c["x0"]))
+        word: list[dict[str, Any]] = []
+        for c in line:
+            if c["text"].isspace():
+                if word:
+                    words.append(_word(word, LIGATURES))
+                word = []
+                continue
+            if word:
+                p = word[-1]
+                if c["x0"] < p["x0"] or c["x0"] > p["x1"] + tol or abs(c["top"] - p["top"]) > tol:
+                    words.append(_word(word, LIGATURES))
+                    word = []
+            word.append(c)
+        if word:
+            words.append(_word(word, LIGATURES))
+    lines = _cluster(words, itemgetter(0), tol, True)
+    return "\n".join(" ".join(w[1] for w in line) for line in lines)
+
+
+def _word(chars: list[dict[str, Any]], ligatures: dict[str, str]) -> tuple[float, str]:
+    return min(c["top"] for c in chars), "".join(ligatures.get(c["text"], c["text"]) for c in chars)
 
 
 def _page_chars(page: Any) -> list[dict[str, Any]]:
@@ -359,7 +420,7 @@ def _tables(page: Any, chars: list[dict[str, Any]]) -> list[list[list[str]]]:
         points = edges_to_intersections(finder.get_edges(), settings.intersection_x_tolerance,
                                         settings.intersection_y_tolerance)
         tables = [Table(geometry, group) for group in cells_to_tables(_cells(points))]  # type: ignore[arg-type]
-        return [_extract(t.rows, chars, settings.text_settings or {}) for t in tables]
+        return [_extract(t, chars, settings.text_settings or {}) for t in tables]
     except Exception:
         return []  # table candidates are a bonus; the text layer is authoritative
 
@@ -407,16 +468,22 @@ def _cells(intersections: dict[tuple[float, float], dict[str, list[dict[str, Any
     return cells
 
 
-def _extract(rows: list[Any], chars: list[dict[str, Any]], text_settings: dict[str, Any]) -> list[list[str]]:
+def _extract(table: Any, chars: list[dict[str, Any]], text_settings: dict[str, Any]) -> list[list[str]]:
     """pdfplumber's ``Table.extract()`` with each cell's whitespace collapsed: the same
     rule for which character is in which row and cell (its centre, half-open box), each
-    centre computed once; a cell whose characters are all on one line is read directly
-    (what ``extract_text`` does for one line), the others by ``extract_text``."""
+    centre computed once and only those in the table looked at; a cell whose characters
+    are all on one line is read directly (what ``extract_text`` does for one line), the
+    others by ``extract_text``."""
     from pdfplumber.utils.text import extract_text
 
-    mids = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in chars]
+    tx0, ttop, tx1, tbottom = table.bbox
+    mids = []
+    for c in chars:
+        h, v = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        if tx0 <= h <= tx1 and ttop <= v <= tbottom:
+            mids.append((h, v, c))
     out: list[list[str]] = []
-    for row in rows:
+    for row in table.rows:
         x0, top, x1, bottom = row.bbox
         in_row = [m for m in mids if x0 <= m[0] < x1 and top <= m[1] < bottom]
         arr: list[str] = []
