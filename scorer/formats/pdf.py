@@ -561,32 +561,39 @@ def _subpaths(page: Any) -> list[tuple[list[tuple[float, float]], str]]:
     out: list[tuple[list[tuple[float, float]], str]] = []
     m = R.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
+    m_ref, x_ref, y_ref = ctypes.byref(m), ctypes.byref(x), ctypes.byref(y)
+    # bound once: ctypes looks them up on the module at every call otherwise
+    obj_type, obj_matrix = R.FPDFPageObj_GetType, R.FPDFPageObj_GetMatrix
+    n_segments, segment, seg_point = R.FPDFPath_CountSegments, R.FPDFPath_GetPathSegment, R.FPDFPathSegment_GetPoint
+    seg_type, seg_close = R.FPDFPathSegment_GetType, R.FPDFPathSegment_GetClose
+    PATH, FORM, MOVETO, BEZIERTO = R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM, R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_BEZIERTO
 
-    def walk(count: int, get: Any, parent: tuple[float, ...]) -> None:
+    def walk(count: int, get: Any, holder: Any, parent: tuple[float, ...]) -> None:
         for k in range(count):
-            obj = get(k)
-            kind = R.FPDFPageObj_GetType(obj)
-            if kind not in (R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM):
+            obj = get(holder, k)
+            kind = obj_type(obj)
+            if kind != PATH and kind != FORM:
                 continue
-            R.FPDFPageObj_GetMatrix(obj, m)
+            obj_matrix(obj, m_ref)
             mat = _compose((m.a, m.b, m.c, m.d, m.e, m.f), parent)
-            if kind == R.FPDF_PAGEOBJ_FORM:
-                walk(R.FPDFFormObj_CountObjects(obj), lambda j, o=obj: R.FPDFFormObj_GetObject(o, j), mat)
+            if kind == FORM:
+                walk(R.FPDFFormObj_CountObjects(obj), R.FPDFFormObj_GetObject, obj, mat)
                 continue
             a, b, c, d, e, f = mat
             pts: list[tuple[float, float]] = []
             shape = ""
             bez = 0
-            for j in range(R.FPDFPath_CountSegments(obj)):
-                seg = R.FPDFPath_GetPathSegment(obj, j)
-                R.FPDFPathSegment_GetPoint(seg, x, y)
-                px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
-                kind_ = R.FPDFPathSegment_GetType(seg)
-                if kind_ == R.FPDF_SEGMENT_MOVETO:
+            for j in range(n_segments(obj)):
+                seg = segment(obj, j)
+                seg_point(seg, x_ref, y_ref)
+                sx, sy = x.value, y.value
+                px, py = a * sx + c * sy + e, b * sx + d * sy + f
+                kind_ = seg_type(seg)
+                if kind_ == MOVETO:
                     if shape:
                         out.append((pts, shape))
                     pts, shape = [(px, py)], "m"
-                elif kind_ == R.FPDF_SEGMENT_BEZIERTO:
+                elif kind_ == BEZIERTO:
                     bez += 1
                     if bez % 3:  # control points: pdfminer keeps only a curve's end point
                         continue
@@ -595,13 +602,13 @@ def _subpaths(page: Any) -> list[tuple[list[tuple[float, float]], str]]:
                 else:
                     pts.append((px, py))
                     shape += "l"
-                if R.FPDFPathSegment_GetClose(seg) and pts:
+                if seg_close(seg) and pts:
                     pts.append(pts[0])
                     shape += "h"
             if shape:
                 out.append((pts, shape))
 
-    walk(R.FPDFPage_CountObjects(page), lambda k: R.FPDFPage_GetObject(page, k), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+    walk(R.FPDFPage_CountObjects(page.raw), R.FPDFPage_GetObject, page.raw, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
     return out
 
 
