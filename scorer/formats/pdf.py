@@ -1,14 +1,18 @@
 """PDF: page text as lines, table candidates per page, OCR for pages without a text layer.
 
-Text and tables come from pypdfium2 (the fastest reader): its characters and paths go
-through pdfplumber's own line-and-word algorithm and table finder, with pdfminer's
-classes of paths (line, rectangle, curve), so text and table rows are the ones
-pdfplumber gave before, without pdfplumber's parse (pdfminer, ~90 % of the time).
-pdfplumber still reads a page whose pdfium boxes are not trusted to match pdfminer's:
-vertical or rotated writing, unmapped glyphs, a rotated or cropped page, and a space
-pdfium made in a gap too narrow to tell whether the file had a space glyph there
-(unless both neighbours are CJK, where the space is dropped anyway). Corpus PDFs give
-byte-identical results; ``benchmarks/pdf_speed.py`` prints the times.
+Text and tables come from pypdfium2 (the fastest reader): its characters and paths are
+turned into pdfminer's boxes and classes of paths (line, rectangle, curve) and go
+through pdfplumber's own steps (lines and words; ruling edges, cells, tables), redone
+here where its code repeats work (text map, cell search, cell reading) and checked equal
+to it, so text and table cells are the ones pdfplumber gave, without pdfplumber's parse
+(pdfminer, ~90 % of its time). pdfplumber still reads a page whose pdfium boxes are not
+trusted to match pdfminer's: rotated writing, unmapped glyphs, a rotated or cropped
+page, a vertical-font character whose origin pdfium and pdfminer place differently, and
+a space pdfium made in a gap too narrow to tell whether the file had a space glyph there
+(unless both neighbours are CJK, where the space is dropped anyway, or a text object
+pdfium left blank stands in the gap: a space glyph). All PDFs at hand give
+byte-identical results; ``benchmarks/pdf_speed.py`` prints the times against pypdfium2's
+own text (the floor).
 
 A file with no text layer is read by OCR (``scorer.formats.ocr``, the optional extra)
 or refused with the install command.
