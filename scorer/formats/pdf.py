@@ -25,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import re
+from bisect import bisect_left
 from collections import Counter
 from itertools import groupby
 from operator import itemgetter
@@ -482,14 +483,18 @@ def _extract(table: Any, chars: list[dict[str, Any]], text_settings: dict[str, A
 
     tx0, ttop, tx1, tbottom = table.bbox
     mids = []
-    for c in chars:
+    for k, c in enumerate(chars):
         h, v = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
         if tx0 <= h <= tx1 and ttop <= v <= tbottom:
-            mids.append((h, v, c))
+            mids.append((v, k, h, c))
+    mids.sort(key=itemgetter(0, 1))  # by centre height: a row's characters are one slice
+    heights = [m[0] for m in mids]
     out: list[list[str]] = []
     for row in table.rows:
         x0, top, x1, bottom = row.bbox
-        in_row = [m for m in mids if x0 <= m[0] < x1 and top <= m[1] < bottom]
+        band = mids[bisect_left(heights, top):bisect_left(heights, bottom)]  # top <= v < bottom
+        band.sort(key=itemgetter(1))  # back in the page's order, as pdfplumber has them
+        in_row = [(h, v, c) for v, _, h, c in band if x0 <= h < x1]
         arr: list[str] = []
         for cell in row.cells:
             if cell is None:
