@@ -1,23 +1,29 @@
-"""PDF reading speed: milliseconds per page, before (pdfplumber for everything) and now
-(scorer.formats.pdf: pypdfium2 text, pdfplumber only where needed), next to the floor
-(pypdfium2's own text, nothing else). Also which pages still needed pdfplumber.
+"""PDF reading speed: CPU milliseconds per page of ``scorer.formats.pdf.read_pdf`` next to
+the floor (pypdfium2's own text of each page, nothing else) and to pdfplumber alone (the
+reader before pypdfium2: its text on every page, its tables on tabular pages); table
+pages and text pages apart; and which pages still needed pdfplumber.
 
-    python benchmarks/pdf_speed.py [--rounds 3] [--ocr PAGES] [FILE.pdf ...]
+    python benchmarks/pdf_speed.py [--rounds 5] [--ocr PAGES] [FILE.pdf ...]
+
+Whole documents are timed through ``read_pdf``; the per-page split times the reader's
+steps page by page (load, characters, text, tables if the page looks tabular, as
+``read_pdf`` does them), a page with a table found counting as a table page.
+CPU time (``time.process_time``), the median of ``--rounds`` runs: the machine is
+shared, and CPU time is the least disturbed by others.
 
 ``--ocr N`` also times OCR (the optional extra) on the first N pages of an image-only
 copy of report 001 (pages rendered at the OCR scale, no text layer), seconds per page.
-
-The best of ``--rounds`` runs is printed (the machine is shared; the minimum is the
-least disturbed figure).
 """
 from __future__ import annotations
 
 import argparse
 import io
 import re
+import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -30,8 +36,9 @@ DEFAULT = [
 ]
 
 
-def old_path(data: bytes) -> int:
-    """The reader as it was: pdfplumber text on every page, tables on tabular pages."""
+def pdfplumber_alone(data: bytes) -> int:
+    """The reader as it was before pypdfium2: pdfplumber text on every page, tables on
+    tabular pages."""
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -42,7 +49,7 @@ def old_path(data: bytes) -> int:
         return len(pdf.pages)
 
 
-def new_path(data: bytes) -> int:
+def reader(data: bytes) -> int:
     from scorer.formats.pdf import read_pdf
 
     return read_pdf(data, "bench.pdf").n_pages
@@ -59,32 +66,49 @@ def floor(data: bytes) -> int:
     return n
 
 
-def plumber_pages(data: bytes) -> list[int]:
-    """1-based pages the new reader still opens with pdfplumber (tables, untrusted boxes)."""
-    from scorer.formats import pdf as mod
-
-    used: list[int] = []
-    orig_page = mod._Plumber.page
-
-    def spy(self, i):  # noqa: ANN001
-        used.append(i + 1)
-        return orig_page(self, i)
-
-    mod._Plumber.page = spy
-    try:
-        mod.read_pdf(data, "bench.pdf")
-    finally:
-        mod._Plumber.page = orig_page
-    return sorted(set(used))
-
-
-def best_ms_per_page(fn, data: bytes, rounds: int) -> float:  # noqa: ANN001
-    best = float("inf")
+def cpu_ms(fn: Callable[[], Any], rounds: int) -> float:
+    runs = []
     for _ in range(rounds):
-        t = time.perf_counter()
-        n = fn(data)
-        best = min(best, (time.perf_counter() - t) / n * 1000)
-    return best
+        t = time.process_time()
+        fn()
+        runs.append((time.process_time() - t) * 1000)
+    return statistics.median(runs)
+
+
+def page_split(data: bytes, rounds: int) -> dict[str, list[float]]:
+    """Per page: [floor ms, reader ms, is a table page, needed pdfplumber]."""
+    import pypdfium2 as pdfium
+
+    from scorer.formats import pdf as P
+
+    pdf = pdfium.PdfDocument(data)
+    plumber = P._Plumber(data, "bench.pdf")
+    rows: dict[str, list[float]] = {}
+    for i in range(len(pdf)):
+        state: dict[str, Any] = {}
+
+        def base() -> None:
+            page = pdf[i]
+            page.get_textpage().get_text_range()
+            page.close()
+
+        def read() -> None:
+            page = pdf[i]
+            try:
+                chars = P._page_chars(page)
+                raw = P._chars_text(chars, page)
+                state["tables"] = P._tables(page, chars) if P._TABULAR.search(raw) else []
+            except P._Untrusted:
+                raw = plumber.text(i)
+                state["tables"] = plumber.tables(i) if P._TABULAR.search(raw) else []
+                state["plumber"] = True
+            page.close()
+
+        read()
+        rows[str(i + 1)] = [cpu_ms(base, rounds), cpu_ms(read, rounds), bool(state["tables"]), bool(state.get("plumber"))]
+    plumber.close()
+    pdf.close()
+    return rows
 
 
 def ocr_seconds_per_page(pages: int) -> float:
@@ -107,27 +131,41 @@ def ocr_seconds_per_page(pages: int) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", default=DEFAULT)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--ocr", type=int, default=0, metavar="PAGES", help="also time OCR on this many pages")
+    ap.add_argument("--no-pdfplumber", action="store_true", help="skip timing pdfplumber alone (slow)")
     args = ap.parse_args()
-    for fn in (floor, new_path, old_path):  # imports and first-call set-up out of the timings
-        fn((ROOT / DEFAULT[0]).read_bytes())
-    print(f"{'file':<58} {'pages':>5} {'floor':>8} {'now':>8} {'before':>8} {'now/floor':>9} {'before/floor':>12}  pdfplumber pages")
-    tot = {"pages": 0, "floor": 0.0, "now": 0.0, "before": 0.0}
+    first = (ROOT / DEFAULT[0]).read_bytes()
+    for fn in (floor, reader, pdfplumber_alone):  # imports and first-call set-up out of the timings
+        fn(first)
+    print("CPU ms per page, median of", args.rounds, "runs")
+    print(f"{'file':<52} {'pages':>5} {'floor':>7} {'reader':>7} {'pdfplumber':>10} {'reader/floor':>12}  pdfplumber pages")
+    tot = {"pages": 0, "floor": 0.0, "reader": 0.0, "plumber": 0.0}
+    split = {True: [0, 0.0, 0.0], False: [0, 0.0, 0.0]}  # table page?: [pages, floor ms, reader ms]
     for f in args.files:
         data = (ROOT / f).read_bytes() if not Path(f).is_absolute() else Path(f).read_bytes()
         n = floor(data)
-        fl = best_ms_per_page(floor, data, args.rounds)
-        now = best_ms_per_page(new_path, data, args.rounds)
-        before = best_ms_per_page(old_path, data, args.rounds)
-        used = plumber_pages(data)
-        print(f"{Path(f).name:<58} {n:>5} {fl:>7.1f}ms {now:>7.1f}ms {before:>7.1f}ms {now / fl:>8.1f}x {before / fl:>11.1f}x  {used or '-'}")
+        fl = cpu_ms(lambda: floor(data), args.rounds)
+        now = cpu_ms(lambda: reader(data), args.rounds)
+        old = float("nan") if args.no_pdfplumber else cpu_ms(lambda: pdfplumber_alone(data), args.rounds)
+        pages = page_split(data, args.rounds)
+        used = [int(k) for k, v in pages.items() if v[3]]
+        for b, r, table, _ in pages.values():
+            split[table][0] += 1
+            split[table][1] += b
+            split[table][2] += r
+        print(f"{Path(f).name[:52]:<52} {n:>5} {fl / n:>7.1f} {now / n:>7.1f} {old / n:>10.1f} {now / fl:>11.1f}x  {used or '-'}")
         tot["pages"] += n
-        for k, v in (("floor", fl), ("now", now), ("before", before)):
-            tot[k] += v * n
+        tot["floor"] += fl
+        tot["reader"] += now
+        tot["plumber"] += old
     p = tot["pages"]
-    print(f"{'all (page-weighted)':<58} {p:>5} {tot['floor'] / p:>7.1f}ms {tot['now'] / p:>7.1f}ms "
-          f"{tot['before'] / p:>7.1f}ms {tot['now'] / tot['floor']:>8.1f}x {tot['before'] / tot['floor']:>11.1f}x")
+    print(f"{'all (page-weighted)':<52} {p:>5} {tot['floor'] / p:>7.1f} {tot['reader'] / p:>7.1f} "
+          f"{tot['plumber'] / p:>10.1f} {tot['reader'] / tot['floor']:>11.1f}x")
+    for table, (k, b, r) in split.items():
+        if k:
+            print(f"  {'table pages' if table else 'text pages':<50} {k:>5} {b / k:>7.1f} {r / k:>7.1f} "
+                  f"{'':>10} {r / b:>11.1f}x  (page by page)")
     if args.ocr:
         from scorer.formats import ocr
 

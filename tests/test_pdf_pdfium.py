@@ -45,8 +45,32 @@ def test_read_pdf_uses_pdfplumber_only_where_pdfium_is_not_trusted(monkeypatch) 
     monkeypatch.setattr(P._Plumber, "page", lambda self, i: opened.append(i + 1) or real(self, i))
     ex = P.read_pdf((CORPORA / "reports/003_huaian_shizhengfu_2024.pdf").read_bytes(), "003.pdf")
     assert opened == [] and ex.n_pages == 6 and ex.pdf_tables
+    # 表三's row labels in a vertical font (001 p3), space glyphs pdfium draws as its own
+    # spaces (391 p6, p10): pdfium's boxes are turned into pdfminer's, no fallback
     ex = P.read_pdf((CORPORA / "reports/001_huaian_hongzequ_2023.pdf").read_bytes(), "001.pdf")
-    assert set(opened) == {3}  # vertical writing in 表三's row labels
+    assert opened == [] and ex.n_pages == 5
+    ex = P.read_pdf((CORPORA / "negatives/391_shanghai_putuo_sifaju_yusuan_2026.pdf").read_bytes(), "391.pdf")
+    assert opened == [] and ex.n_pages == 23
+
+
+def test_vertical_font_and_blank_space_glyphs_read_as_pdfplumber_reads_them() -> None:
+    """The pages that needed pdfplumber before: each character box pdfium gives for a
+    vertical font, and each space glyph it leaves blank, is pdfminer's."""
+    for name, pno in (("reports/001_huaian_hongzequ_2023.pdf", 3), ("negatives/391_shanghai_putuo_sifaju_yusuan_2026.pdf", 6)):
+        fast = pdfium.PdfDocument(str(CORPORA / name))
+        with pdfplumber.open(CORPORA / name) as slow:
+            ref = [c for c in slow.pages[pno - 1].chars]
+        chars = P._page_chars(fast[pno - 1])
+        fast.close()
+        glyphs = [c for c in chars if c["text"] != " "]
+        assert [c["text"] for c in glyphs] == [c["text"] for c in ref if c["text"] != " "], name
+        for got, want in zip(glyphs, [c for c in ref if c["text"] != " "]):
+            for k in ("x0", "x1", "top", "bottom", "size"):
+                assert abs(got[k] - want[k]) < 0.01, (name, got["text"], k)
+        spaces = [c for c in chars if c["text"] == " "]
+        assert len(spaces) == 3 if pno == 6 else not spaces
+        for sp in spaces:  # pdfminer has a space glyph there (its right edge is its advance)
+            assert any(w["text"] == " " and abs(w["x0"] - sp["x0"]) < 0.5 and abs(w["bottom"] - sp["bottom"]) < 0.01 for w in ref)
 
 
 def test_pdf_pdfium_refuses_junk_with_one_line() -> None:

@@ -1,14 +1,18 @@
 """PDF: page text as lines, table candidates per page, OCR for pages without a text layer.
 
-Text and tables come from pypdfium2 (the fastest reader): its characters and paths go
-through pdfplumber's own line-and-word algorithm and table finder, with pdfminer's
-classes of paths (line, rectangle, curve), so text and table rows are the ones
-pdfplumber gave before, without pdfplumber's parse (pdfminer, ~90 % of the time).
-pdfplumber still reads a page whose pdfium boxes are not trusted to match pdfminer's:
-vertical or rotated writing, unmapped glyphs, a rotated or cropped page, and a space
-pdfium made in a gap too narrow to tell whether the file had a space glyph there
-(unless both neighbours are CJK, where the space is dropped anyway). Corpus PDFs give
-byte-identical results; ``benchmarks/pdf_speed.py`` prints the times.
+Text and tables come from pypdfium2 (the fastest reader): its characters and paths are
+turned into pdfminer's boxes and classes of paths (line, rectangle, curve) and go
+through pdfplumber's own steps (lines and words; ruling edges, cells, tables), redone
+here where its code repeats work (text map, cell search, cell reading) and checked equal
+to it, so text and table cells are the ones pdfplumber gave, without pdfplumber's parse
+(pdfminer, ~90 % of its time). pdfplumber still reads a page whose pdfium boxes are not
+trusted to match pdfminer's: rotated writing, unmapped glyphs, a rotated or cropped
+page, a vertical-font character whose origin pdfium and pdfminer place differently, and
+a space pdfium made in a gap too narrow to tell whether the file had a space glyph there
+(unless both neighbours are CJK, where the space is dropped anyway, or a text object
+pdfium left blank stands in the gap: a space glyph). All PDFs at hand give
+byte-identical results; ``benchmarks/pdf_speed.py`` prints the times against pypdfium2's
+own text (the floor).
 
 A file with no text layer is read by OCR (``scorer.formats.ocr``, the optional extra)
 or refused with the install command.
@@ -21,7 +25,10 @@ from __future__ import annotations
 import ctypes
 import logging
 import re
+from bisect import bisect_left
 from collections import Counter
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from scorer.errors import NoTextLayer, UnsupportedFormat
@@ -197,10 +204,69 @@ def _chars_text(chars: list[dict[str, Any]], page: Any) -> str:
     characters (:func:`_page_chars`)."""
     if not chars:
         return ""
+    text = _lines_text(chars)
+    if text is not None:
+        return text
     from pdfplumber.utils.text import chars_to_textmap
 
     w, h = page.get_width(), page.get_height()
     return chars_to_textmap(chars, layout_bbox=(0, 0, w, h), layout_width=w, layout_height=h).as_string
+
+
+def _cluster(items: list[Any], key: Any, tolerance: float, preserve_order: bool) -> list[list[Any]]:
+    """pdfplumber's ``cluster_objects``: values within ``tolerance`` of the previous one
+    (sorted) share a cluster; objects grouped by cluster, in cluster order or kept in
+    their own order (then a cluster met again starts a new group)."""
+    values = sorted(set(map(key, items)))
+    ids: dict[float, int] = {}
+    n, last = 0, None
+    for v in values:
+        if last is not None and not v <= last + tolerance:
+            n += 1
+        ids[v] = n
+        last = v
+    tagged = [(x, ids[key(x)]) for x in items]
+    if not preserve_order:
+        tagged.sort(key=itemgetter(1))
+    return [[x for x, _ in group] for _, group in groupby(tagged, key=itemgetter(1))]
+
+
+def _lines_text(chars: list[dict[str, Any]]) -> str | None:
+    """pdfplumber's ``extract_text()`` (default settings, not layout) of upright
+    characters, step for step but without its text map: characters clustered into lines
+    by ``top``, each line in ``x0`` order cut into words (at a blank, a step back, a gap
+    wider than the tolerance, a jump in ``top``), ligatures expanded; words then clustered
+    into lines by their ``top`` in reading order, one space between words, one newline
+    between lines. ``None`` for other characters (pdfplumber's own code reads them)."""
+    from pdfplumber.utils.text import LIGATURES
+
+    if not all(c["upright"] is True and c["text"] for c in chars):
+        return None
+    tol = _X_TOLERANCE  # pdfplumber's x and y tolerance are both 3
+    words: list[tuple[float, str]] = []
+    for line in _cluster(chars, itemgetter("top"), tol, False):
+        line.sort(key=lambda c: (c["x0"], c["x0"]))
+        word: list[dict[str, Any]] = []
+        for c in line:
+            if c["text"].isspace():
+                if word:
+                    words.append(_word(word, LIGATURES))
+                word = []
+                continue
+            if word:
+                p = word[-1]
+                if c["x0"] < p["x0"] or c["x0"] > p["x1"] + tol or abs(c["top"] - p["top"]) > tol:
+                    words.append(_word(word, LIGATURES))
+                    word = []
+            word.append(c)
+        if word:
+            words.append(_word(word, LIGATURES))
+    lines = _cluster(words, itemgetter(0), tol, True)
+    return "\n".join(" ".join(w[1] for w in line) for line in lines)
+
+
+def _word(chars: list[dict[str, Any]], ligatures: dict[str, str]) -> tuple[float, str]:
+    return min(c["top"] for c in chars), "".join(ligatures.get(c["text"], c["text"]) for c in chars)
 
 
 def _page_chars(page: Any) -> list[dict[str, Any]]:
@@ -231,6 +297,7 @@ def _page_chars(page: Any) -> list[dict[str, Any]]:
         sizes: dict[tuple[float, float], float] = {}
         gap = False  # pdfium made a space here (it turns some real space glyphs into these)
         prev: dict[str, Any] | None = None
+        blanks: list[tuple[float, float, float]] | None = None  # made when first needed
         for i, ch in enumerate(text):
             if ch in " \r\n" and generated(raw, i):
                 gap = ch == " "
@@ -249,15 +316,26 @@ def _page_chars(page: Any) -> list[dict[str, Any]]:
                 size = sizes[key] = key[0] * m.d
             x0, x1 = rect.left, rect.right
             if x1 - x0 > 1.5 * size + 0.5:  # vertical writing: pdfium's box spans the advance
-                raise _Untrusted
+                prev = _vertical_char(ch, rect, key[0], raw, i, m, height)
+                out.append(prev)
+                gap = False
+                continue
             bottom = height - rect.bottom
             if gap and prev is not None and 0.5 < x0 - prev["x1"] <= _X_TOLERANCE and not (
                 _WIDE.match(ch) and _WIDE.match(prev["text"])
             ):
                 # pdfium made a space in a gap too narrow to split words by itself: was
-                # there a space glyph (pdfminer keeps it, and it splits) or not? Unknown,
-                # and it matters unless both sides are CJK (``_despace`` drops that space).
-                raise _Untrusted
+                # there a space glyph (pdfminer keeps it, and it splits) or only kerning?
+                # It matters unless both sides are CJK (``_despace`` drops that space).
+                # pdfium leaves a real space glyph out of its text when it draws its own
+                # space there, so a text object left blank in the gap means a space.
+                # Without one it is most likely kerning, but such pages (seen from office
+                # exporters) also had boxes pdfminer places differently: pdfplumber reads them.
+                if blanks is None:
+                    blanks = _blank_objects(page, tp, height)
+                if not _space_glyph(blanks, prev, x0, bottom - size, bottom):
+                    raise _Untrusted
+                out.append({**prev, "text": " ", "x0": prev["x1"], "x1": x0})
             gap = False
             prev = {"text": ch, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom,
                     "doctop": bottom - size, "upright": True, "size": size}
@@ -265,6 +343,61 @@ def _page_chars(page: Any) -> list[dict[str, Any]]:
         return out
     finally:
         tp.close()
+
+
+def _vertical_char(ch: str, rect: Any, font_size: float, raw: Any, i: int, m: Any, height: float) -> dict[str, Any]:
+    """pdfminer's box of a character of a vertical (CID, Identity-V) font, from pdfium's.
+
+    pdfium's loose box of such a character takes its vertical origin (vx, vy) and
+    vertical advance w1y from the font but forgets the text matrix's scale in them,
+    so with the matrix (a, d, e, f) the three can be solved for; pdfminer's box is then
+    ``x0 = e - a·vx·F``, ``x1 = x0 + a·F``, y from ``f + d·(1 - vy)·F`` down by
+    ``d·w1y·F`` (F the font size, per mille units). pdfminer's vx is 500 unless the
+    font's W2 says otherwise, pdfium's is half the glyph width: only vx = 500 is certain."""
+    import pypdfium2.raw as R
+
+    R.FPDFText_GetMatrix(raw, i, m)
+    a, d, e, f = m.a, m.d, m.e, m.f
+    if m.b or m.c or a <= 0 or abs(a - d) > 1e-6 or abs(1 - a) < 1e-3 or font_size <= 0:
+        raise _Untrusted
+    vx = (rect.left - e + 0.5 * font_size) * 1000 / (font_size * (1 - a))
+    vy = (rect.top - f) * 1000 / (font_size * (1 - d))
+    w1y = (rect.bottom - rect.top) * 1000 / font_size
+    if abs(vx - 500) > 0.01:
+        raise _Untrusted
+    vy, w1y = round(vy, 3), round(w1y, 3)
+    x0 = e - a * font_size * 0.5
+    y1 = f + d * (1000 - vy) * font_size * 0.001
+    y0 = y1 + d * w1y * font_size * 0.001
+    y0, y1 = min(y0, y1), max(y0, y1)
+    size = a * font_size  # pdfminer: a vertical character's size is its width
+    return {"text": ch, "x0": x0, "x1": x0 + size, "top": height - y1, "bottom": height - y0,
+            "doctop": height - y1, "upright": True, "size": size}
+
+
+def _blank_objects(page: Any, tp: Any, height: float) -> list[tuple[float, float, float]]:
+    """Text objects whose glyphs pdfium shows as no text (its generated spaces stand in
+    for them): (left, right, distance of the baseline from the top) each."""
+    import pypdfium2.raw as R
+
+    out: list[tuple[float, float, float]] = []
+    l, b, r, t = (ctypes.c_float() for _ in range(4))
+    for k in range(R.FPDFPage_CountObjects(page)):
+        obj = R.FPDFPage_GetObject(page, k)
+        if R.FPDFPageObj_GetType(obj) != R.FPDF_PAGEOBJ_TEXT or R.FPDFTextObj_GetText(obj, tp, None, 0) > 2:
+            continue  # more than the terminating NUL (two bytes): it has text
+        R.FPDFPageObj_GetBounds(obj, l, b, r, t)
+        out.append((l.value, r.value, height - b.value))
+    return out
+
+
+def _space_glyph(blanks: list[tuple[float, float, float]], prev: dict[str, Any], x0: float, top: float,
+                 bottom: float) -> bool:
+    """Whether a blank text object (a space glyph) stands between ``prev`` and the next
+    character at ``x0``, on their line."""
+    lo, hi = min(top, prev["top"]), max(bottom, prev["bottom"])
+    start = prev["x1"] - 0.5  # pdfium's box of ``prev`` may end a little after its advance
+    return any(start <= left and right <= x0 + 0.01 and lo <= y <= hi for left, right, y in blanks)
 
 
 class _Geometry:
@@ -277,24 +410,135 @@ class _Geometry:
 def _tables(page: Any, chars: list[dict[str, Any]]) -> list[list[list[str]]]:
     """``pdfplumber``'s ``extract_tables()`` (default settings: ruling lines) on pdfium's
     characters and paths."""
-    from pdfplumber.table import TableFinder, TableSettings
+    from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
     try:
         edges = _page_edges(page)
         if not edges:
             return []
         settings = TableSettings.resolve(None)
-        finder = TableFinder(_Geometry(chars, edges, (0, 0, page.get_width(), page.get_height())), settings)  # type: ignore[arg-type]
-        found = []
-        for t in finder.tables:
-            # each row looks through the page's chars: give it only those of its table
-            x0, top, x1, bottom = t.bbox
-            t.page = _Geometry([c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
-                                and top <= (c["top"] + c["bottom"]) / 2 <= bottom], edges, t.bbox)
-            found.append(t.extract(**(settings.text_settings or {})))
+        geometry = _Geometry(chars, edges, (0, 0, page.get_width(), page.get_height()))
+        # TableFinder's own steps, with its cell search replaced by the same search on
+        # edge sets made once (it rebuilds them for every pair of points it tries)
+        finder = TableFinder.__new__(TableFinder)
+        finder.page, finder.settings = geometry, settings  # type: ignore[assignment]
+        points = edges_to_intersections(finder.get_edges(), settings.intersection_x_tolerance,
+                                        settings.intersection_y_tolerance)
+        tables = [Table(geometry, group) for group in cells_to_tables(_cells(points))]  # type: ignore[arg-type]
+        return [_extract(t, chars, settings.text_settings or {}) for t in tables]
     except Exception:
         return []  # table candidates are a bonus; the text layer is authoritative
-    return [[[" ".join((c or "").split()) for c in row] for row in t] for t in found]
+
+
+def _cells(intersections: dict[tuple[float, float], dict[str, list[dict[str, Any]]]]) -> list[tuple[float, ...]]:
+    """pdfplumber's ``intersections_to_cells``, step for step: for each point in sorted
+    order, the first point below and the first to the right joined to it by an edge, and
+    the corner that closes the cell; two points are joined when on one vertical (or
+    horizontal) line they share an edge (its bounding box)."""
+    from operator import itemgetter
+
+    bbox = itemgetter("x0", "top", "x1", "bottom")
+    vert = {p: {bbox(e) for e in d["v"]} for p, d in intersections.items()}
+    horiz = {p: {bbox(e) for e in d["h"]} for p, d in intersections.items()}
+
+    def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
+        return (p1[0] == p2[0] and not vert[p1].isdisjoint(vert[p2])) or (
+            p1[1] == p2[1] and not horiz[p1].isdisjoint(horiz[p2])
+        )
+
+    points = sorted(intersections)
+    same_x: dict[float, list[int]] = {}
+    same_y: dict[float, list[int]] = {}
+    for k, p in enumerate(points):
+        same_x.setdefault(p[0], []).append(k)
+        same_y.setdefault(p[1], []).append(k)
+    cells: list[tuple[float, ...]] = []
+    for i, pt in enumerate(points[:-1]):
+        right = [points[j] for j in same_y[pt[1]] if j > i]
+        found = None
+        for below_pt in (points[j] for j in same_x[pt[0]] if j > i):
+            if not connects(pt, below_pt):
+                continue
+            for right_pt in right:
+                if not connects(pt, right_pt):
+                    continue
+                corner = (right_pt[0], below_pt[1])
+                if corner in intersections and connects(corner, right_pt) and connects(corner, below_pt):
+                    found = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
+
+
+def _extract(table: Any, chars: list[dict[str, Any]], text_settings: dict[str, Any]) -> list[list[str]]:
+    """pdfplumber's ``Table.extract()`` with each cell's whitespace collapsed: the same
+    rule for which character is in which row and cell (its centre, half-open box), each
+    centre computed once and only those in the table looked at; a cell whose characters
+    are all on one line is read directly (what ``extract_text`` does for one line), the
+    others by ``extract_text``."""
+    from pdfplumber.utils.text import extract_text
+
+    tx0, ttop, tx1, tbottom = table.bbox
+    mids = []
+    for k, c in enumerate(chars):
+        h, v = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        if tx0 <= h <= tx1 and ttop <= v <= tbottom:
+            mids.append((v, k, h, c))
+    mids.sort(key=itemgetter(0, 1))  # by centre height: a row's characters are one slice
+    heights = [m[0] for m in mids]
+    out: list[list[str]] = []
+    for row in table.rows:
+        x0, top, x1, bottom = row.bbox
+        band = mids[bisect_left(heights, top):bisect_left(heights, bottom)]  # top <= v < bottom
+        band.sort(key=itemgetter(1))  # back in the page's order, as pdfplumber has them
+        in_row = [(h, v, c) for v, _, h, c in band if x0 <= h < x1]
+        arr: list[str] = []
+        for cell in row.cells:
+            if cell is None:
+                arr.append("")
+                continue
+            cx0, ctop, cx1, cbottom = cell
+            got = [c for h, v, c in in_row if cx0 <= h < cx1 and ctop <= v < cbottom]
+            text = _one_line(got)
+            if text is None:
+                text = extract_text(got, **text_settings) if got else ""
+            arr.append(" ".join(text.split()))
+        out.append(arr)
+    return out
+
+
+def _one_line(chars: list[dict[str, Any]]) -> str | None:
+    """The text of characters that are all upright and on one line, as pdfplumber's
+    ``extract_text`` gives it (up to whitespace): in ``x0`` order, a new word after a
+    blank or a gap wider than its tolerance, ligatures expanded. ``None`` otherwise."""
+    if not chars:
+        return ""
+    tops = [c["top"] for c in chars]
+    if max(tops) - min(tops) >= 2.9 or not all(c["upright"] and c["text"] for c in chars):
+        return None  # clustering into lines could split them: pdfplumber decides
+    from pdfplumber.utils.text import LIGATURES
+
+    words: list[str] = []
+    word: list[str] = []
+    prev: dict[str, Any] | None = None
+    for c in sorted(chars, key=lambda c: (c["x0"], c["x0"])):  # pdfplumber's sort key
+        t = c["text"]
+        if t.isspace():
+            if word:
+                words.append("".join(word))
+            word, prev = [], None
+            continue
+        if prev is not None and (c["x0"] < prev["x0"] or c["x0"] > prev["x1"] + _X_TOLERANCE):
+            words.append("".join(word))
+            word = []
+        word.append(LIGATURES.get(t, t))
+        prev = c
+    if word:
+        words.append("".join(word))
+    return " ".join(words)
 
 
 def _page_edges(page: Any) -> list[dict[str, Any]]:
@@ -326,32 +570,39 @@ def _subpaths(page: Any) -> list[tuple[list[tuple[float, float]], str]]:
     out: list[tuple[list[tuple[float, float]], str]] = []
     m = R.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
+    m_ref, x_ref, y_ref = ctypes.byref(m), ctypes.byref(x), ctypes.byref(y)
+    # bound once: ctypes looks them up on the module at every call otherwise
+    obj_type, obj_matrix = R.FPDFPageObj_GetType, R.FPDFPageObj_GetMatrix
+    n_segments, segment, seg_point = R.FPDFPath_CountSegments, R.FPDFPath_GetPathSegment, R.FPDFPathSegment_GetPoint
+    seg_type, seg_close = R.FPDFPathSegment_GetType, R.FPDFPathSegment_GetClose
+    PATH, FORM, MOVETO, BEZIERTO = R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM, R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_BEZIERTO
 
-    def walk(count: int, get: Any, parent: tuple[float, ...]) -> None:
+    def walk(count: int, get: Any, holder: Any, parent: tuple[float, ...]) -> None:
         for k in range(count):
-            obj = get(k)
-            kind = R.FPDFPageObj_GetType(obj)
-            if kind not in (R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM):
+            obj = get(holder, k)
+            kind = obj_type(obj)
+            if kind != PATH and kind != FORM:
                 continue
-            R.FPDFPageObj_GetMatrix(obj, m)
+            obj_matrix(obj, m_ref)
             mat = _compose((m.a, m.b, m.c, m.d, m.e, m.f), parent)
-            if kind == R.FPDF_PAGEOBJ_FORM:
-                walk(R.FPDFFormObj_CountObjects(obj), lambda j, o=obj: R.FPDFFormObj_GetObject(o, j), mat)
+            if kind == FORM:
+                walk(R.FPDFFormObj_CountObjects(obj), R.FPDFFormObj_GetObject, obj, mat)
                 continue
             a, b, c, d, e, f = mat
             pts: list[tuple[float, float]] = []
             shape = ""
             bez = 0
-            for j in range(R.FPDFPath_CountSegments(obj)):
-                seg = R.FPDFPath_GetPathSegment(obj, j)
-                R.FPDFPathSegment_GetPoint(seg, x, y)
-                px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
-                kind_ = R.FPDFPathSegment_GetType(seg)
-                if kind_ == R.FPDF_SEGMENT_MOVETO:
+            for j in range(n_segments(obj)):
+                seg = segment(obj, j)
+                seg_point(seg, x_ref, y_ref)
+                sx, sy = x.value, y.value
+                px, py = a * sx + c * sy + e, b * sx + d * sy + f
+                kind_ = seg_type(seg)
+                if kind_ == MOVETO:
                     if shape:
                         out.append((pts, shape))
                     pts, shape = [(px, py)], "m"
-                elif kind_ == R.FPDF_SEGMENT_BEZIERTO:
+                elif kind_ == BEZIERTO:
                     bez += 1
                     if bez % 3:  # control points: pdfminer keeps only a curve's end point
                         continue
@@ -360,13 +611,13 @@ def _subpaths(page: Any) -> list[tuple[list[tuple[float, float]], str]]:
                 else:
                     pts.append((px, py))
                     shape += "l"
-                if R.FPDFPathSegment_GetClose(seg) and pts:
+                if seg_close(seg) and pts:
                     pts.append(pts[0])
                     shape += "h"
             if shape:
                 out.append((pts, shape))
 
-    walk(R.FPDFPage_CountObjects(page), lambda k: R.FPDFPage_GetObject(page, k), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+    walk(R.FPDFPage_CountObjects(page.raw), R.FPDFPage_GetObject, page.raw, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
     return out
 
 
