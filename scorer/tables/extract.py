@@ -55,6 +55,8 @@ def extract_from_text(text: str, merged_runs: bool = False) -> TableResult:
     review = find_review(work, req.span[1] if req else 0)
     pro = find_proactive(work, req.span[0] if req else (review.span[0] if review else None))
     b = _Builder(text, merged_runs, not merged_runs and _short_run(req, review))
+    if merged_runs:
+        b.blank_rows = _blank_rows(req)
     requests = b.requests(req) if req else None
     review_t = b.review(review) if review else None
     proactive = b.proactive(pro) if pro else None
@@ -142,6 +144,32 @@ _SPLIT_LABEL_WORDS = (
 _LABEL_DEBRIS = re.compile(r"[\s（）()、.．，,：:/一二三四五六七八九十]|^\d+[.、．]$")
 
 
+#: Rows of 表三 without any value between two labels from which a crawler-merged
+#: page is read as a page of blank cells. The crawler prints every non-empty cell
+#: (merging equal neighbours), so only blank cells leave a row with nothing; one
+#: such row could still be a label misread, two are the page's way of writing.
+BLANK_ROWS_MIN = 2
+
+
+def _blank_rows(req: TableParse | None) -> int:
+    """How many 表三 rows hold no value at all between their label and the next
+    found label (the last found row is not counted: its end is a guess)."""
+    if req is None:
+        return 0
+    found = [r for r in req.rows if r.found]
+    return sum(1 for r in found[:-1] if not r.chunks)
+
+
+_BLANK_PAGE_START = "本页表三有"
+
+
+def _blank_page_why(n_blank: int) -> str:
+    return (
+        f"{_BLANK_PAGE_START}{n_blank}行在两个标签之间没有任何数字：原网页的单元格是空白的，"
+        "不是被爬虫合并的相同单元格，因此少于单元格数的数字无法确定各属哪一格"
+    )
+
+
 def _short_run(req: TableParse | None, review: TableParse | None) -> bool:
     """True when a glued row of 表三 or 表四 holds fewer digits than it has cells: the
     source then wrote some cell blank, and another glued run of the document may
@@ -188,6 +216,10 @@ class _Builder:
         self.blanks_possible = blanks_possible
         # rows (where keys) that cannot be placed, and why
         self.unplaced: dict[str, str] = {}
+        #: 表三 rows with no value between two labels (crawler-merged pages only):
+        #: from BLANK_ROWS_MIN on, the page has blank cells and a row printing fewer
+        #: values than cells is not read as runs of equal cells (see _blank_page)
+        self.blank_rows = 0
         self._stated: dict[str, int] | None = None  # narrative statements, read when first needed
         self._narrowed: dict[str, str] = {}
         self.cells: dict[str, Cell] = {}
@@ -332,6 +364,17 @@ class _Builder:
         if ambiguous:
             shown = [_fmt_reading(readings[i]) for i in keep[:6]]
             more = f" 等{len(keep)}种" if len(keep) > 6 else ""
+            if unplaced and unplaced.startswith(_BLANK_PAGE_START):
+                # blank cells, not merged runs: no expansion is worth showing
+                message = (
+                    f"{TABLE_NAMES[table]}“{row_label}”行只印出“{_short(content)}”（{unplaced}），"
+                    f"无法确定{'、'.join(_col_cn(table, row, c) for c in ambiguous)}，待核对（请对照原网页核对）"
+                )
+                self.findings.append(
+                    make_finding("T-cell", where if len(ambiguous) > 1 else f"{where}.{ambiguous[0]}", message,
+                                 content_span, {"raw": content, "readings": len(keep)}, severity="info")
+                )
+                return values
             self.findings.append(
                 make_finding(
                     "T-cell",
@@ -358,10 +401,18 @@ class _Builder:
             )
         return values
 
+    @property
+    def _blank_page(self) -> bool:
+        """A crawler-merged page whose cells are really blank (rows with no value at
+        all between two labels): a lone value is not a run of equal cells there."""
+        return self.merged_runs and self.blank_rows >= BLANK_ROWS_MIN
+
     def _unplaced_why(self, chunks: list, readings: list, merged: bool, ok: Any) -> str | None:
         """Why a crawler-merged row cannot be placed, or None when it can."""
         if self._stray_text(chunks):
             return _STRAY
+        if merged and self._blank_page:
+            return _blank_page_why(self.blank_rows)
         if readings and (len(readings) > 1 or merged) and not any(map(ok, readings)):
             return "没有一种还原能使本行合计成立"
         return None
@@ -541,6 +592,8 @@ class _Builder:
             # report's own narrative states the numbers ("制定规范性文件15件")
             if self.merged_runs and self._stray_text(r.chunks):
                 self.unplaced[f"proactive.{d.key}"] = _STRAY
+            elif self._blank_page and 0 < len(r.chunks) < len(cols):
+                self.unplaced[f"proactive.{d.key}"] = _blank_page_why(self.blank_rows)
             n_before = len(readings)
             ps, readings = self._narrow("proactive", d.key, cols, ps, readings, None, d.label, p.variant)
             keep = list(range(len(readings)))
