@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 from scorer.model import Document, Finding, make_finding
 from scorer.tables import labels as L
-from scorer.tables.numbers import Piece, parse_value, runs, splits
+from scorer.tables.numbers import Piece, parse_value, runs, splits, with_gaps
 from scorer.tables.parse import TableParse, find_proactive, find_requests, find_review, prepare
 from scorer.tables.result import Cell, TableResult
 from scorer.tables.solve import choose, choose_requests, review_sums_ok, row_sum_ok
@@ -55,6 +55,7 @@ def extract_from_text(text: str, merged_runs: bool = False) -> TableResult:
     review = find_review(work, req.span[1] if req else 0)
     pro = find_proactive(work, req.span[0] if req else (review.span[0] if review else None))
     b = _Builder(text, merged_runs, not merged_runs and _short_run(req, review))
+    b.gaps = not merged_runs and _blanks_vanish(req, review)
     if merged_runs:
         b.blank_rows = _blank_rows(req)
     requests = b.requests(req) if req else None
@@ -92,6 +93,7 @@ def _read(
     span: tuple[int, int] | None,
     totals: dict[int, tuple[int, ...]] | None,
     merged_runs: bool = False,
+    gaps: bool = False,
 ) -> list[tuple[Piece, ...]]:
     """Readings of a row: all blank when it has no content; else the readings that
     satisfy the row's own sums, or, when none does, every reading (none at all if
@@ -99,16 +101,25 @@ def _read(
 
     With ``merged_runs`` a row printing fewer values than cells is read as runs of
     equal cells (:func:`~scorer.tables.numbers.runs`); every expansion is returned
-    and the table's arithmetic chooses among them."""
+    and the table's arithmetic chooses among them.
+
+    With ``gaps`` (the document shows that blank cells vanished when its tables
+    were flattened) a row of fewer numbers than cells may also be those numbers
+    with blank cells between them (:func:`~scorer.tables.numbers.with_gaps`)."""
     if not chunks:
         a = span[0] if span else 0
         return [tuple(Piece("", a, a, "blank") for _ in kinds)]
     if merged_runs and len(chunks) <= len(kinds) and all(c.kind in ("num", "ph") for c in chunks):
         return runs(chunks, kinds) or []
     if totals:
-        fit = splits(chunks, kinds, totals=totals)
-        if fit:
-            return fit
+        fit = splits(chunks, kinds, totals=totals) or []
+        # fewer numbers than cells: blank cells may have vanished in flattening; those
+        # readings stand beside the glued ones and the arithmetic chooses
+        vanished = with_gaps(chunks, kinds, totals) if gaps and len(chunks) < len(kinds) else []
+        if vanished is None:
+            return []
+        if fit or vanished:
+            return fit + vanished
     every = splits(chunks, kinds, limit=2000)
     if not every and totals and _one_short(chunks, len(kinds)):
         return _with_one_blank(chunks, kinds)
@@ -170,6 +181,26 @@ def _blank_page_why(n_blank: int) -> str:
     )
 
 
+def _blanks_vanish(req: TableParse | None, review: TableParse | None) -> bool:
+    """True when the document shows that blank cells of 表三/表四 vanished when the
+    page was flattened (not a crawler-merged page): a 表三 row holds no number at
+    all between its label and the next one, or a row of numbers alone has fewer
+    digits than cells. A row of fewer numbers than cells may then hide blank
+    cells anywhere; without such evidence its numbers are read as glued cells."""
+    if req is not None and req.layout != "lines":
+        found = [r for r in req.rows if r.found]
+        if any(not r.chunks for r in found[:-1]):
+            return True
+    for p in (req, review):
+        if p is None or p.layout == "lines":
+            continue
+        for r in p.rows:
+            if r.chunks and all(c.kind == "num" and c.text.isdigit() for c in r.chunks):
+                if sum(len(c.text) for c in r.chunks) < p.width:
+                    return True
+    return False
+
+
 def _short_run(req: TableParse | None, review: TableParse | None) -> bool:
     """True when a glued row of 表三 or 表四 holds fewer digits than it has cells: the
     source then wrote some cell blank, and another glued run of the document may
@@ -204,7 +235,7 @@ def _num(x: Any) -> str:
 _LETTER_IN_NUMBER = re.compile(r"\d*[A-Za-z]+\d+[A-Za-z\d]*|\d+[A-Za-z]+[A-Za-z\d]*")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _INT_KINDS = frozenset({"count", "signed"})
-_STATUS = {"num": "ok", "blank": "blank", "ph": "placeholder"}
+_STATUS = {"num": "ok", "blank": "blank", "ph": "placeholder", "gap": "blank"}
 
 
 class _Builder:
@@ -220,6 +251,8 @@ class _Builder:
         #: from BLANK_ROWS_MIN on, the page has blank cells and a row printing fewer
         #: values than cells is not read as runs of equal cells (see _blank_page)
         self.blank_rows = 0
+        #: blank cells of this document's 表三/表四 vanished in flattening (_blanks_vanish)
+        self.gaps = False
         self._stated: dict[str, int] | None = None  # narrative statements, read when first needed
         self._narrowed: dict[str, str] = {}
         self.cells: dict[str, Cell] = {}
@@ -239,7 +272,9 @@ class _Builder:
         for pieces in pieces_list:
             vals = []
             for p, kind in zip(pieces, kinds):
-                if p.kind != "num":
+                if p.kind == "gap":
+                    vals.append(0)  # a vanished blank cell counts 0 in the arithmetic
+                elif p.kind != "num":
                     vals.append(None)
                 elif kind in _INT_KINDS:
                     vals.append(int(p.text))  # parse_value's result for counts, without the call
@@ -317,8 +352,12 @@ class _Builder:
             key = f"{where}.{col}"
             if several:
                 vals = {readings[i][j] for i in keep}
-                if len(vals) > 1 or blanks_possible or unplaced:
-                    cands = tuple(sorted((x for x in vals if x is not None), key=float))
+                # a vanished blank (gap) and a printed 0 differ although both count 0
+                gap = {pieces_list[i][j].kind == "gap" for i in keep}
+                if len(vals) > 1 or len(gap) > 1 or blanks_possible or unplaced:
+                    cands = tuple(sorted((x for i in keep if (x := readings[i][j]) is not None
+                                          and pieces_list[i][j].kind != "gap"), key=float))
+                    cands = tuple(dict.fromkeys(cands))
                     cells[key] = Cell.make(key, None, "ambiguous", content, content_span, cands, how)
                     values[col] = None
                     ambiguous.append(col)
@@ -329,6 +368,8 @@ class _Builder:
                 if note:
                     self.notes.append(f"{key}: {note}")
             status = _STATUS[p.kind]
+            if p.kind == "gap":
+                v = None
             if status == "blank":
                 blank.append(col)
             elif status == "placeholder":
@@ -362,7 +403,10 @@ class _Builder:
                 )
             )
         if ambiguous:
-            shown = [_fmt_reading(readings[i]) for i in keep[:6]]
+            shown = [
+                _fmt_reading([None if p.kind == "gap" else x for p, x in zip(pieces_list[i], readings[i])])
+                for i in keep[:6]
+            ]
             more = f" 等{len(keep)}种" if len(keep) > 6 else ""
             if unplaced and unplaced.startswith(_BLANK_PAGE_START):
                 # blank cells, not merged runs: no expansion is worth showing
@@ -388,6 +432,8 @@ class _Builder:
                     + "；".join(shown)
                     + more
                     + ("（有一个单元格空白或缺失，不知是哪一个）" if any(x is None for i in keep for x in readings[i]) else "")
+                    + ("（数字少于单元格数，有单元格空白或缺失（表格压平时空白单元格会消失），不知是哪几格）"
+                       if any(p.kind == "gap" for i in keep for p in pieces_list[i]) else "")
                     + ("（本表另有一行数字少于单元格数，连写数字中可能还有空白单元格）" if blanks_possible else "")
                     + (f"（{unplaced}，各单元格均无法确定）" if unplaced else "")
                     + f"，无法确定{'、'.join(_col_cn(table, row, c) for c in ambiguous)}"
@@ -473,7 +519,7 @@ class _Builder:
         for r in p.rows:
             if not r.found and not r.chunks:
                 continue
-            ps = _read(r.chunks, kinds, r.content_span, {6: (0, 1, 2, 3, 4, 5)}, self.merged_runs)
+            ps = _read(r.chunks, kinds, r.content_span, {6: (0, 1, 2, 3, 4, 5)}, self.merged_runs, self.gaps)
             rs = self._readings(ps, kinds, None)
             ps, rs = self._narrow("requests", r.key, cols, ps, rs, row_sum_ok, L.REQUEST_ROW_LABELS[r.key])
             pieces[r.key] = ps
@@ -534,7 +580,8 @@ class _Builder:
         r = p.rows[0]
         kinds = ("count",) * 15
         ps = _read(
-            r.chunks, kinds, r.content_span, {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)}, self.merged_runs
+            r.chunks, kinds, r.content_span, {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)}, self.merged_runs,
+            self.gaps,
         )
         readings = self._readings(ps, kinds, None)
         cols = [f"{g}.{c}" for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMNS]

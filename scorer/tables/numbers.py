@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import combinations
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 
@@ -69,7 +70,7 @@ class Piece:
     text: str
     start: int
     end: int
-    kind: str  # "num", "ph" or "blank"
+    kind: str  # "num", "ph", "blank", or "gap" (a blank cell that vanished: see with_gaps)
 
 
 _MD_RULE_RUN = re.compile(r"\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+")
@@ -560,4 +561,49 @@ def runs(chunks: list[Chunk], kinds: tuple[str, ...], limit: int = 20000) -> lis
             out.append(tuple(reading))
             if len(out) > limit:
                 return None
+    return out
+
+
+def with_gaps(
+    chunks: list[Chunk],
+    kinds: tuple[str, ...],
+    totals: dict[int, tuple[int, ...]],
+    limit: int = 20000,
+) -> list[tuple[Piece, ...]] | None:
+    """Readings of a row whose blank cells vanished when the table was flattened
+    (an HTML row printed one cell per line, or with spaces, drops its empty cells):
+    the chunks fill fewer cells than the row has, in order, and each other cell is
+    a ``gap`` (blank in the source). Only readings whose ``totals`` hold with a gap
+    counted as 0 are returned — the table's arithmetic is what places the numbers.
+
+    Only for rows of count cells made of numbers alone; None when there are more
+    than ``limit`` readings."""
+    n, k = len(kinds), len(chunks)
+    if not 0 < k < n or any(c.kind != "num" for c in chunks) or any(x != "count" for x in kinds):
+        return []
+    out: list[tuple[Piece, ...]] = []
+    for m in range(k, n):
+        filled = splits(chunks, ("count",) * m, limit=limit)
+        if filled is None:
+            return None
+        for cells in filled:
+            vals = [int(p.text) for p in cells]
+            for at in combinations(range(n), m):
+                row = [0] * n
+                for i, v in zip(at, vals):
+                    row[i] = v
+                if any(sum(row[i] for i in parts) != row[t] for t, parts in totals.items()):
+                    continue
+                reading: list[Piece] = []
+                placed = dict(zip(at, cells))
+                for i in range(n):
+                    p = placed.get(i)
+                    if p is None:
+                        # an empty span where the cell would stand: after the cell before it
+                        pos = reading[-1].end if reading else cells[0].start
+                        p = Piece("", pos, pos, "gap")
+                    reading.append(p)
+                out.append(tuple(reading))
+                if len(out) > limit:
+                    return None
     return out

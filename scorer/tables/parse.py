@@ -275,13 +275,18 @@ def find_review(work: str, start: int = 0) -> TableParse | None:
     header_end = totals[-1].end()
     i = header_end
     limit = min(len(work), header_end + 300)
+    no_numbers = False
     while i < limit and not (work[i].isdigit() or work[i] in "/／"):
         ch = work[i]
         if ch not in _REVIEW_HEADER_CHARS:
-            i = limit  # prose before any number: the table has no numbers
+            no_numbers = True  # prose before any number: the table has no numbers
             break
         i += 1
-    span_end = i
+    # the row's content ends where the header's words end (its cells are empty);
+    # the prose after it is not the table's content
+    span_end = len(work[:i].rstrip()) if no_numbers else i
+    if no_numbers:
+        i = limit
     chunks: list[Chunk] = []
     if i < limit:
         # cut back to the line start so "| 0 | 0 |" keeps its fields
