@@ -270,9 +270,13 @@ def find_review(work: str, start: int = 0) -> TableParse | None:
             return None
         totals = list(L.REVIEW_TOTAL.finditer(work, m.end(), min(len(work), m.end() + 400)))[:3]
         if len(totals) >= 2:
+            header_end = totals[-1].end()
+            break
+        wrapped = _wrapped_review_header(work, m.end())
+        if wrapped is not None:
+            header_end = wrapped
             break
         pos = m.end()
-    header_end = totals[-1].end()
     i = header_end
     limit = min(len(work), header_end + 300)
     no_numbers = False
@@ -300,6 +304,23 @@ def find_review(work: str, start: int = 0) -> TableParse | None:
         span_end = seg_start + len(seg)
     row = RowContent("all", (m.start(), header_end), (header_end, span_end), chunks)
     return TableParse("review_litigation", None, (m.start(), span_end), [row], "rows", 15)
+
+
+def _wrapped_review_header(work: str, start: int) -> int | None:
+    """End of a 表四 header whose column words a PDF wrapped inside their narrow cells
+    ("结果结果其他尚未总" / "维持纠正结果审结计": "总计" never stands whole), or None.
+    The header is the run of header characters up to the first number; it must
+    hold the characters of the three groups' 总计."""
+    i = start
+    limit = min(len(work), start + 400)
+    while i < limit and work[i] in _REVIEW_HEADER_CHARS:
+        i += 1
+    if i >= limit or not work[i].isdigit():
+        return None
+    head = work[start:i]
+    if head.count("总") >= 2 and head.count("计") >= 2 and "维" in head and "审" in head:
+        return len(work[:i].rstrip())
+    return None
 
 
 # --------------------------------------------------------------------------- 表二
