@@ -213,8 +213,9 @@ def _lines(case: Case, draw, dropped: bool) -> str:
     return "\n".join(out)
 
 
-def _separated(case: Case, draw, sep: str) -> str:
-    """A row per line: label, then the cells separated by ``sep`` (tab or " | ")."""
+def _separated(case: Case, draw, sep: str, dropped: bool = False) -> str:
+    """A row per line: label, then the cells separated by ``sep`` (tab or " | ");
+    ``dropped``: zero cells left empty (the field stays)."""
     def row(cells: list[str]) -> str:
         return ("| " + " | ".join(cells) + " |") if sep == "|" else "\t".join(cells)
 
@@ -224,20 +225,26 @@ def _separated(case: Case, draw, sep: str) -> str:
     out += [SEC3, row(REQ_HEADER)]
     if sep == "|":
         out.append("|" + "---|" * len(REQ_HEADER))
+    def cells(vals: list[int]) -> list[str]:
+        return ["" if dropped and v == 0 else str(v) for v in vals]
+
     for key in case.rows:
-        out.append(row(["".join(label_parts(key, case.variant)), *map(str, case.req[key])]))
+        out.append(row(["".join(label_parts(key, case.variant)), *cells(case.req[key])]))
     out += [SEC4, row(REVIEW_HEADER)]
     if sep == "|":
         out.append("|" + "---|" * 15)
-    out.append(row([str(v) for v in case.review]))
+    out.append(row(cells(case.review)))
     out += ENDING
     return "\n".join(out)
 
 
-def _spaced(case: Case, draw, one_line: bool) -> str:
+def _spaced(case: Case, draw, one_line: bool, dropped: bool = False) -> str:
     """平潭 dumps: cells separated by irregular spaces, some run on; with
-    ``one_line`` the whole body on one line and every cell glued ("713000074")."""
+    ``one_line`` the whole body on one line and every cell glued ("713000074");
+    ``dropped``: a row per line, cells separated by spaces, zero cells gone."""
     def cells(vals: list) -> str:
+        if dropped:
+            return " ".join(str(v) for v in vals if v != 0)
         s = [str(v) for v in vals]
         if one_line:
             return "".join(s)
@@ -425,7 +432,12 @@ def _pdf(case: Case) -> bytes:
         return out.read_bytes()
 
 
-LAYOUTS = ("lines_split", "dropped", "tab", "pipe", "spaced", "runon", "html", "docx", "md_pdf", "mixed")
+LAYOUTS = (
+    "lines_split", "dropped", "dropped_spaced", "dropped_pipe", "dropped_tab", "tab", "pipe", "spaced", "runon", "html", "docx",
+    "md_pdf", "mixed",
+)
+#: layouts whose rendering leaves a zero cell blank: read as blank or 待核对
+DROPPED = ("dropped", "dropped_spaced", "dropped_pipe", "dropped_tab")
 
 
 def render(case: Case, layout: str, draw) -> Upload:
@@ -437,6 +449,12 @@ def render(case: Case, layout: str, draw) -> Upload:
         return Upload("r.txt", _separated(case, draw, "\t").encode())
     if layout == "pipe":
         return Upload("r.md", _separated(case, draw, "|").encode())
+    if layout == "dropped_spaced":
+        return Upload("r.txt", _spaced(case, draw, one_line=False, dropped=True).encode())
+    if layout == "dropped_pipe":
+        return Upload("r.md", _separated(case, draw, "|", dropped=True).encode())
+    if layout == "dropped_tab":
+        return Upload("r.txt", _separated(case, draw, "\t", dropped=True).encode())
     if layout == "spaced":
         return Upload("r.txt", _spaced(case, draw, one_line=False).encode())
     if layout == "runon":
@@ -473,12 +491,12 @@ def assert_reads_back(case: Case, layout: str, upload: Upload) -> None:
         if cell.value is not None:
             assert cell.status == "ok" and cell.value == truth, (where, key, cell, truth)
             certain += 1
-        elif layout == "dropped" and truth == 0 and cell.status == "blank":
+        elif layout in DROPPED and truth == 0 and cell.status == "blank":
             certain += 1  # a zero the rendering left blank is read as the blank it is
         else:
             assert cell.status in ("ambiguous", "unreadable"), (where, key, cell, truth)
             # the candidates hold the truth (a dropped zero is a blank, not a candidate)
-            if cell.status == "ambiguous" and cell.candidates and not (layout == "dropped" and truth == 0):
+            if cell.status == "ambiguous" and cell.candidates and not (layout in DROPPED and truth == 0):
                 assert truth in cell.candidates, (where, key, cell, truth)
     # no arithmetic error charged on a valid table
     charged = [f for f in checked.findings if f.id.startswith(("T3-", "T4-")) and f.severity != "info"]
@@ -529,3 +547,85 @@ def test_pdf_tables_read_from_page_geometry(data) -> None:
 def teardown_module() -> None:
     for layout, (n, certain, total) in sorted(STATS.items()):
         print(f"\n{layout:12} examples={n:4} certain={certain}/{total} ({certain / max(total, 1):.1%})", end="")
+
+
+# ----------------------------------------------------------------------------- regressions
+# Counterexamples the properties found, kept as plain tests.
+
+
+def _zero_case(variant: str = "2021") -> Case:
+    rows = L.REQUEST_ROWS_2021 if variant == "2021" else L.REQUEST_ROWS_2019
+    return Case({r: [0] * 7 for r in rows}, [0] * 15, variant, variant)
+
+
+def test_review_without_numbers_does_not_read_the_prose_after_it() -> None:
+    """A 表四 whose cells are all blank (zeros dropped): its content once ran 300
+    characters into section 五, and "H5" there was charged as a T-cell error."""
+    case = _zero_case()
+    case.req["new"] = case.req["total"] = case.req["granted"] = [2, 0, 0, 0, 0, 0, 2]
+    checked = check(render(case, "dropped", lambda s: "whole"))
+    cells = [checked.tables.cells[f"review_litigation.{g}.{c}"] for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMNS]
+    assert all(c.status == "blank" and "五、" not in c.raw for c in cells)
+    assert not [f for f in checked.findings if f.id == "T-cell" and f.severity == "error"]
+
+
+def test_dropped_blank_cells_are_placed_or_pending_never_glued() -> None:
+    """"207 / 207" for 7 cells (zeros dropped): once split as glued digits (2/0/7…,
+    candidates without the truth); now a number with blank cells around it, the
+    row's total certain, the other cells 待核对."""
+    case = _zero_case("2019")
+    for r in ("new", "granted", "total"):
+        case.req[r] = [0, 207, 0, 0, 0, 0, 207]
+    tables = check(render(case, "dropped", lambda s: "whole")).tables
+    assert tables.value("requests.new.total") == 207
+    cell = tables.cells["requests.new.business"]
+    assert cell.status == "ambiguous" and 207 in cell.candidates
+    assert tables.cells["requests.new.natural_person"].value is None
+    # a row of zeros only, all dropped, is blank
+    assert tables.cells["requests.partial.total"].status == "blank"
+
+
+def test_pdf_review_header_wrapped_in_narrow_cells() -> None:
+    """Chromium's PDF of the national 表四: "总计" wrapped as "总" / "计" inside its
+    narrow cells, so the header had no "总计" and 表四 was reported missing."""
+    from scorer.tables import extract_from_text
+
+    text = (
+        "四、政府信息公开行政复议、行政诉讼情况\n行政复议行政诉讼\n未经复议直接起诉复议后起诉\n"
+        "结果结果其他尚未总\n结果结果其他尚未总结果结果其他尚未总\n维持纠正结果审结计\n"
+        "维持纠正结果审结计维持纠正结果审结计\n1 0 2 0 3 0 0 0 0 0 0 0 1 0 1\n五、存在的主要问题及改进情况\n"
+    )
+    got = extract_from_text(text).review_litigation
+    assert got is not None
+    assert [got[g][c] for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMNS] == [1, 0, 2, 0, 3] + [0] * 7 + [1, 0, 1]
+
+
+def test_pipe_row_with_blank_cells_before_its_first_number() -> None:
+    """"| 二、上年结转… |  |  |  | 1 |  | 3 | 4 |": the empty fields before the first
+    number were dropped as label debris, the row slid left and 自然人 read a
+    certain 416 from the row after it. Exactly one field per cell: they are cells."""
+    case = _zero_case()
+    case.req["carried_over"] = [0, 0, 0, 1, 0, 3, 4]
+    case.req["new"] = [416, 0, 0, 0, 0, 0, 416]
+    case.req["granted"] = [416, 0, 0, 1, 0, 3, 420]
+    case.req["total"] = list(case.req["granted"])
+    tables = check(render(case, "dropped_pipe", lambda s: "whole")).tables
+    assert [tables.cells[f"requests.carried_over.{c}"].value for c in L.REQUEST_COLUMNS] == [None] * 3 + [1, None, 3, 4]
+    assert tables.cells["requests.carried_over.natural_person"].status == "blank"
+
+
+def test_tab_review_row_with_leading_blank_and_stripped_trailing_tabs() -> None:
+    """表四 as "\\t1\\t7\\t\\t8\\t\\t\\t12\\t6\\t18" (zero cells empty, the trailing tabs
+    stripped): the first empty field is a cell, not a label's remainder, and the
+    cells lost at the end are placed by 表四's sums or left 待核对 — once read as a
+    certain 1 in 结果维持, then a T-cell error."""
+    case = _zero_case("2019")
+    case.review = [0, 1, 7, 0, 8, 0, 0, 12, 6, 18, 0, 0, 0, 0, 0]
+    checked = check(render(case, "dropped_tab", lambda s: "whole"))
+    got = [checked.tables.cells[f"review_litigation.{g}.{c}"] for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMNS]
+    for cell, truth in zip(got, case.review):
+        assert cell.value is None or cell.value == truth, (cell, truth)
+    # the five lost cells could stand anywhere the sums allow: 待核对, with the truth
+    assert all(c.status == "ambiguous" for c in got[1:3])
+    assert 1 in got[1].candidates and 18 in got[9].candidates
+    assert not [f for f in checked.findings if f.id == "T-cell" and f.severity == "error"]

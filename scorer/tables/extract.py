@@ -195,8 +195,9 @@ def _blanks_vanish(req: TableParse | None, review: TableParse | None) -> bool:
         if p is None or p.layout == "lines":
             continue
         for r in p.rows:
-            if r.chunks and all(c.kind == "num" and c.text.isdigit() for c in r.chunks):
-                if sum(len(c.text) for c in r.chunks) < p.width:
+            # numbers and empty fields that cannot fill the row even one digit a cell
+            if r.chunks and all((c.kind == "num" and c.text.isdigit()) or c.kind == "blank" for c in r.chunks):
+                if sum(len(c.text) if c.kind == "num" else 1 for c in r.chunks) < p.width:
                     return True
     return False
 

@@ -160,11 +160,12 @@ def has_separators(s: str) -> bool:
     return "|" in s or "\t" in s
 
 
-def chunks_fields(s: str, base: int, expected: int) -> list[Chunk]:
+def chunks_fields(s: str, base: int, expected: int, label: bool = True) -> list[Chunk]:
     """Chunks of a ``|`` or tab separated line: each field is a cell; empty fields
     inside the row are blank cells; leading fields without numbers (label debris,
     merged-cell leftovers) and trailing empty fields (merged-cell debris) are dropped
-    unless the row needs them to reach ``expected`` cells."""
+    unless the row needs them to reach ``expected`` cells. ``label``: ``s`` starts
+    inside the row's label cell (False for a line of cells alone)."""
     cleaned = _clean(s)
     fields: list[tuple[str, int]] = []
     pos = 0
@@ -175,6 +176,17 @@ def chunks_fields(s: str, base: int, expected: int) -> list[Chunk]:
     first = 0
     while first < len(fields) and not _field_value(fields[first][0]):
         first += 1
+    # the field before the first separator: the label's remainder, or nothing
+    # before an opening "|"; a line of cells alone (表四) starts with a cell
+    lead = 1 if label or s.lstrip(" \n").startswith("|") else 0
+    body = fields[lead:]
+    if body and not body[-1][0].strip() and s.rstrip(" \n").endswith(("|", "\t")):
+        body = body[:-1]  # the nothing after a closing "|"
+    if lead < first <= len(fields) and len(body) == expected and all(_cells_lower_bound(f[0]) == 1 for f in body):
+        # exactly one field per cell: the empty fields before the first number are
+        # blank cells of the row ("| 标签 |  |  | 1 |  | 3 | 4 |"), not merged-cell
+        # debris, which would make the row longer than its cells
+        first = lead
     values = fields[first:]
     # trailing empties: keep only as many as needed to reach `expected` cells
     n_nonempty = len(values)
@@ -576,10 +588,12 @@ def with_gaps(
     a ``gap`` (blank in the source). Only readings whose ``totals`` hold with a gap
     counted as 0 are returned — the table's arithmetic is what places the numbers.
 
-    Only for rows of count cells made of numbers alone; None when there are more
+    Only for rows of count cells made of numbers and empty fields (a row of tab
+    or ``|`` separated cells whose trailing empty fields were stripped); an empty
+    field stays a blank cell and counts 0 like a gap. None when there are more
     than ``limit`` readings."""
     n, k = len(kinds), len(chunks)
-    if not 0 < k < n or any(c.kind != "num" for c in chunks) or any(x != "count" for x in kinds):
+    if not 0 < k < n or any(c.kind not in ("num", "blank") for c in chunks) or any(x != "count" for x in kinds):
         return []
     out: list[tuple[Piece, ...]] = []
     for m in range(k, n):
@@ -587,7 +601,7 @@ def with_gaps(
         if filled is None:
             return None
         for cells in filled:
-            vals = [int(p.text) for p in cells]
+            vals = [int(p.text) if p.kind == "num" else 0 for p in cells]
             for at in combinations(range(n), m):
                 row = [0] * n
                 for i, v in zip(at, vals):

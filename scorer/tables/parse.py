@@ -298,7 +298,7 @@ def find_review(work: str, start: int = 0) -> TableParse | None:
         seg = work[seg_start:]
         seg = seg[: bound_tail(seg)].rstrip()
         if has_separators(seg):
-            chunks = chunks_fields(seg.replace("\n", "|"), seg_start, 15)
+            chunks = chunks_fields(seg.replace("\n", "|"), seg_start, 15, label=False)
         else:
             chunks = chunks_glued(seg, seg_start)
         span_end = seg_start + len(seg)
