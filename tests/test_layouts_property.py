@@ -39,7 +39,7 @@ from scorer.pipeline import Upload, check
 from scorer.tables import labels as L
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = int(os.environ.get("XXGK_LAYOUT_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("XXGK_LAYOUT_EXAMPLES", "8"))
 CHROMIUM = "/usr/bin/chromium"
 
 # ----------------------------------------------------------------------------- tables
