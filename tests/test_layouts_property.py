@@ -629,3 +629,18 @@ def test_tab_review_row_with_leading_blank_and_stripped_trailing_tabs() -> None:
     assert all(c.status == "ambiguous" for c in got[1:3])
     assert 1 in got[1].candidates and 18 in got[9].candidates
     assert not [f for f in checked.findings if f.id == "T-cell" and f.severity == "error"]
+
+
+def test_a_row_of_vanished_blanks_no_placement_fits_is_pending_not_charged() -> None:
+    """A row printing "5 3" for seven cells on a page whose blank cells vanish:
+    no placement satisfies the row's sum, so the row cannot be placed — 待核对
+    (info), never a T-cell error charged to the agency."""
+    case = _zero_case()
+    case.req["new"] = case.req["granted"] = case.req["total"] = [5, 0, 0, 0, 0, 0, 5]
+    data = render(case, "dropped_spaced", lambda s: "whole").data.decode()
+    data = data.replace("二、上年结转政府信息公开申请数量", "二、上年结转政府信息公开申请数量 5 3", 1)
+    checked = check(Upload("r.txt", data.encode()))
+    cells = [checked.tables.cells[f"requests.carried_over.{c}"] for c in L.REQUEST_COLUMNS]
+    assert all(c.value is None and c.status == "unreadable" for c in cells)
+    found = [f for f in checked.findings if f.where == "requests.carried_over"]
+    assert found and all(f.severity == "info" and "待核对" in f.message for f in found)

@@ -126,6 +126,11 @@ def _read(
     return every or []
 
 
+def _fewer_than(chunks: list, n: int) -> bool:
+    """A row of numbers and empty fields, fewer than its ``n`` cells."""
+    return 0 < len(chunks) < n and all(c.kind in ("num", "blank") for c in chunks)
+
+
 def _one_short(chunks: list, n: int) -> bool:
     """A glued 表三/表四 row of digits one short of its cells ("0 00000" for seven)."""
     return all(c.kind == "num" and c.text.isdigit() for c in chunks) and sum(len(c.text) for c in chunks) == n - 1
@@ -254,6 +259,8 @@ class _Builder:
         self.blank_rows = 0
         #: blank cells of this document's 表三/表四 vanished in flattening (_blanks_vanish)
         self.gaps = False
+        #: rows (where keys) of numbers and empty fields fewer than their cells
+        self.short_rows: set[str] = set()
         self._stated: dict[str, int] | None = None  # narrative statements, read when first needed
         self._narrowed: dict[str, str] = {}
         self.cells: dict[str, Cell] = {}
@@ -333,6 +340,15 @@ class _Builder:
             # a page whose crawler merged equal cells: the row may be whole in the
             # source, so it is 待核对 for a person, not a defect of the report
             merged = self.merged_runs and not letters
+            if not letters and where in self.short_rows:
+                # fewer numbers than cells that no placement fits: our reading
+                # problem as much as the report's, so 待核对, never charged
+                why += "（数字少于单元格数，无法按表格勾稽关系确定各属哪一格），待核对"
+                self.findings.append(
+                    make_finding("T-cell", where, f"{TABLE_NAMES[table]}“{row_label}”行{why}", content_span, numbers,
+                                 severity="info")
+                )
+                return values
             self.findings.append(
                 make_finding(
                     "T-cell",
@@ -521,6 +537,8 @@ class _Builder:
             if not r.found and not r.chunks:
                 continue
             ps = _read(r.chunks, kinds, r.content_span, {6: (0, 1, 2, 3, 4, 5)}, self.merged_runs, self.gaps)
+            if self.gaps and _fewer_than(r.chunks, len(kinds)):
+                self.short_rows.add(f"requests.{r.key}")
             rs = self._readings(ps, kinds, None)
             ps, rs = self._narrow("requests", r.key, cols, ps, rs, row_sum_ok, L.REQUEST_ROW_LABELS[r.key])
             pieces[r.key] = ps
@@ -584,6 +602,8 @@ class _Builder:
             r.chunks, kinds, r.content_span, {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)}, self.merged_runs,
             self.gaps,
         )
+        if self.gaps and _fewer_than(r.chunks, len(kinds)):
+            self.short_rows.add("review_litigation")
         readings = self._readings(ps, kinds, None)
         cols = [f"{g}.{c}" for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMNS]
         ps, readings = self._narrow("review_litigation", None, cols, ps, readings, review_sums_ok, "行政复议、行政诉讼")

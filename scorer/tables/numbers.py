@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import combinations
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 
@@ -576,6 +575,14 @@ def runs(chunks: list[Chunk], kinds: tuple[str, ...], limit: int = 20000) -> lis
     return out
 
 
+class _TooMany(Exception):
+    """More readings (or search steps) than a row may have."""
+
+
+#: search steps :func:`with_gaps` may take for one row before it gives up
+MAX_GAP_STEPS = 200_000
+
+
 def with_gaps(
     chunks: list[Chunk],
     kinds: tuple[str, ...],
@@ -587,37 +594,70 @@ def with_gaps(
     the chunks fill fewer cells than the row has, in order, and each other cell is
     a ``gap`` (blank in the source). Only readings whose ``totals`` hold with a gap
     counted as 0 are returned — the table's arithmetic is what places the numbers.
+    Readings without a gap are :func:`splits`'s.
 
     Only for rows of count cells made of numbers and empty fields (a row of tab
     or ``|`` separated cells whose trailing empty fields were stripped); an empty
-    field stays a blank cell and counts 0 like a gap. None when there are more
-    than ``limit`` readings."""
+    field stays a blank cell and counts 0 like a gap. The search goes cell by cell
+    and checks each total as soon as it is placed (every total follows its parts).
+    None when there are more than ``limit`` readings or ``MAX_GAP_STEPS`` steps."""
     n, k = len(kinds), len(chunks)
     if not 0 < k < n or any(c.kind not in ("num", "blank") for c in chunks) or any(x != "count" for x in kinds):
         return []
     out: list[tuple[Piece, ...]] = []
-    for m in range(k, n):
-        filled = splits(chunks, ("count",) * m, limit=limit)
-        if filled is None:
-            return None
-        for cells in filled:
-            vals = [int(p.text) if p.kind == "num" else 0 for p in cells]
-            for at in combinations(range(n), m):
-                row = [0] * n
-                for i, v in zip(at, vals):
-                    row[i] = v
-                if any(sum(row[i] for i in parts) != row[t] for t, parts in totals.items()):
-                    continue
-                reading: list[Piece] = []
-                placed = dict(zip(at, cells))
-                for i in range(n):
-                    p = placed.get(i)
-                    if p is None:
-                        # an empty span where the cell would stand: after the cell before it
-                        pos = reading[-1].end if reading else cells[0].start
-                        p = Piece("", pos, pos, "gap")
-                    reading.append(p)
-                out.append(tuple(reading))
+    acc: list[Piece] = []
+    vals: list[int] = []
+    steps = 0
+
+    def fits(i: int) -> bool:
+        parts = totals.get(i)
+        return parts is None or sum(vals[p] for p in parts) == vals[i]
+
+    def rec(i: int, ci: int, off: int, gaps: int) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > MAX_GAP_STEPS:
+            raise _TooMany
+        if i == n:
+            if ci == k and gaps:
+                out.append(tuple(acc))
                 if len(out) > limit:
-                    return None
+                    raise _TooMany
+            return
+        # a gap here, if the cells left can still hold the chunks left
+        if n - i - 1 >= k - ci:
+            pos = acc[-1].end if acc else chunks[0].start
+            acc.append(Piece("", pos, pos, "gap"))
+            vals.append(0)
+            if fits(i):
+                rec(i + 1, ci, off, gaps + 1)
+            acc.pop()
+            vals.pop()
+        if ci == k:
+            return
+        ch = chunks[ci]
+        if ch.kind == "blank":
+            acc.append(Piece(ch.text, ch.start, ch.end, "blank"))
+            vals.append(0)
+            if fits(i):
+                rec(i + 1, ci + 1, 0, gaps)
+            acc.pop()
+            vals.pop()
+            return
+        text = ch.text
+        for j in _ends(text, off, "count"):
+            nci, noff = (ci + 1, 0) if j == len(text) else (ci, j)
+            if n - i - 1 < k - nci:
+                continue
+            acc.append(Piece(text[off:j], ch.start + off, ch.start + j, "num"))
+            vals.append(int(text[off:j]))
+            if fits(i):
+                rec(i + 1, nci, noff, gaps)
+            acc.pop()
+            vals.pop()
+
+    try:
+        rec(0, 0, 0, 0)
+    except _TooMany:
+        return None
     return out

@@ -288,8 +288,10 @@ def find_review(work: str, start: int = 0) -> TableParse | None:
         i += 1
     # the row's content ends where the header's words end (its cells are empty);
     # the prose after it is not the table's content
-    span_end = len(work[:i].rstrip()) if no_numbers else i
+    span_end = i
     if no_numbers:
+        while span_end > header_end and work[span_end - 1].isspace():
+            span_end -= 1
         i = limit
     chunks: list[Chunk] = []
     if i < limit:
@@ -319,7 +321,9 @@ def _wrapped_review_header(work: str, start: int) -> int | None:
         return None
     head = work[start:i]
     if head.count("总") >= 2 and head.count("计") >= 2 and "维" in head and "审" in head:
-        return len(work[:i].rstrip())
+        while i > start and work[i - 1].isspace():
+            i -= 1
+        return i
     return None
 
 
