@@ -21,7 +21,14 @@ from scorer.pipeline import Upload, check
 from scorer.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ["300_putian_shizhengfu_2019", "309_putian_linye_2019", "319_putian_yingji_2022", "326_putian_chengguan_2023"]
+# dev reports with gold tables (327 prints its section heading differently)
+DOCS = [
+    "300_putian_shizhengfu_2019", "301_putian_chengguan_2020", "302_putian_chengguan_2022",
+    "303_putian_haiyangyuye_2019", "304_putian_haiyangyuye_2021", "306_putian_keji_2021",
+    "308_putian_shenji_2025", "309_putian_linye_2019", "312_putian_tongji_2019", "314_putian_tongji_2025",
+    "319_putian_yingji_2022", "321_putian_shuili_2021", "322_putian_shuili_2024", "325_putian_chengguan_2019",
+    "326_putian_chengguan_2023",
+]
 _START = re.compile(r"^三、收到和处理政府信息公开申请情况")
 _END = re.compile(r"^五、")
 
@@ -31,7 +38,7 @@ def blank_page(text: str, tables: tuple[str, ...] = ("requests", "review")) -> s
     neighbouring lines printed once, as the crawler prints a blank-cell page."""
     lines = text.split("\n")
     start = next(i for i, ln in enumerate(lines) if _START.match(ln))
-    review = next(i for i, ln in enumerate(lines) if i > start and ln.startswith("四、政府信息公开行政复议"))
+    review = next(i for i, ln in enumerate(lines) if i > start and ln.startswith("四、") and "行政复议" in ln)
     end = next(i for i, ln in enumerate(lines) if i > review and _END.match(ln))
     stop = end if "review" in tables else review
     body = [ln for ln in lines[start:stop] if ln.strip() != "0"]
