@@ -8,13 +8,14 @@ corpora/reports2/326 (its counts of applications taken out, so the narrative doe
 not choose readings), a 表二, then 表三, 表四 and sections 五/六.
 
 Layouts: one cell per line with labels split over lines ("1." / "属于国家秘密");
-the same with the zero cells dropped (blank cells that vanished in flattening);
-tab rows; pipe (Markdown) rows; space-separated rows with cells sometimes run on;
-fully run-on digits on one line (平潭: "713000074"); HTML ``<table>`` with the
-rowspan/colspan of the 2019 and 2021 national formats; DOCX tables with merged
-cells; Markdown converted from PDF (labels wrapped around the number lines); a
-PDF printed by Chromium from the HTML (skipped without /usr/bin/chromium); and
-mixed forms (a 2019 表三 under a 2021 表二 and the reverse).
+tab rows; pipe (Markdown) rows; space-separated rows with cells sometimes run on
+(a row per line, or the whole body on one line); fully run-on digits on one line
+(平潭: "713000074"); zero cells left empty or dropped (one cell per line, spaced,
+tab and pipe rows: blank cells that vanished in flattening); HTML ``<table>``
+with the rowspan/colspan of the 2019 and 2021 national formats; DOCX tables with
+merged cells; Markdown converted from PDF (labels wrapped around the number
+lines); a PDF printed by Chromium from the HTML (skipped without
+/usr/bin/chromium); and mixed forms (a 2019 表三 under a 2021 表二 and the reverse).
 
 The number of examples per layout is modest by default; set
 ``XXGK_LAYOUT_EXAMPLES`` (e.g. 200) for a longer run, and run with ``-s`` to see
@@ -238,15 +239,16 @@ def _separated(case: Case, draw, sep: str, dropped: bool = False) -> str:
     return "\n".join(out)
 
 
-def _spaced(case: Case, draw, one_line: bool, dropped: bool = False) -> str:
+def _spaced(case: Case, draw, one_line: bool, dropped: bool = False, glued: bool = True) -> str:
     """平潭 dumps: cells separated by irregular spaces, some run on; with
-    ``one_line`` the whole body on one line and every cell glued ("713000074");
+    ``one_line`` the whole body on one line and every cell glued ("713000074")
+    (or, without ``glued``, some cells glued and some spaced);
     ``dropped``: a row per line, cells separated by spaces, zero cells gone."""
     def cells(vals: list) -> str:
         if dropped:
             return " ".join(str(v) for v in vals if v != 0)
         s = [str(v) for v in vals]
-        if one_line:
+        if one_line and glued:
             return "".join(s)
         out = s[0]
         for v in s[1:]:
@@ -433,8 +435,8 @@ def _pdf(case: Case) -> bytes:
 
 
 LAYOUTS = (
-    "lines_split", "dropped", "dropped_spaced", "dropped_pipe", "dropped_tab", "tab", "pipe", "spaced", "runon", "html", "docx",
-    "md_pdf", "mixed",
+    "lines_split", "dropped", "dropped_spaced", "dropped_pipe", "dropped_tab", "tab", "pipe", "spaced",
+    "spaced_one_line", "runon", "html", "docx", "md_pdf", "mixed",
 )
 #: layouts whose rendering leaves a zero cell blank: read as blank or 待核对
 DROPPED = ("dropped", "dropped_spaced", "dropped_pipe", "dropped_tab")
@@ -457,6 +459,8 @@ def render(case: Case, layout: str, draw) -> Upload:
         return Upload("r.txt", _separated(case, draw, "\t", dropped=True).encode())
     if layout == "spaced":
         return Upload("r.txt", _spaced(case, draw, one_line=False).encode())
+    if layout == "spaced_one_line":
+        return Upload("r.txt", _spaced(case, draw, one_line=True, glued=False).encode())
     if layout == "runon":
         return Upload("r.txt", _spaced(case, draw, one_line=True).encode())
     if layout == "html":
