@@ -37,6 +37,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scorer.pipeline import Upload, check
+from scorer.rules import RULES
 from scorer.tables import labels as L
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -282,11 +283,15 @@ def _md_from_pdf(case: Case, draw) -> str:
     for key in case.rows:
         label = "".join(label_parts(key, case.variant))
         nums = " | ".join(map(str, case.req[key]))
-        if draw(st.booleans()):
+        where = draw(st.sampled_from(["inline", "before", "after"]))
+        if where == "inline":
             out.append(f"| {label} | {nums} |")
-        else:
+        elif where == "before":
             out += wrap(label)
             out.append(f"| {nums} |")
+        else:  # the label's text printed below its numbers (004: "（二）部分公开…" after its row)
+            out.append(f"| {nums} |")
+            out += wrap(label)
         if draw(st.booleans()):
             out.append("|" + "---|" * 7)
     out += [SEC4, *wrap("".join(REVIEW_HEADER)), "| " + " | ".join(map(str, case.review)) + " |"]
@@ -648,3 +653,61 @@ def test_a_row_of_vanished_blanks_no_placement_fits_is_pending_not_charged() -> 
     assert all(c.value is None and c.status == "unreadable" for c in cells)
     found = [f for f in checked.findings if f.where == "requests.carried_over"]
     assert found and all(f.severity == "info" and "待核对" in f.message for f in found)
+
+
+def _md_case() -> Case:
+    case = _zero_case()
+    case.req["new"] = [3, 105, 0, 0, 0, 0, 108]
+    case.req["carried_over"] = [1, 1, 0, 0, 0, 0, 2]
+    case.req["granted"] = [4, 106, 0, 0, 0, 0, 110]
+    case.req["total"] = list(case.req["granted"])
+    return case
+
+
+def _first_after(rest: str = "inline"):
+    """A fixed draw for the Markdown-from-PDF layout: labels wrapped at 10
+    characters, no rules, the first row's label printed below its numbers and
+    every other label in its row (or as ``rest`` says)."""
+    where = iter(["after"] + [rest] * 40)
+
+    def draw(strategy):
+        r = repr(strategy)
+        if "integers" in r:
+            return 10
+        if "booleans" in r:
+            return False
+        return next(where)
+
+    return draw
+
+
+def test_pdf_markdown_first_row_numbers_above_its_label() -> None:
+    """Markdown from a PDF printing 表三's first number line above the wrapped label
+    "一、本年新收政府信息公开 / 申请数量": the line reading began at that label, missed
+    the line, fell back to reading between labels, and 本年新收 took 上年结转's
+    numbers as certain values (自然人 1 for 3)."""
+    case = _md_case()
+    up = render(case, "md_pdf", _first_after())
+    assert up.data.decode().index("| 3 | 105 |") < up.data.decode().index("一、本年新收")
+    tables = check(up).tables
+    assert tables.layouts["requests"] == "lines"
+    assert [tables.requests["new"][c] for c in L.REQUEST_COLUMNS] == case.req["new"]
+
+
+def test_pdf_markdown_rows_that_cannot_be_placed_are_pending() -> None:
+    """Every label printed below its numbers, and one number line lost: the lines
+    no longer match the rows, and the text between two labels holds the next
+    row's numbers (read so, 本年新收 took 上年结转's as certain); no row is placed
+    by its label, every cell is 待核对 and nothing is charged."""
+    case = _md_case()
+    text = render(case, "md_pdf", _first_after("after")).data.decode()
+    text = text.replace("| 4 | 106 | 0 | 0 | 0 | 0 | 110 |\n", "", 1)
+    checked = check(Upload("r.md", text.encode()))
+    for r in L.REQUEST_ROWS_2021:
+        for j, c in enumerate(L.REQUEST_COLUMNS):
+            cell = checked.tables.cells[f"requests.{r}.{c}"]
+            assert cell.value is None or cell.value == case.req[r][j], (r, c, cell)
+    assert checked.tables.cells["requests.new.natural_person"].value is None
+    assert not [f for f in checked.findings if RULES[f.id].category == "table" and f.severity == "error"
+                and f.id != "S-table-missing"]
+    assert not [f for f in checked.findings if f.id.startswith(("T3-", "T4-")) and f.severity != "info"]

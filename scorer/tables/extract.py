@@ -340,10 +340,12 @@ class _Builder:
             # a page whose crawler merged equal cells: the row may be whole in the
             # source, so it is 待核对 for a person, not a defect of the report
             merged = self.merged_runs and not letters
-            if not letters and where in self.short_rows:
-                # fewer numbers than cells that no placement fits: our reading
-                # problem as much as the report's, so 待核对, never charged
-                why += "（数字少于单元格数，无法按表格勾稽关系确定各属哪一格），待核对"
+            if not letters and (where in self.short_rows or (unplaced and not self.merged_runs)):
+                # fewer numbers than cells that no placement fits, or a row that
+                # cannot be placed: our reading problem as much as the report's, so
+                # 待核对, never charged
+                why += (f"（{unplaced}），待核对" if unplaced and not self.merged_runs
+                        else "（数字少于单元格数，无法按表格勾稽关系确定各属哪一格），待核对")
                 self.findings.append(
                     make_finding("T-cell", where, f"{TABLE_NAMES[table]}“{row_label}”行{why}", content_span, numbers,
                                  severity="info")
@@ -425,8 +427,9 @@ class _Builder:
                 for i in keep[:6]
             ]
             more = f" 等{len(keep)}种" if len(keep) > 6 else ""
-            if unplaced and unplaced.startswith(_BLANK_PAGE_START):
-                # blank cells, not merged runs: no expansion is worth showing
+            if unplaced and (unplaced.startswith(_BLANK_PAGE_START) or not self.merged_runs):
+                # blank cells, not merged runs, or a row that cannot be placed at
+                # all: no expansion is worth showing
                 message = (
                     f"{TABLE_NAMES[table]}“{row_label}”行只印出“{_short(content)}”（{unplaced}），"
                     f"无法确定{'、'.join(_col_cn(table, row, c) for c in ambiguous)}，待核对（请对照原网页核对）"
@@ -543,6 +546,8 @@ class _Builder:
             ps, rs = self._narrow("requests", r.key, cols, ps, rs, row_sum_ok, L.REQUEST_ROW_LABELS[r.key])
             pieces[r.key] = ps
             readings[r.key] = rs
+            if p.unplaced and r.chunks:
+                self.unplaced[f"requests.{r.key}"] = p.unplaced
             # crawler-merged (fewer numbers than cells) and no expansion fits the
             # row's sum: not placed, even when there is a single expansion
             merged = 0 < len(r.chunks) < len(kinds)

@@ -112,6 +112,8 @@ class TableParse:
     layout: str  # "rows", "lines" or "glued"
     width: int  # cells per row (表三 7, 表四 15 in one stream)
     notes: list[str] = field(default_factory=list)
+    #: why no row of the table can be placed by its label (None when they can)
+    unplaced: str | None = None
 
 
 # --------------------------------------------------------------------------- 表三
@@ -134,7 +136,8 @@ def find_requests(work: str, start: int = 0) -> TableParse | None:
     parse = TableParse("requests", variant, (m0.start(), end), rows, "rows", 7)
     if all(r.found and _plain(r.chunks, 7) for r in rows):
         return parse
-    by_lines = _read_lines(work, _line_start(work, m0.start()), end, 7, len(order))
+    lines_from = _lines_start(work, m0.start(), start)
+    by_lines = _read_lines(work, lines_from, end, 7, len(order))
     if by_lines is not None:
         for r, chunks in zip(rows, by_lines):
             r.chunks = chunks
@@ -144,6 +147,14 @@ def find_requests(work: str, start: int = 0) -> TableParse | None:
         parse.notes.append("表三按行读取数字（标签与数字错位的PDF/Markdown排版）")
         return parse
     parse.layout = "glued"
+    bare = _bare_number_lines(work, lines_from, end, 7)
+    if bare >= 3:
+        # numbers on lines of their own, apart from their labels (a PDF layout),
+        # but not one line per row: which label a line belongs to is unknown, and
+        # the text between two labels may hold another row's numbers
+        parse.unplaced = (
+            f"表三有{bare}行数字与标签分开排印（PDF式排版），但数字行数与表格行数不符，无法确定各行数字属于哪一行"
+        )
     return parse
 
 
@@ -219,6 +230,26 @@ def _plain(chunks: list[Chunk], width: int) -> bool:
     return len(chunks) == width and all(
         c.kind != "num" or _PLAIN_CELL.fullmatch(c.text) for c in chunks
     )
+
+
+_BARE_LINE = re.compile(r"[\s|]*(?:\d+[\s|]+){6}\d+[\s|]*")
+
+
+def _bare_number_lines(work: str, start: int, end: int, width: int) -> int:
+    """Lines holding ``width`` numbers and nothing else (no label) between
+    ``start`` and ``end``."""
+    return sum(1 for line in work[start:end].split("\n") if _BARE_LINE.fullmatch(line) and count_glued(line) == width)
+
+
+def _lines_start(work: str, first_label: int, start: int) -> int:
+    """Where 表三's number lines may begin: a PDF may print the first row's numbers
+    above its (wrapped) label, so from the section heading before the first label
+    (the table's header lies between them), else from the first label's line."""
+    lo = max(start, first_label - 800)
+    heading = None
+    for m in L.SECTION_REQUESTS.finditer(work, lo, first_label):
+        heading = m
+    return _line_start(work, heading.start() if heading else first_label)
 
 
 def _line_start(work: str, pos: int) -> int:
