@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 from scorer.model import Document, Finding, make_finding
 from scorer.tables import labels as L
-from scorer.tables.numbers import Piece, parse_value, runs, splits
+from scorer.tables.numbers import Piece, parse_value, runs, splits, with_gaps
 from scorer.tables.parse import TableParse, find_proactive, find_requests, find_review, prepare
 from scorer.tables.result import Cell, TableResult
 from scorer.tables.solve import choose, choose_requests, review_sums_ok, row_sum_ok
@@ -55,6 +55,9 @@ def extract_from_text(text: str, merged_runs: bool = False) -> TableResult:
     review = find_review(work, req.span[1] if req else 0)
     pro = find_proactive(work, req.span[0] if req else (review.span[0] if review else None))
     b = _Builder(text, merged_runs, not merged_runs and _short_run(req, review))
+    b.gaps = not merged_runs and _blanks_vanish(req, review)
+    if merged_runs:
+        b.blank_rows = _blank_rows(req)
     requests = b.requests(req) if req else None
     review_t = b.review(review) if review else None
     proactive = b.proactive(pro) if pro else None
@@ -90,6 +93,7 @@ def _read(
     span: tuple[int, int] | None,
     totals: dict[int, tuple[int, ...]] | None,
     merged_runs: bool = False,
+    gaps: bool = False,
 ) -> list[tuple[Piece, ...]]:
     """Readings of a row: all blank when it has no content; else the readings that
     satisfy the row's own sums, or, when none does, every reading (none at all if
@@ -97,20 +101,34 @@ def _read(
 
     With ``merged_runs`` a row printing fewer values than cells is read as runs of
     equal cells (:func:`~scorer.tables.numbers.runs`); every expansion is returned
-    and the table's arithmetic chooses among them."""
+    and the table's arithmetic chooses among them.
+
+    With ``gaps`` (the document shows that blank cells vanished when its tables
+    were flattened) a row of fewer numbers than cells may also be those numbers
+    with blank cells between them (:func:`~scorer.tables.numbers.with_gaps`)."""
     if not chunks:
         a = span[0] if span else 0
         return [tuple(Piece("", a, a, "blank") for _ in kinds)]
     if merged_runs and len(chunks) <= len(kinds) and all(c.kind in ("num", "ph") for c in chunks):
         return runs(chunks, kinds) or []
     if totals:
-        fit = splits(chunks, kinds, totals=totals)
-        if fit:
-            return fit
+        fit = splits(chunks, kinds, totals=totals) or []
+        # fewer numbers than cells: blank cells may have vanished in flattening; those
+        # readings stand beside the glued ones and the arithmetic chooses
+        vanished = with_gaps(chunks, kinds, totals) if gaps and len(chunks) < len(kinds) else []
+        if vanished is None:
+            return []
+        if fit or vanished:
+            return fit + vanished
     every = splits(chunks, kinds, limit=2000)
     if not every and totals and _one_short(chunks, len(kinds)):
         return _with_one_blank(chunks, kinds)
     return every or []
+
+
+def _fewer_than(chunks: list, n: int) -> bool:
+    """A row of numbers and empty fields, fewer than its ``n`` cells."""
+    return 0 < len(chunks) < n and all(c.kind in ("num", "blank") for c in chunks)
 
 
 def _one_short(chunks: list, n: int) -> bool:
@@ -140,6 +158,53 @@ _SPLIT_LABEL_WORDS = (
     "区分处理的只计这一情形不计其他情形",
 )
 _LABEL_DEBRIS = re.compile(r"[\s（）()、.．，,：:/一二三四五六七八九十]|^\d+[.、．]$")
+
+
+#: Rows of 表三 without any value between two labels from which a crawler-merged
+#: page is read as a page of blank cells. The crawler prints every non-empty cell
+#: (merging equal neighbours), so only blank cells leave a row with nothing; one
+#: such row could still be a label misread, two are the page's way of writing.
+BLANK_ROWS_MIN = 2
+
+
+def _blank_rows(req: TableParse | None) -> int:
+    """How many 表三 rows hold no value at all between their label and the next
+    found label (the last found row is not counted: its end is a guess)."""
+    if req is None:
+        return 0
+    found = [r for r in req.rows if r.found]
+    return sum(1 for r in found[:-1] if not r.chunks)
+
+
+_BLANK_PAGE_START = "本页表三有"
+
+
+def _blank_page_why(n_blank: int) -> str:
+    return (
+        f"{_BLANK_PAGE_START}{n_blank}行在两个标签之间没有任何数字：原网页的单元格是空白的，"
+        "不是被爬虫合并的相同单元格，因此少于单元格数的数字无法确定各属哪一格"
+    )
+
+
+def _blanks_vanish(req: TableParse | None, review: TableParse | None) -> bool:
+    """True when the document shows that blank cells of 表三/表四 vanished when the
+    page was flattened (not a crawler-merged page): a 表三 row holds no number at
+    all between its label and the next one, or a row of numbers alone has fewer
+    digits than cells. A row of fewer numbers than cells may then hide blank
+    cells anywhere; without such evidence its numbers are read as glued cells."""
+    if req is not None and req.layout != "lines":
+        found = [r for r in req.rows if r.found]
+        if any(not r.chunks for r in found[:-1]):
+            return True
+    for p in (req, review):
+        if p is None or p.layout == "lines":
+            continue
+        for r in p.rows:
+            # numbers and empty fields that cannot fill the row even one digit a cell
+            if r.chunks and all((c.kind == "num" and c.text.isdigit()) or c.kind == "blank" for c in r.chunks):
+                if sum(len(c.text) if c.kind == "num" else 1 for c in r.chunks) < p.width:
+                    return True
+    return False
 
 
 def _short_run(req: TableParse | None, review: TableParse | None) -> bool:
@@ -176,7 +241,7 @@ def _num(x: Any) -> str:
 _LETTER_IN_NUMBER = re.compile(r"\d*[A-Za-z]+\d+[A-Za-z\d]*|\d+[A-Za-z]+[A-Za-z\d]*")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _INT_KINDS = frozenset({"count", "signed"})
-_STATUS = {"num": "ok", "blank": "blank", "ph": "placeholder"}
+_STATUS = {"num": "ok", "blank": "blank", "ph": "placeholder", "gap": "blank"}
 
 
 class _Builder:
@@ -188,6 +253,14 @@ class _Builder:
         self.blanks_possible = blanks_possible
         # rows (where keys) that cannot be placed, and why
         self.unplaced: dict[str, str] = {}
+        #: 表三 rows with no value between two labels (crawler-merged pages only):
+        #: from BLANK_ROWS_MIN on, the page has blank cells and a row printing fewer
+        #: values than cells is not read as runs of equal cells (see _blank_page)
+        self.blank_rows = 0
+        #: blank cells of this document's 表三/表四 vanished in flattening (_blanks_vanish)
+        self.gaps = False
+        #: rows (where keys) of numbers and empty fields fewer than their cells
+        self.short_rows: set[str] = set()
         self._stated: dict[str, int] | None = None  # narrative statements, read when first needed
         self._narrowed: dict[str, str] = {}
         self.cells: dict[str, Cell] = {}
@@ -207,7 +280,9 @@ class _Builder:
         for pieces in pieces_list:
             vals = []
             for p, kind in zip(pieces, kinds):
-                if p.kind != "num":
+                if p.kind == "gap":
+                    vals.append(0)  # a vanished blank cell counts 0 in the arithmetic
+                elif p.kind != "num":
                     vals.append(None)
                 elif kind in _INT_KINDS:
                     vals.append(int(p.text))  # parse_value's result for counts, without the call
@@ -265,6 +340,17 @@ class _Builder:
             # a page whose crawler merged equal cells: the row may be whole in the
             # source, so it is 待核对 for a person, not a defect of the report
             merged = self.merged_runs and not letters
+            if not letters and (where in self.short_rows or (unplaced and not self.merged_runs)):
+                # fewer numbers than cells that no placement fits, or a row that
+                # cannot be placed: our reading problem as much as the report's, so
+                # 待核对, never charged
+                why += (f"（{unplaced}），待核对" if unplaced and not self.merged_runs
+                        else "（数字少于单元格数，无法按表格勾稽关系确定各属哪一格），待核对")
+                self.findings.append(
+                    make_finding("T-cell", where, f"{TABLE_NAMES[table]}“{row_label}”行{why}", content_span, numbers,
+                                 severity="info")
+                )
+                return values
             self.findings.append(
                 make_finding(
                     "T-cell",
@@ -285,8 +371,12 @@ class _Builder:
             key = f"{where}.{col}"
             if several:
                 vals = {readings[i][j] for i in keep}
-                if len(vals) > 1 or blanks_possible or unplaced:
-                    cands = tuple(sorted((x for x in vals if x is not None), key=float))
+                # a vanished blank (gap) and a printed 0 differ although both count 0
+                gap = {pieces_list[i][j].kind == "gap" for i in keep}
+                if len(vals) > 1 or len(gap) > 1 or blanks_possible or unplaced:
+                    cands = tuple(sorted((x for i in keep if (x := readings[i][j]) is not None
+                                          and pieces_list[i][j].kind != "gap"), key=float))
+                    cands = tuple(dict.fromkeys(cands))
                     cells[key] = Cell.make(key, None, "ambiguous", content, content_span, cands, how)
                     values[col] = None
                     ambiguous.append(col)
@@ -297,6 +387,8 @@ class _Builder:
                 if note:
                     self.notes.append(f"{key}: {note}")
             status = _STATUS[p.kind]
+            if p.kind == "gap":
+                v = None
             if status == "blank":
                 blank.append(col)
             elif status == "placeholder":
@@ -330,8 +422,23 @@ class _Builder:
                 )
             )
         if ambiguous:
-            shown = [_fmt_reading(readings[i]) for i in keep[:6]]
+            shown = [
+                _fmt_reading([None if p.kind == "gap" else x for p, x in zip(pieces_list[i], readings[i])])
+                for i in keep[:6]
+            ]
             more = f" 等{len(keep)}种" if len(keep) > 6 else ""
+            if unplaced and (unplaced.startswith(_BLANK_PAGE_START) or not self.merged_runs):
+                # blank cells, not merged runs, or a row that cannot be placed at
+                # all: no expansion is worth showing
+                message = (
+                    f"{TABLE_NAMES[table]}“{row_label}”行只印出“{_short(content)}”（{unplaced}），"
+                    f"无法确定{'、'.join(_col_cn(table, row, c) for c in ambiguous)}，待核对（请对照原网页核对）"
+                )
+                self.findings.append(
+                    make_finding("T-cell", where if len(ambiguous) > 1 else f"{where}.{ambiguous[0]}", message,
+                                 content_span, {"raw": content, "readings": len(keep)}, severity="info")
+                )
+                return values
             self.findings.append(
                 make_finding(
                     "T-cell",
@@ -345,6 +452,8 @@ class _Builder:
                     + "；".join(shown)
                     + more
                     + ("（有一个单元格空白或缺失，不知是哪一个）" if any(x is None for i in keep for x in readings[i]) else "")
+                    + ("（数字少于单元格数，有单元格空白或缺失（表格压平时空白单元格会消失），不知是哪几格）"
+                       if any(p.kind == "gap" for i in keep for p in pieces_list[i]) else "")
                     + ("（本表另有一行数字少于单元格数，连写数字中可能还有空白单元格）" if blanks_possible else "")
                     + (f"（{unplaced}，各单元格均无法确定）" if unplaced else "")
                     + f"，无法确定{'、'.join(_col_cn(table, row, c) for c in ambiguous)}"
@@ -358,10 +467,18 @@ class _Builder:
             )
         return values
 
+    @property
+    def _blank_page(self) -> bool:
+        """A crawler-merged page whose cells are really blank (rows with no value at
+        all between two labels): a lone value is not a run of equal cells there."""
+        return self.merged_runs and self.blank_rows >= BLANK_ROWS_MIN
+
     def _unplaced_why(self, chunks: list, readings: list, merged: bool, ok: Any) -> str | None:
         """Why a crawler-merged row cannot be placed, or None when it can."""
         if self._stray_text(chunks):
             return _STRAY
+        if merged and self._blank_page:
+            return _blank_page_why(self.blank_rows)
         if readings and (len(readings) > 1 or merged) and not any(map(ok, readings)):
             return "没有一种还原能使本行合计成立"
         return None
@@ -422,11 +539,15 @@ class _Builder:
         for r in p.rows:
             if not r.found and not r.chunks:
                 continue
-            ps = _read(r.chunks, kinds, r.content_span, {6: (0, 1, 2, 3, 4, 5)}, self.merged_runs)
+            ps = _read(r.chunks, kinds, r.content_span, {6: (0, 1, 2, 3, 4, 5)}, self.merged_runs, self.gaps)
+            if self.gaps and _fewer_than(r.chunks, len(kinds)):
+                self.short_rows.add(f"requests.{r.key}")
             rs = self._readings(ps, kinds, None)
             ps, rs = self._narrow("requests", r.key, cols, ps, rs, row_sum_ok, L.REQUEST_ROW_LABELS[r.key])
             pieces[r.key] = ps
             readings[r.key] = rs
+            if p.unplaced and r.chunks:
+                self.unplaced[f"requests.{r.key}"] = p.unplaced
             # crawler-merged (fewer numbers than cells) and no expansion fits the
             # row's sum: not placed, even when there is a single expansion
             merged = 0 < len(r.chunks) < len(kinds)
@@ -483,8 +604,11 @@ class _Builder:
         r = p.rows[0]
         kinds = ("count",) * 15
         ps = _read(
-            r.chunks, kinds, r.content_span, {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)}, self.merged_runs
+            r.chunks, kinds, r.content_span, {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)}, self.merged_runs,
+            self.gaps,
         )
+        if self.gaps and _fewer_than(r.chunks, len(kinds)):
+            self.short_rows.add("review_litigation")
         readings = self._readings(ps, kinds, None)
         cols = [f"{g}.{c}" for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMNS]
         ps, readings = self._narrow("review_litigation", None, cols, ps, readings, review_sums_ok, "行政复议、行政诉讼")
@@ -541,6 +665,8 @@ class _Builder:
             # report's own narrative states the numbers ("制定规范性文件15件")
             if self.merged_runs and self._stray_text(r.chunks):
                 self.unplaced[f"proactive.{d.key}"] = _STRAY
+            elif self._blank_page and 0 < len(r.chunks) < len(cols):
+                self.unplaced[f"proactive.{d.key}"] = _blank_page_why(self.blank_rows)
             n_before = len(readings)
             ps, readings = self._narrow("proactive", d.key, cols, ps, readings, None, d.label, p.variant)
             keep = list(range(len(readings)))

@@ -69,7 +69,7 @@ class Piece:
     text: str
     start: int
     end: int
-    kind: str  # "num", "ph" or "blank"
+    kind: str  # "num", "ph", "blank", or "gap" (a blank cell that vanished: see with_gaps)
 
 
 _MD_RULE_RUN = re.compile(r"\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+")
@@ -159,11 +159,12 @@ def has_separators(s: str) -> bool:
     return "|" in s or "\t" in s
 
 
-def chunks_fields(s: str, base: int, expected: int) -> list[Chunk]:
+def chunks_fields(s: str, base: int, expected: int, label: bool = True) -> list[Chunk]:
     """Chunks of a ``|`` or tab separated line: each field is a cell; empty fields
     inside the row are blank cells; leading fields without numbers (label debris,
     merged-cell leftovers) and trailing empty fields (merged-cell debris) are dropped
-    unless the row needs them to reach ``expected`` cells."""
+    unless the row needs them to reach ``expected`` cells. ``label``: ``s`` starts
+    inside the row's label cell (False for a line of cells alone)."""
     cleaned = _clean(s)
     fields: list[tuple[str, int]] = []
     pos = 0
@@ -174,6 +175,17 @@ def chunks_fields(s: str, base: int, expected: int) -> list[Chunk]:
     first = 0
     while first < len(fields) and not _field_value(fields[first][0]):
         first += 1
+    # the field before the first separator: the label's remainder, or nothing
+    # before an opening "|"; a line of cells alone (表四) starts with a cell
+    lead = 1 if label or s.lstrip(" \n").startswith("|") else 0
+    body = fields[lead:]
+    if body and not body[-1][0].strip() and s.rstrip(" \n").endswith(("|", "\t")):
+        body = body[:-1]  # the nothing after a closing "|"
+    if lead < first <= len(fields) and len(body) == expected and all(_cells_lower_bound(f[0]) == 1 for f in body):
+        # exactly one field per cell: the empty fields before the first number are
+        # blank cells of the row ("| 标签 |  |  | 1 |  | 3 | 4 |"), not merged-cell
+        # debris, which would make the row longer than its cells
+        first = lead
     values = fields[first:]
     # trailing empties: keep only as many as needed to reach `expected` cells
     n_nonempty = len(values)
@@ -560,4 +572,92 @@ def runs(chunks: list[Chunk], kinds: tuple[str, ...], limit: int = 20000) -> lis
             out.append(tuple(reading))
             if len(out) > limit:
                 return None
+    return out
+
+
+class _TooMany(Exception):
+    """More readings (or search steps) than a row may have."""
+
+
+#: search steps :func:`with_gaps` may take for one row before it gives up
+MAX_GAP_STEPS = 200_000
+
+
+def with_gaps(
+    chunks: list[Chunk],
+    kinds: tuple[str, ...],
+    totals: dict[int, tuple[int, ...]],
+    limit: int = 20000,
+) -> list[tuple[Piece, ...]] | None:
+    """Readings of a row whose blank cells vanished when the table was flattened
+    (an HTML row printed one cell per line, or with spaces, drops its empty cells):
+    the chunks fill fewer cells than the row has, in order, and each other cell is
+    a ``gap`` (blank in the source). Only readings whose ``totals`` hold with a gap
+    counted as 0 are returned — the table's arithmetic is what places the numbers.
+    Readings without a gap are :func:`splits`'s.
+
+    Only for rows of count cells made of numbers and empty fields (a row of tab
+    or ``|`` separated cells whose trailing empty fields were stripped); an empty
+    field stays a blank cell and counts 0 like a gap. The search goes cell by cell
+    and checks each total as soon as it is placed (every total follows its parts).
+    None when there are more than ``limit`` readings or ``MAX_GAP_STEPS`` steps."""
+    n, k = len(kinds), len(chunks)
+    if not 0 < k < n or any(c.kind not in ("num", "blank") for c in chunks) or any(x != "count" for x in kinds):
+        return []
+    out: list[tuple[Piece, ...]] = []
+    acc: list[Piece] = []
+    vals: list[int] = []
+    steps = 0
+
+    def fits(i: int) -> bool:
+        parts = totals.get(i)
+        return parts is None or sum(vals[p] for p in parts) == vals[i]
+
+    def rec(i: int, ci: int, off: int, gaps: int) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > MAX_GAP_STEPS:
+            raise _TooMany
+        if i == n:
+            if ci == k and gaps:
+                out.append(tuple(acc))
+                if len(out) > limit:
+                    raise _TooMany
+            return
+        # a gap here, if the cells left can still hold the chunks left
+        if n - i - 1 >= k - ci:
+            pos = acc[-1].end if acc else chunks[0].start
+            acc.append(Piece("", pos, pos, "gap"))
+            vals.append(0)
+            if fits(i):
+                rec(i + 1, ci, off, gaps + 1)
+            acc.pop()
+            vals.pop()
+        if ci == k:
+            return
+        ch = chunks[ci]
+        if ch.kind == "blank":
+            acc.append(Piece(ch.text, ch.start, ch.end, "blank"))
+            vals.append(0)
+            if fits(i):
+                rec(i + 1, ci + 1, 0, gaps)
+            acc.pop()
+            vals.pop()
+            return
+        text = ch.text
+        for j in _ends(text, off, "count"):
+            nci, noff = (ci + 1, 0) if j == len(text) else (ci, j)
+            if n - i - 1 < k - nci:
+                continue
+            acc.append(Piece(text[off:j], ch.start + off, ch.start + j, "num"))
+            vals.append(int(text[off:j]))
+            if fits(i):
+                rec(i + 1, nci, noff, gaps)
+            acc.pop()
+            vals.pop()
+
+    try:
+        rec(0, 0, 0, 0)
+    except _TooMany:
+        return None
     return out

@@ -112,6 +112,8 @@ class TableParse:
     layout: str  # "rows", "lines" or "glued"
     width: int  # cells per row (表三 7, 表四 15 in one stream)
     notes: list[str] = field(default_factory=list)
+    #: why no row of the table can be placed by its label (None when they can)
+    unplaced: str | None = None
 
 
 # --------------------------------------------------------------------------- 表三
@@ -134,7 +136,8 @@ def find_requests(work: str, start: int = 0) -> TableParse | None:
     parse = TableParse("requests", variant, (m0.start(), end), rows, "rows", 7)
     if all(r.found and _plain(r.chunks, 7) for r in rows):
         return parse
-    by_lines = _read_lines(work, _line_start(work, m0.start()), end, 7, len(order))
+    lines_from = _lines_start(work, m0.start(), start)
+    by_lines = _read_lines(work, lines_from, end, 7, len(order))
     if by_lines is not None:
         for r, chunks in zip(rows, by_lines):
             r.chunks = chunks
@@ -144,6 +147,14 @@ def find_requests(work: str, start: int = 0) -> TableParse | None:
         parse.notes.append("表三按行读取数字（标签与数字错位的PDF/Markdown排版）")
         return parse
     parse.layout = "glued"
+    bare = _bare_number_lines(work, lines_from, end, 7)
+    if bare >= 3:
+        # numbers on lines of their own, apart from their labels (a PDF layout),
+        # but not one line per row: which label a line belongs to is unknown, and
+        # the text between two labels may hold another row's numbers
+        parse.unplaced = (
+            f"表三有{bare}行数字与标签分开排印（PDF式排版），但数字行数与表格行数不符，无法确定各行数字属于哪一行"
+        )
     return parse
 
 
@@ -221,6 +232,26 @@ def _plain(chunks: list[Chunk], width: int) -> bool:
     )
 
 
+_BARE_LINE = re.compile(r"[\s|]*(?:\d+[\s|]+){6}\d+[\s|]*")
+
+
+def _bare_number_lines(work: str, start: int, end: int, width: int) -> int:
+    """Lines holding ``width`` numbers and nothing else (no label) between
+    ``start`` and ``end``."""
+    return sum(1 for line in work[start:end].split("\n") if _BARE_LINE.fullmatch(line) and count_glued(line) == width)
+
+
+def _lines_start(work: str, first_label: int, start: int) -> int:
+    """Where 表三's number lines may begin: a PDF may print the first row's numbers
+    above its (wrapped) label, so from the section heading before the first label
+    (the table's header lies between them), else from the first label's line."""
+    lo = max(start, first_label - 800)
+    heading = None
+    for m in L.SECTION_REQUESTS.finditer(work, lo, first_label):
+        heading = m
+    return _line_start(work, heading.start() if heading else first_label)
+
+
 def _line_start(work: str, pos: int) -> int:
     return work.rfind("\n", 0, pos) + 1
 
@@ -270,18 +301,29 @@ def find_review(work: str, start: int = 0) -> TableParse | None:
             return None
         totals = list(L.REVIEW_TOTAL.finditer(work, m.end(), min(len(work), m.end() + 400)))[:3]
         if len(totals) >= 2:
+            header_end = totals[-1].end()
+            break
+        wrapped = _wrapped_review_header(work, m.end())
+        if wrapped is not None:
+            header_end = wrapped
             break
         pos = m.end()
-    header_end = totals[-1].end()
     i = header_end
     limit = min(len(work), header_end + 300)
+    no_numbers = False
     while i < limit and not (work[i].isdigit() or work[i] in "/／"):
         ch = work[i]
         if ch not in _REVIEW_HEADER_CHARS:
-            i = limit  # prose before any number: the table has no numbers
+            no_numbers = True  # prose before any number: the table has no numbers
             break
         i += 1
+    # the row's content ends where the header's words end (its cells are empty);
+    # the prose after it is not the table's content
     span_end = i
+    if no_numbers:
+        while span_end > header_end and work[span_end - 1].isspace():
+            span_end -= 1
+        i = limit
     chunks: list[Chunk] = []
     if i < limit:
         # cut back to the line start so "| 0 | 0 |" keeps its fields
@@ -289,12 +331,31 @@ def find_review(work: str, start: int = 0) -> TableParse | None:
         seg = work[seg_start:]
         seg = seg[: bound_tail(seg)].rstrip()
         if has_separators(seg):
-            chunks = chunks_fields(seg.replace("\n", "|"), seg_start, 15)
+            chunks = chunks_fields(seg.replace("\n", "|"), seg_start, 15, label=False)
         else:
             chunks = chunks_glued(seg, seg_start)
         span_end = seg_start + len(seg)
     row = RowContent("all", (m.start(), header_end), (header_end, span_end), chunks)
     return TableParse("review_litigation", None, (m.start(), span_end), [row], "rows", 15)
+
+
+def _wrapped_review_header(work: str, start: int) -> int | None:
+    """End of a 表四 header whose column words a PDF wrapped inside their narrow cells
+    ("结果结果其他尚未总" / "维持纠正结果审结计": "总计" never stands whole), or None.
+    The header is the run of header characters up to the first number; it must
+    hold the characters of the three groups' 总计."""
+    i = start
+    limit = min(len(work), start + 400)
+    while i < limit and work[i] in _REVIEW_HEADER_CHARS:
+        i += 1
+    if i >= limit or not work[i].isdigit():
+        return None
+    head = work[start:i]
+    if head.count("总") >= 2 and head.count("计") >= 2 and "维" in head and "审" in head:
+        while i > start and work[i - 1].isspace():
+            i -= 1
+        return i
+    return None
 
 
 # --------------------------------------------------------------------------- 表二
