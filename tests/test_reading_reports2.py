@@ -179,15 +179,14 @@ def test_raw_html_and_its_text_dump_agree() -> None:
 
 def test_reports2_accuracy_and_no_wrong_certain_cell() -> None:
     """The development gold: ≥ 99.5 % of cells right, every gold "?" reported
-    ambiguous. (353 行政处罚 "3500" = 3/50/0 or 35/0/0: its gold marks 处理决定数量
-    "?" although 0 in both readings, where 360 takes the same case as 0; the reader
-    gives 0 — the one wrong cell left, a gold inconsistency.)"""
+    ambiguous, and no wrong cell read as certain. (353 行政处罚 "3500" = 3/50/0 or
+    35/0/0: 处理决定数量 is 0 in both readings, as the gold now says.)"""
     docs = run_gold(ROOT / "tests/gold/reports2", load, ROOT)
     total = sum(d.total for d in docs)
     correct = sum(d.correct for d in docs)
     wrong = [(d.name, k) for d in docs for k, _, _ in d.wrong_cells]
     assert correct / total >= 0.995
-    assert wrong == [("353_pingtan_caizhengjinrong_2019", "proactive.punishment.decisions")]
+    assert wrong == []
 
 
 def test_layout_is_named() -> None:
