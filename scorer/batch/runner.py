@@ -340,7 +340,19 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
             return more
 
         executor.run(plan.first(), config, finished)
+        # an executor that runs only the tasks it was given (not those on_done
+        # returned) is handed the rest, round by round
+        left = plan.left()
+        while left:
+            executor.run(left, config, finished)
+            again = plan.left()
+            if [t.key for t in again] == [t.key for t in left]:  # it reported none of them: stop
+                break
+            left = again
         commit()
+        for task in plan.unfinished():  # never reported back: failed, no state (redone next run)
+            report(position.pop(task.key), DocOutcome(task.path, task.key, FAILED, "执行器未返回处理结果", None, 0.0,
+                                                      False), task.fingerprint)
 
     # the sheets show everything the store holds for this criteria set: a second
     # batch into the same store extends the picture; drawn from the store as they are written
@@ -384,6 +396,7 @@ class _Series:
         self._left: dict[tuple[str, int], int] = {}  # agency and year → its tasks not finished yet
         self._scored: set[tuple[str, int]] = set()  # … of which one was scored (and stored)
         self._waiting: dict[tuple[str, int], list[str]] = {}  # agency and year → next year's task keys
+        self._issued: dict[str, Task] = {}  # handed out to be scored, not finished yet
 
     def first(self) -> list[Task]:
         """The tasks to start with: the surveys, or when none is needed the tasks ready."""
@@ -418,12 +431,22 @@ class _Series:
                 self._waiting.setdefault(before, []).append(key)
             else:
                 ready.append(t)
+        self._issued.update((t.key, t) for t in ready)
         return ready
+
+    def unfinished(self) -> list[Task]:
+        """Tasks no outcome has come back for (an executor that lost them)."""
+        return list(self._tasks.values())
+
+    def left(self) -> list[Task]:
+        """Tasks handed out that no outcome has come back for."""
+        return list(self._issued.values())
 
     def finished(self, key: str, stored: bool) -> list[Task]:
         """A task is done (``stored``: its result is in the store); the tasks of the
         next year of its agency once all of its year are done."""
         self._tasks.pop(key, None)  # its outcome is the run log's now
+        self._issued.pop(key, None)
         ident = self._ident.pop(key, None)
         if ident is None or ident not in self._left:
             return []
@@ -437,7 +460,9 @@ class _Series:
         self._scored.discard(ident)
         # the previous year was scored here: read it (this batch's result) from the
         # store; it failed: read what earlier batches left, as if it were not in the batch
-        return [replace(self._tasks[k], see_batch=see) for k in self._waiting.pop(ident, [])]
+        released = [replace(self._tasks[k], see_batch=see) for k in self._waiting.pop(ident, [])]
+        self._issued.update((t.key, t) for t in released)
+        return released
 
 
 class _RunLog(Sequence[DocOutcome]):
