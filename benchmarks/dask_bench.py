@@ -227,9 +227,12 @@ def memory_child(n: int, workers: int, stand_in: bool) -> dict:
         t0 = time.monotonic()
         rep = run_batch(folder, cs, Path(tmp) / "out", executor=ex, formats=("json",))
         wall = time.monotonic() - t0
-        return {"n": n, "work": "stand-in" if stand_in else "real", "scored": len(rep.scored), "failed": len(rep.failures), "wall_s": round(wall, 1),
+        peak = peak_mb()  # before the counts below are drawn from the run log
+        counts = getattr(rep.outcomes, "counts", None) or {"scored": len(rep.scored), "failed": len(rep.failures)}
+        return {"n": n, "work": "stand-in" if stand_in else "real", "scored": counts["scored"],
+                "failed": counts["failed"], "wall_s": round(wall, 1),
                 "docs_per_s": round(n / wall, 2), "rss_before_mb": round(before, 1),
-                "peak_rss_mb": round(peak_mb(), 1), "peak_in_flight": ex.peak_in_flight}
+                "peak_rss_mb": round(peak, 1), "peak_in_flight": ex.peak_in_flight}
 
 
 def memory_part(sizes: list[int], workers: int, real_up_to: int) -> list[dict]:
