@@ -15,7 +15,8 @@ Reports, for the 44 text-format reports we ship (corpus + seeds):
   docx memos, the sheets, the summary, the results store), 2 jobs;
 - ``--only memory``: the submitting process's peak RSS (``getrusage(RUSAGE_SELF)`` in a
   fresh process that calls ``run_batch``: the workers are other processes) at 1,000 and
-  10,000 documents, JSON output, 2 jobs, scored for real.
+  10,000 documents, JSON output, 2 jobs, scored for real: when the last document is
+  done (before the sheets) and at the end (the sheets included).
 
 The large batches (outputs, memory) are copies of the 44 text reports (:func:`copies`):
 each copy gets distinct bytes (a line appended) and, through a manifest, an agency key
@@ -168,14 +169,21 @@ def batch_child(manifest: str, out: str, jobs: int, formats: list[str]) -> dict:
     from scorer.batch import run_batch
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    scoring_peak = [0.0]
+
+    def progress(done: int, total: int, outcome) -> None:
+        if done == total:  # every document done, the sheets not begun
+            scoring_peak[0] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
     t0, c0 = time.perf_counter(), time.process_time()
-    rep = run_batch([], "core", out, manifest=manifest, jobs=jobs, formats=tuple(formats))
+    rep = run_batch([], "core", out, manifest=manifest, jobs=jobs, formats=tuple(formats), progress=progress)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     n = len(rep.outcomes)
     return {"docs": n, "failed": len(rep.failures), "problems": rep.problems, "wall_s": round(wall, 1),
             "docs_per_s": round(n / wall, 2), "parent_cpu_s": round(cpu, 1),
             "workers_cpu_s": round(kids.ru_utime + kids.ru_stime, 1), "rss_at_start_mb": round(before),
+            "scoring_peak_mb": round(scoring_peak[0]),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
@@ -202,10 +210,11 @@ def big_batch(files: list[Path], n_docs: int, jobs: int, formats: list[str]) -> 
 def print_big(title: str, rows: list[dict]) -> None:
     print(f"\n{title}")
     print(f"{'docs':>6} {'failed':>6} {'wall s':>7} {'docs/s':>7} {'parent CPU s':>12} {'workers CPU s':>13} "
-          f"{'RSS at start':>12} {'peak RSS':>9} {'outputs':>8}")
+          f"{'RSS at start':>12} {'peak, scoring':>13} {'peak RSS':>9} {'outputs':>8}")
     for r in rows:
         print(f"{r['docs']:6d} {r['failed']:6d} {r['wall_s']:7.1f} {r['docs_per_s']:7.2f} {r['parent_cpu_s']:12.1f} "
-              f"{r['workers_cpu_s']:13.1f} {r['rss_at_start_mb']:10d}MB {r['peak_rss_mb']:7d}MB {r['output_mb']:6d}MB")
+              f"{r['workers_cpu_s']:13.1f} {r['rss_at_start_mb']:10d}MB {r.get('scoring_peak_mb', 0):11d}MB "
+              f"{r['peak_rss_mb']:7d}MB {r['output_mb']:6d}MB")
         if r["problems"]:
             print("   problems:", r["problems"][:3])
 
