@@ -10,7 +10,18 @@ Reports, for the 44 text-format reports we ship (corpus + seeds):
   (ratio engine_time / jieba_time; target ≤ 3);
 - batch throughput with JSON output and 2 jobs (documents/s; target ≥ 50);
 - peak memory of that batch (target < 500 MB for 2,000 documents);
-- cold start of ``xxgk score`` on one text report (target < 2 s).
+- cold start of ``xxgk score`` on one text report (target < 2 s);
+- ``--only outputs``: a 1,000-document batch with every default output (json, md, html,
+  docx memos, the sheets, the summary, the results store), 2 jobs;
+- ``--only memory``: the submitting process's peak RSS (``getrusage(RUSAGE_SELF)`` in a
+  fresh process that calls ``run_batch``: the workers are other processes) at 1,000 and
+  10,000 documents, JSON output, 2 jobs, scored for real: when the last document is
+  done (before the sheets) and at the end (the sheets included).
+
+The large batches (outputs, memory) are copies of the 44 text reports (:func:`copies`):
+each copy gets distinct bytes (a line appended) and, through a manifest, an agency key
+of its copy group (``g0007-<agency key>``), so that every copy is a row of its own in the
+sheets and each group's year-over-year series are those of the corpus.
 """
 from __future__ import annotations
 
@@ -130,6 +141,84 @@ def batch_run(files: list[Path], n_docs: int, jobs: int) -> tuple[float, float, 
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def copies(files: list[Path], n_docs: int, where: Path) -> Path:
+    """``n_docs`` copies of ``files`` in ``where/in`` and a manifest naming each copy's
+    group agency key (see the module docstring). Returns the manifest."""
+    from scorer.history import agency_key
+    from scorer.load import load
+
+    keys = {f: agency_key(load(str(f)).agency) for f in files}
+    src = where / "in"
+    src.mkdir()
+    lines = ["file,agency,report_year,published_on,agency_key"]
+    for i in range(n_docs):
+        f = files[i % len(files)]
+        extra = f"\n<!-- copy {i} -->\n" if f.suffix == ".md" else f"\n附：副本{i}\n"
+        name = f"{i:05d}_{f.name}"
+        (src / name).write_bytes(f.read_bytes() + extra.encode())
+        group = f"g{i // len(files):04d}-{keys[f]}" if keys[f] else ""
+        lines.append(f"in/{name},,,,{group}")
+    manifest = where / "manifest.csv"
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return manifest
+
+
+def batch_child(manifest: str, out: str, jobs: int, formats: list[str]) -> dict:
+    """One batch in this (fresh) process: wall and CPU time, the submitting process's
+    peak RSS and its workers' CPU."""
+    from scorer.batch import run_batch
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    scoring_peak = [0.0]
+
+    def progress(done: int, total: int, outcome) -> None:
+        if done == total:  # every document done, the sheets not begun
+            scoring_peak[0] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    rep = run_batch([], "core", out, manifest=manifest, jobs=jobs, formats=tuple(formats), progress=progress)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    n = len(rep.outcomes)
+    return {"docs": n, "failed": len(rep.failures), "problems": rep.problems, "wall_s": round(wall, 1),
+            "docs_per_s": round(n / wall, 2), "parent_cpu_s": round(cpu, 1),
+            "workers_cpu_s": round(kids.ru_utime + kids.ru_stime, 1), "rss_at_start_mb": round(before),
+            "scoring_peak_mb": round(scoring_peak[0]),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def big_batch(files: list[Path], n_docs: int, jobs: int, formats: list[str]) -> dict:
+    """:func:`batch_child` in a fresh process on :func:`copies` of the corpus."""
+    import json
+
+    tmp = Path(tempfile.mkdtemp(prefix="xxgk-bench-"))
+    try:
+        manifest = copies(files, n_docs, tmp)
+        proc = subprocess.run([sys.executable, __file__, "--batch-child", str(manifest), str(tmp / "out"),
+                               "--jobs", str(jobs), "--formats", *formats], capture_output=True, text=True,
+                              cwd=tmp)
+        if proc.returncode != 0:
+            print(proc.stderr[-3000:], file=sys.stderr)
+            raise SystemExit(proc.returncode)
+        row = json.loads(proc.stdout.strip().splitlines()[-1])
+        row["output_mb"] = round(sum(p.stat().st_size for p in (tmp / "out").rglob("*") if p.is_file()) / 2**20)
+        return row
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def print_big(title: str, rows: list[dict]) -> None:
+    print(f"\n{title}")
+    print(f"{'docs':>6} {'failed':>6} {'wall s':>7} {'docs/s':>7} {'parent CPU s':>12} {'workers CPU s':>13} "
+          f"{'RSS at start':>12} {'peak, scoring':>13} {'peak RSS':>9} {'outputs':>8}")
+    for r in rows:
+        print(f"{r['docs']:6d} {r['failed']:6d} {r['wall_s']:7.1f} {r['docs_per_s']:7.2f} {r['parent_cpu_s']:12.1f} "
+              f"{r['workers_cpu_s']:13.1f} {r['rss_at_start_mb']:10d}MB {r.get('scoring_peak_mb', 0):11d}MB "
+              f"{r['peak_rss_mb']:7d}MB {r['output_mb']:6d}MB")
+        if r["problems"]:
+            print("   problems:", r["problems"][:3])
+
+
 def cold_start(file: Path, repeat: int = 3) -> float:
     xxgk = shutil.which("xxgk", path=str(Path(sys.executable).parent)) or "xxgk"
     times = []
@@ -146,10 +235,43 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="rounds of the in-process stage timing")
     ap.add_argument("--batch-docs", type=int, default=None, help="documents in the batch run (default n × corpus)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--only", choices=["stages", "batch", "outputs", "memory"],
+                    help="one part (default: stages, batch and cold start)")
+    ap.add_argument("--outputs-docs", type=int, default=1000, help="documents of the all-outputs batch")
+    ap.add_argument("--memory", type=int, nargs="+", default=[1000, 10000], help="batch sizes (memory)")
+    ap.add_argument("--batch-child", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--formats", nargs="+", default=["json"], help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.batch_child:
+        import json
+
+        print(json.dumps(batch_child(*args.batch_child, args.jobs, args.formats)))
+        return
 
     files = text_reports()
-    print(f"corpus: {len(files)} text reports")
+    print(f"corpus: {len(files)} text reports; machine: {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f} (shared: wall times are noisy, CPU times less so)")
+    if args.only == "outputs":
+        from scorer.batch import DEFAULT_FORMATS
+
+        row = big_batch(files, args.outputs_docs, args.jobs, list(DEFAULT_FORMATS))
+        print_big(f"batch with every default output ({', '.join(DEFAULT_FORMATS)} memos, sheets, summary, store), "
+                  f"--jobs {args.jobs}:", [row])
+        return
+    if args.only == "memory":
+        rows = [big_batch(files, n, args.jobs, ["json"]) for n in args.memory]
+        print_big(f"submitting-process memory, JSON output, --jobs {args.jobs}, scored for real:", rows)
+        return
+    if args.only == "batch":
+        n_docs = args.batch_docs or args.n * len(files)
+        c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        secs, peak_mb, rc = batch_run(files, n_docs, args.jobs)
+        c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime)
+        print(f"\nbatch: {n_docs} documents, --jobs {args.jobs}, JSON output: {secs:.1f} s, "
+              f"{n_docs / secs:.1f} documents/s (target ≥ 50 with 2 jobs); CPU {cpu:.1f} s "
+              f"(parent and workers); exit code {rc}")
+        return
     stages, jieba_t, chars = stage_times(files, args.rounds)
     docx_t = stages.pop("docx", 0.0)
     engine = sum(stages.values())

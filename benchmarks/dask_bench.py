@@ -180,12 +180,13 @@ _SCORED: dict = {}
 
 def standin(task, config):
     """Stand-in work for large memory runs: the real outcome of the linked corpus
-    report (scored once per child, for real) under this task's name, writing nothing
-    (the parent records its rerun state). What the submitting process receives per
-    document is the same size as in a real batch; the workers just do not redo it."""
+    report (scored once per child, for real) under this task's name and an agency
+    key of its own (so that each is a row of the sheets), writing nothing (the parent
+    records its rerun state). What the submitting process receives per document is
+    the same size as in a real batch; the workers just do not redo it."""
     from dataclasses import replace
 
-    from scorer.batch.messages import Task
+    from scorer.batch.messages import Outcome, Task
     from scorer.batch.worker import process
 
     real = os.path.realpath(task.path)
@@ -194,7 +195,15 @@ def standin(task, config):
         _SCORED[real] = process(Task(task.path, "standin", task.overrides, task.fingerprint),
                                 replace(config, out_dir=scratch))
         shutil.rmtree(scratch, ignore_errors=True)
-    return replace(_SCORED[real], path=task.path, key=task.key, outputs=(), recorded=False)
+    done = _SCORED[real]
+    key, year = done.identity or (None, None)
+    mine = (f"{key}-{task.key}" if key else None, year)
+    if task.survey:
+        return Outcome(task.path, task.key, done.status, identity=mine, recorded=True)
+    record = None
+    if done.record is not None:
+        record = dict(done.record, agency_key=mine[0], stored=dict(done.record["stored"], source_path=task.path))
+    return replace(done, path=task.path, key=task.key, outputs=(), recorded=False, record=record, identity=mine)
 
 
 def memory_child(n: int, workers: int, stand_in: bool) -> dict:
@@ -218,9 +227,12 @@ def memory_child(n: int, workers: int, stand_in: bool) -> dict:
         t0 = time.monotonic()
         rep = run_batch(folder, cs, Path(tmp) / "out", executor=ex, formats=("json",))
         wall = time.monotonic() - t0
-        return {"n": n, "work": "stand-in" if stand_in else "real", "scored": len(rep.scored), "failed": len(rep.failures), "wall_s": round(wall, 1),
+        peak = peak_mb()  # before the counts below are drawn from the run log
+        counts = getattr(rep.outcomes, "counts", None) or {"scored": len(rep.scored), "failed": len(rep.failures)}
+        return {"n": n, "work": "stand-in" if stand_in else "real", "scored": counts["scored"],
+                "failed": counts["failed"], "wall_s": round(wall, 1),
                 "docs_per_s": round(n / wall, 2), "rss_before_mb": round(before, 1),
-                "peak_rss_mb": round(peak_mb(), 1), "peak_in_flight": ex.peak_in_flight}
+                "peak_rss_mb": round(peak, 1), "peak_in_flight": ex.peak_in_flight}
 
 
 def memory_part(sizes: list[int], workers: int, real_up_to: int) -> list[dict]:

@@ -33,7 +33,8 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from scorer.errors import ScorerError
 
-__all__ = ["Store", "STORE_NAME", "rule_code_hash", "pack", "unpack", "history_payload", "open_store", "previous_from"]
+__all__ = ["Store", "STORE_NAME", "rule_code_hash", "pack", "unpack", "history_payload", "open_store", "previous_from",
+           "packed_record"]
 
 #: The store's file name inside a batch output folder (``--store`` names another).
 STORE_NAME = "results.sqlite"
@@ -59,6 +60,7 @@ CREATE TABLE IF NOT EXISTS results (
     PRIMARY KEY (source_sha256, criteria_set, engine_version)
 );
 CREATE INDEX IF NOT EXISTS results_agency ON results (agency_key, report_year, criteria_set);
+CREATE INDEX IF NOT EXISTS results_seq ON results (seq);
 CREATE TABLE IF NOT EXISTS overrides (
     agency_key TEXT NOT NULL,
     report_year INTEGER NOT NULL,
@@ -118,6 +120,18 @@ def history_payload(tables: Mapping[str, Any] | None, sections: Mapping[str, str
                     format_version: str | None) -> dict[str, Any]:
     """What next year's checks read of this report: its tables, their format and the section texts."""
     return {"tables": dict(tables or {}), "sections": dict(sections), "format_version": format_version}
+
+
+def packed_record(result: Mapping[str, Any], history: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What :meth:`Store.put_record` stores of one result: its columns and the packed
+    JSON and history. Made where the result is (a batch worker), so the writer only
+    inserts bytes."""
+    doc = result.get("document") or {}
+    prev = (result.get("history") or {}).get("previous") or {}
+    return {"criteria_set": result.get("criteria_set") or "", "engine_version": result.get("engine_version") or "",
+            "source_path": doc.get("path"), "agency": doc.get("agency"), "report_year": doc.get("report_year"),
+            "total": (result.get("score") or {}).get("total"), "previous_total": prev.get("total"),
+            "result_blob": pack(result), "history_blob": None if history is None else pack(history)}
 
 
 def _now() -> str:
@@ -188,9 +202,14 @@ class Store:
     def put(self, result: Mapping[str, Any], *, source_sha256: str, criteria_fingerprint: str,
             agency_key: str | None, history: Mapping[str, Any] | None = None, batch: str | None = None) -> None:
         """Add (or replace) one scored result."""
+        self.put_record(packed_record(result, history), source_sha256=source_sha256,
+                        criteria_fingerprint=criteria_fingerprint, agency_key=agency_key, batch=batch)
+
+    def put_record(self, rec: Mapping[str, Any], *, source_sha256: str, criteria_fingerprint: str,
+                   agency_key: str | None, batch: str | None = None, commit: bool = True) -> None:
+        """Add (or replace) one result given as :func:`packed_record`. With
+        ``commit=False`` it waits for :meth:`commit` (readers do not see it before)."""
         assert self._db is not None and not self.readonly
-        doc = result.get("document") or {}
-        prev = (result.get("history") or {}).get("previous") or {}
         seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM results").fetchone()[0]
         self._db.execute(
             "INSERT INTO results (seq, source_sha256, criteria_set, engine_version, criteria_fingerprint, rule_hash,"
@@ -201,28 +220,52 @@ class Store:
             " source_path=excluded.source_path, agency=excluded.agency, agency_key=excluded.agency_key,"
             " report_year=excluded.report_year, total=excluded.total, previous_total=excluded.previous_total,"
             " result=excluded.result, history=excluded.history, scored_at=excluded.scored_at, batch=excluded.batch",
-            (seq, source_sha256, result.get("criteria_set") or "", result.get("engine_version") or "",
-             criteria_fingerprint, rule_code_hash(), doc.get("path"), doc.get("agency"), agency_key,
-             doc.get("report_year"), (result.get("score") or {}).get("total"), prev.get("total"),
-             pack(result), None if history is None else pack(history), _now(), batch),
+            (seq, source_sha256, rec["criteria_set"], rec["engine_version"], criteria_fingerprint, rule_code_hash(),
+             rec["source_path"], rec["agency"], agency_key, rec["report_year"], rec["total"], rec["previous_total"],
+             rec["result_blob"], rec["history_blob"], _now(), batch),
         )
-        self._db.commit()
+        if commit:
+            self._db.commit()
+
+    def commit(self) -> None:
+        if self._db is not None and not self.readonly:
+            self._db.commit()
 
     def has(self, source_sha256: str, criteria_set: str, engine_version: str) -> bool:
         return bool(self._rows("SELECT 1 FROM results WHERE source_sha256=? AND criteria_set=? AND engine_version=?",
                                (source_sha256, criteria_set, engine_version)))
 
-    def latest(self, criteria_set: str) -> Iterator[dict[str, Any]]:
+    _LATEST = ("FROM results r WHERE criteria_set=? AND seq = (SELECT MAX(seq) FROM results s"
+               " WHERE s.criteria_set = r.criteria_set AND ((r.agency_key IS NOT NULL AND r.report_year IS NOT NULL"
+               " AND s.agency_key = r.agency_key AND s.report_year = r.report_year) OR"
+               " ((r.agency_key IS NULL OR r.report_year IS NULL) AND s.source_sha256 = r.source_sha256)))")
+
+    def latest(self, criteria_set: str, chunk: int = 200) -> Iterator[dict[str, Any]]:
         """The latest result of every agency key + report year of ``criteria_set``
-        (documents with no agency or year stand alone), ordered by source path."""
-        rows = self._rows(
-            "SELECT result FROM results r WHERE criteria_set=? AND seq = (SELECT MAX(seq) FROM results s"
-            " WHERE s.criteria_set = r.criteria_set AND ((r.agency_key IS NOT NULL AND r.report_year IS NOT NULL"
-            " AND s.agency_key = r.agency_key AND s.report_year = r.report_year) OR"
-            " ((r.agency_key IS NULL OR r.report_year IS NULL) AND s.source_sha256 = r.source_sha256)))"
-            " ORDER BY source_path, seq", (criteria_set,))
-        for row in rows:
-            yield unpack(row["result"])
+        (documents with no agency or year stand alone), ordered by source path.
+        Read ``chunk`` rows at a time: a batch of any size passes through in little
+        memory."""
+        if self._db is None:
+            return
+        # the order first (small rows), then the results a chunk at a time: a sort
+        # over the result blobs themselves would hold them all
+        seqs = [r[0] for r in self._db.execute(f"SELECT seq {self._LATEST} ORDER BY source_path, seq",
+                                               (criteria_set,))] if self._has_results() else []
+        for i in range(0, len(seqs), chunk):
+            part = seqs[i:i + chunk]
+            blobs = dict(self._db.execute(
+                f"SELECT seq, result FROM results WHERE seq IN ({','.join('?' * len(part))})", part))
+            for q in part:
+                yield unpack(blobs[q])
+
+    def count_latest(self, criteria_set: str) -> int:
+        """How many results :meth:`latest` gives."""
+        if self._db is None or not self._has_results():
+            return 0
+        return int(self._db.execute(f"SELECT COUNT(*) {self._LATEST}", (criteria_set,)).fetchone()[0])
+
+    def _has_results(self) -> bool:
+        return bool(self._rows("SELECT name FROM sqlite_master WHERE type='table' AND name='results'"))
 
     def result_for(self, agency_key: str, report_year: int, criteria_set: str) -> dict[str, Any] | None:
         """The latest result of one agency and year, or None."""

@@ -130,7 +130,8 @@ def test_another_executor_gives_the_same_bytes(folder, tmp_path, core):
     a = run_batch(folder, core, tmp_path / "a", executor=ex, formats=("json", "md"), timeout=None)
     b = run_batch(folder, core, tmp_path / "b", jobs=2, formats=("json", "md"), timeout=60)
     assert a.ok and b.ok and [o.path for o in a.outcomes] == [o.path for o in b.outcomes]
-    assert sorted(t.path for t in ex.seen) == [o.path for o in a.outcomes]
+    # each document scored once (after a survey of its agency and year, for the order of a series)
+    assert sorted(t.path for t in ex.seen if not t.survey) == [o.path for o in a.outcomes]
     assert all(isinstance(o, DocOutcome) for o in a.outcomes)
     for name in ("scores.csv", *(f"{Path(d).stem}{e}" for d in DOCS for e in (".json", ".md"))):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

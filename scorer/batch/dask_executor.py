@@ -36,7 +36,6 @@ Choices, and why:
 """
 from __future__ import annotations
 
-import itertools
 import os
 import signal
 import socket
@@ -45,9 +44,10 @@ import sys
 import threading
 import time
 from multiprocessing.connection import Connection
+from collections import deque
 from typing import Any, Callable, Sequence
 
-from scorer.batch.executor import HARD_GRACE
+from scorer.batch.executor import HARD_GRACE, OnDone
 from scorer.batch.lifeline import die_with_parent
 from scorer.batch.messages import FAILED, BatchConfig, Outcome, Task
 from scorer.batch.worker import one_line, process, timeout_message, warm_up
@@ -225,7 +225,7 @@ class DaskExecutor:
             raise ScorerError(f"无法连接 Dask 调度器（{one_line(exc)}），请检查地址、端口和网络",
                               path=self.address) from None
 
-    def run(self, tasks: Sequence[Task], config: BatchConfig, on_done: Callable[[Outcome], None]) -> None:
+    def run(self, tasks: Sequence[Task], config: BatchConfig, on_done: OnDone) -> None:
         if not tasks:
             return
         from distributed import as_completed
@@ -242,18 +242,19 @@ class DaskExecutor:
             window = max(1, self.window or WINDOW_PER_THREAD * threads)
             held = client.submit(_hold, config, pure=False)
             cwd = os.getcwd()
-            todo = iter(tasks)
+            todo = deque(tasks)
             in_flight: dict[str, Task] = {}
             done = as_completed()
 
-            def submit(n: int) -> None:
-                for task in itertools.islice(todo, n):
+            def submit() -> None:
+                while todo and len(in_flight) < window:
+                    task = todo.popleft()
                     fut = client.submit(_run_task, task, held, cwd, self.fn, pure=False, retries=self.retries)
                     in_flight[fut.key] = task
                     done.add(fut)
                 self.peak_in_flight = max(self.peak_in_flight, len(in_flight))
 
-            submit(window)
+            submit()
             for fut in done:
                 task = in_flight.pop(fut.key)
                 try:
@@ -267,8 +268,10 @@ class DaskExecutor:
                                   transient=not lost)
                 fut.release()  # the result lives on only in on_done
                 del fut
-                on_done(out)
-                submit(1)
+                more = on_done(out)  # streamed into the results store there
+                if isinstance(more, (list, tuple)):
+                    todo.extend(more)  # a series' next year, now that this one is done
+                submit()
             held.release()
         finally:
             client.close()

@@ -18,7 +18,7 @@ import time
 from collections import deque
 from dataclasses import replace
 from multiprocessing.connection import wait as _wait
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Callable, Iterable, Optional, Protocol, Sequence
 
 from scorer.batch.lifeline import die_with_parent
 from scorer.batch.messages import FAILED, BatchConfig, Outcome, Task
@@ -29,15 +29,21 @@ __all__ = ["Executor", "ProcessPool", "HARD_GRACE"]
 HARD_GRACE = 15.0  # seconds after the soft limit before the worker is killed
 
 
+#: ``on_done(outcome)``; it may return a list of more tasks, which join the queue (a
+#: series' next year, once its previous year is done); anything else is ignored
+OnDone = Callable[[Outcome], Optional[Iterable[Task]]]
+
+
 class Executor(Protocol):
     """Runs the tasks of a batch and reports each outcome, in any order.
 
     ``on_done`` is called in the caller's process once per task. An outcome that the
     worker could not record itself (it died, it was killed) has ``recorded=False``;
-    the caller records it.
+    the caller records it. What ``on_done`` returns (tasks, or None) is run too,
+    before ``run`` returns.
     """
 
-    def run(self, tasks: Sequence[Task], config: BatchConfig, on_done: Callable[[Outcome], None]) -> None:
+    def run(self, tasks: Sequence[Task], config: BatchConfig, on_done: OnDone) -> None:
         ...
 
 
@@ -95,7 +101,7 @@ class ProcessPool:
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
 
-    def run(self, tasks: Sequence[Task], config: BatchConfig, on_done: Callable[[Outcome], None]) -> None:
+    def run(self, tasks: Sequence[Task], config: BatchConfig, on_done: OnDone) -> None:
         if not tasks:
             return
         methods = mp.get_all_start_methods()
@@ -110,15 +116,22 @@ class ProcessPool:
         queue = deque(tasks)
         slots = [_Slot(ctx, config) for _ in range(min(self.jobs, len(tasks)))]
 
+        def done(out: Outcome) -> None:
+            more = on_done(out)
+            if isinstance(more, (list, tuple)):
+                queue.extend(more)
+
         def fail(slot: _Slot, message: str, timed_out: bool = False) -> None:
             task = slot.task
             assert task is not None
-            on_done(Outcome(task.path, task.key, FAILED, error=message, timeout=timed_out,
-                            seconds=round(time.monotonic() - slot.started, 3)))
             slot.task = None
+            done(Outcome(task.path, task.key, FAILED, error=message, timeout=timed_out,
+                         seconds=round(time.monotonic() - slot.started, 3)))
 
         try:
             while queue or any(s.task for s in slots):
+                while len(slots) < min(self.jobs, len(queue) + sum(1 for s in slots if s.task)):
+                    slots.append(_Slot(ctx, config))  # tasks released later than the start
                 for i, s in enumerate(slots):
                     if s.task is None and queue:
                         s.task = queue.popleft()
@@ -141,18 +154,19 @@ class ProcessPool:
                         if s.conn.poll():
                             out = s.conn.recv()
                             s.task = None
-                            on_done(out)
+                            done(out)
                             continue
                     except (EOFError, OSError):
                         pass
                     if not s.proc.is_alive():
-                        fail(s, f"处理进程异常退出（退出码{s.proc.exitcode}）")
+                        code = s.proc.exitcode
                         s.stop(kill=True)
                         slots[i] = _Slot(ctx, config)
+                        fail(s, f"处理进程异常退出（退出码{code}）")
                     elif hard and time.monotonic() - s.started > hard:
                         s.stop(kill=True)
-                        fail(s, timeout_message(timeout or 0, killed=True), timed_out=True)
                         slots[i] = _Slot(ctx, config)
+                        fail(s, timeout_message(timeout or 0, killed=True), timed_out=True)
         finally:
             for s in slots:
                 s.stop(kill=s.task is not None)

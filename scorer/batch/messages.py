@@ -25,6 +25,12 @@ class Task:
     overrides: tuple[tuple[str, Any], ...]  # metadata overrides (ScoreOptions fields)
     fingerprint: str  # rerun state: unchanged fingerprint → skipped next time
     sha256: str | None = None  # of the input's bytes: the results store's key
+    #: only read the document and report its agency key and year (``Outcome.identity``),
+    #: so that the parent can order a series by year; nothing is written
+    survey: bool = False
+    #: its previous year's report was scored in this batch (and is in the store now):
+    #: read last year from the store with this batch's results included
+    see_batch: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,8 +44,9 @@ class BatchConfig:
     warm_in_worker: bool = False  # spawned workers load the pipeline themselves
     store: str | None = None  # results store: workers read last year's reports from it (read-only)
     overrides: tuple[Any, ...] = ()  # evaluators' overrides (scorer.overrides.Override)
-    #: this batch's id in the store; its results are not read as last year's in the
-    #: first wave (which must not depend on what finished first)
+    #: this batch's id in the store; its results are not read as last year's unless
+    #: the task says so (``Task.see_batch``): what a document is compared with must not
+    #: depend on what happened to finish first
     exclude_batch: str | None = None
 
 
@@ -57,9 +64,12 @@ class Outcome:
     transient: bool = False  # the output folder failed, not the document: no state, redone next run
     seconds: float = 0.0
     recorded: bool = False  # the rerun state is written already (by the worker)
-    #: what the parent puts in the results store: ``result`` (the full JSON),
-    #: ``history`` (tables, sections), ``agency_key``, ``report_year``, ``previous_sha``
+    #: what the parent puts in the results store (:meth:`scorer.store.Store.put_record`):
+    #: the full JSON and the history payload packed by the worker, the columns, and
+    #: ``agency_key``, ``report_year``, ``previous_sha``, ``overrides`` for the rerun state
     record: dict[str, Any] | None = None
+    #: a survey task's answer: (agency key, report year), either may be None
+    identity: tuple[str | None, int | None] | None = None
 
     @property
     def total(self) -> float | None:

@@ -3,23 +3,33 @@ unchanged since the last run, hands the rest to an executor as tasks, records wh
 the workers could not, and writes the sheets at the end.
 
 Outputs do not depend on the number of jobs: rows are ordered by input path.
+
+Each document is scored once. A report whose previous year's report is in the same
+batch waits for it (:class:`_Series`) and is then compared with it; the rest run at
+once. Memory stays flat as a batch grows: outcomes stream to a run log in a
+temporary file, results to the store, and the sheets are written from the store.
 """
 from __future__ import annotations
 
+import heapq
+import io
+import itertools
 import json
 import os
 import sqlite3
+import tempfile
 import time
 import uuid
+from array import array
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from scorer.batch.executor import Executor, ProcessPool
 from scorer.batch.inputs import collect_inputs
 from scorer.batch.messages import FAILED, SCORED, BatchConfig, Outcome, Task
 from scorer.batch.sheets import SHEETS, sheet_paths, sheet_view, write_sheets
-from scorer.batch.state import (BATCH_STATE, STATE_DIR, batch_fingerprint, file_sha256, fingerprint,
+from scorer.batch.state import (BATCH_STATE, STATE_DIR, batch_fingerprint, file_sha256, fingerprint, known_identity,
                                 load_state, open_output_folder, record, save_batch_state, write_problem)
 from scorer.model import CriteriaSet
 from scorer.overrides import Override, for_document, from_mapping, overrides_digest, read_overrides
@@ -53,11 +63,13 @@ class DocOutcome:
 
 @dataclass
 class BatchReport:
-    """The outcome of :func:`run_batch`."""
+    """The outcome of :func:`run_batch`. ``outcomes`` is read from the run's log each
+    time it is iterated (in input order), not held in memory; ``failures``,
+    ``scored``, ``skipped`` and ``worked`` are lists drawn from it when asked for."""
 
     out_dir: str
     criteria_set: str
-    outcomes: list[DocOutcome]
+    outcomes: Sequence[DocOutcome]
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # batch-level failures (the sheets), one line each
@@ -85,14 +97,18 @@ class BatchReport:
 
     def summary_lines(self) -> list[str]:
         """A short Chinese summary, then one line per failure."""
+        counts = getattr(self.outcomes, "counts", None)
+        if counts is None:
+            counts = {SCORED: len(self.scored), FAILED: len(self.failures), "cached": len(self.skipped)}
         lines = [
-            f"共{len(self.outcomes)}份：评分{len(self.scored)}份，失败{len(self.failures)}份"
-            f"（其中{len(self.skipped)}份未变化，沿用上次结果）；用时{self.seconds:.1f}秒。",
+            f"共{len(self.outcomes)}份：评分{counts[SCORED]}份，失败{counts[FAILED]}份"
+            f"（其中{counts['cached']}份未变化，沿用上次结果）；用时{self.seconds:.1f}秒。",
         ]
         if self.outputs:
             lines.append("输出：" + "，".join(self.outputs[k] for k in sorted(self.outputs)))
-        for o in self.failures:
-            lines.append(f"失败：{o.path}：{o.error}")
+        for o in self.outcomes:  # one at a time from the log
+            if o.status == FAILED:
+                lines.append(f"失败：{o.path}：{o.error}")
         for p in self.problems:
             lines.append(f"失败：{p}")
         return lines
@@ -241,96 +257,119 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
     if options:  # flags such as --any-year change results: a rerun with others redoes all
         crit = criteria_fingerprint(f"{crit}{options!r}")
 
-    outcomes: dict[str, DocOutcome] = {}
-    results: dict[str, dict[str, Any]] = {}
-    prints: dict[str, str] = {}
-    tasks: list[Task] = []
+    # nothing per document stays in memory but what scheduling needs: outcomes go to
+    # the run log (read back in input order), results to the store
+    n = len(items)
+    log = _RunLog(n)
     done = 0
 
-    def report(o: DocOutcome) -> None:
+    def report(i: int, o: DocOutcome, fp: str) -> None:
         nonlocal done
         done += 1
-        outcomes[o.path] = o
+        log.add(i, o, fp)
         if progress is not None:
-            progress(done, len(items), o)
+            progress(done, n, o)
 
-    shas: dict[str, str | None] = {}
-    for item in items:
-        sha = shas[item.key] = file_sha256(item.path)
+    tasks: list[Task] = []
+    position: dict[str, int] = {}  # task key → input position
+    known: dict[str, tuple[str | None, int | None]] = {}  # agency key and year from the last run
+    for i, item in enumerate(items):
+        sha = file_sha256(item.path)
         fp = fingerprint(item, sha, crit, fmts)
-        prints[item.key] = fp
-        state = None if force else load_state(state_dir, item.key)
-        if state and state.get("fingerprint") == fp and not state.get("timeout") and _still_current(
+        state = load_state(state_dir, item.key)
+        if not force and state and state.get("fingerprint") == fp and not state.get("timeout") and _still_current(
                 state, sha, cs, db, overrides):
-            if state["status"] == SCORED and all((out / n).is_file() for n in state.get("outputs", [])):
-                try:
-                    results[item.path] = sheet_view(json.loads((out / f"{item.key}.json").read_text(encoding="utf-8")))
+            if state["status"] == SCORED and all((out / n_).is_file() for n_ in state.get("outputs", [])):
+                try:  # the JSON the store's copy came from must still be whole
+                    sheet_view(json.loads((out / f"{item.key}.json").read_text(encoding="utf-8")))
                 except (OSError, ValueError):
-                    results.pop(item.path, None)
+                    pass
                 else:
-                    report(DocOutcome(item.path, item.key, SCORED, None, state.get("total"),
-                                      0.0, True, tuple(state.get("outputs", []))))
+                    report(i, DocOutcome(item.path, item.key, SCORED, None, state.get("total"),
+                                         0.0, True, tuple(state.get("outputs", []))), fp)
                     continue
             elif state["status"] == FAILED:
-                report(DocOutcome(item.path, item.key, FAILED, state.get("error"), None, 0.0, True))
+                report(i, DocOutcome(item.path, item.key, FAILED, state.get("error"), None, 0.0, True), fp)
                 continue
-        tasks.append(Task(item.path, item.key, item.overrides + options, fp, sha))
+        task = Task(item.path, item.key, item.overrides + options, fp, sha)
+        ident = known_identity(state, task)
+        if ident is not None:
+            known[task.key] = ident
+        tasks.append(task)
+        position[task.key] = i
+    del items
 
-    by_key = {t.key: t for t in tasks}
-    records: dict[str, dict[str, Any]] = {}  # this run's scored documents, by key
     store_problems: list[str] = []
-    second_wave = False
-
-    def finished(res: Outcome) -> None:
-        if res.status == SCORED and res.result is not None:
-            results[res.path] = res.result
-        if res.status == SCORED and res.record is not None:
-            task = by_key[res.key]
-            if task.sha256 is not None:  # the parent is the store's only writer
-                try:
-                    db.put(res.record["result"], source_sha256=task.sha256, criteria_fingerprint=crit,
-                           agency_key=res.record.get("agency_key"), history=res.record.get("history"),
-                           batch=batch_id)
-                except sqlite3.Error as exc:  # a full disk …: the memo is written, the store misses it
-                    store_problems.append(f"{res.path}：结果未能存入结果库（{exc}）")
-            records[res.key] = res.record
-        if not res.recorded:  # the worker died or was killed: the parent records it
-            try:
-                record(out, by_key[res.key], res)
-            except OSError:  # no state: the document is simply redone next time
-                pass
-        o = DocOutcome(res.path, res.key, res.status, res.error, res.total, res.seconds, False, tuple(res.outputs))
-        if second_wave:
-            outcomes[o.path] = o
-        else:
-            report(o)
-
     batch_id = uuid.uuid4().hex
     if tasks:
         in_memory = str(db.path) == ":memory:"
         config = BatchConfig(cs, str(out), fmts, timeout, store=None if in_memory else str(db.path),
                              overrides=overrides, exclude_batch=batch_id)
-        executor.run(tasks, config, finished)
-        # documents whose previous year was scored in this same batch are scored once
-        # more after it, now with last year's report from the store: a chain of years
-        # wave by wave (2022 once 2021 is final, then 2023 …), so the outcome does not
-        # depend on which document finished first
-        second_wave = True
-        waves = {} if in_memory else _later_waves(records, by_key, shas)
-        config = replace(config, exclude_batch=None)
-        for depth in sorted(waves):
-            executor.run(waves[depth], config, finished)
+        # no store the workers can read: no last year, no series to order
+        plan = _Series(tasks, known, history=not in_memory)
+        del tasks, known
+        unsaved = 0
+        last_commit = time.monotonic()
 
-    ordered = [outcomes[i.path] for i in items]
+        def commit() -> None:
+            nonlocal unsaved, last_commit
+            try:
+                db.commit()
+            except sqlite3.Error as exc:
+                store_problems.append(f"结果库未能写入（{exc}）")
+            unsaved, last_commit = 0, time.monotonic()
+
+        def finished(res: Outcome) -> list[Task] | None:
+            nonlocal unsaved
+            if plan.surveying(res.key):
+                return plan.surveyed(res.key, res.identity)
+            task = plan.task(res.key)
+            stored = res.status == SCORED and res.record is not None and task.sha256 is not None
+            if stored:  # the parent is the store's only writer
+                assert res.record is not None and task.sha256 is not None
+                try:
+                    db.put_record(res.record["stored"], source_sha256=task.sha256, criteria_fingerprint=crit,
+                                  agency_key=res.record.get("agency_key"), batch=batch_id, commit=False)
+                    unsaved += 1
+                except sqlite3.Error as exc:  # a full disk …: the memo is written, the store misses it
+                    store_problems.append(f"{res.path}：结果未能存入结果库（{exc}）")
+            if not res.recorded:  # the worker died or was killed: the parent records it
+                try:
+                    record(out, task, res)
+                except OSError:  # no state: the document is simply redone next time
+                    pass
+            report(position.pop(res.key), DocOutcome(res.path, res.key, res.status, res.error, res.total,
+                                                     res.seconds, False, tuple(res.outputs)), task.fingerprint)
+            more = plan.finished(res.key, stored)
+            # a series' next year reads this one from the store: committed first; else
+            # a commit now and then, not one per document
+            if more or unsaved >= 64 or (unsaved and time.monotonic() - last_commit > 2.0):
+                commit()
+            return more
+
+        executor.run(plan.first(), config, finished)
+        # an executor that runs only the tasks it was given (not those on_done
+        # returned) is handed the rest, round by round
+        left = plan.left()
+        while left:
+            executor.run(left, config, finished)
+            again = plan.left()
+            if [t.key for t in again] == [t.key for t in left]:  # it reported none of them: stop
+                break
+            left = again
+        commit()
+        for task in plan.unfinished():  # never reported back: failed, no state (redone next run)
+            report(position.pop(task.key), DocOutcome(task.path, task.key, FAILED, "执行器未返回处理结果", None, 0.0,
+                                                      False), task.fingerprint)
+
     # the sheets show everything the store holds for this criteria set: a second
-    # batch into the same store extends the picture
-    scored = [sheet_view(d) for d in _latest(db, cs)]
-    failures = [{"file": o.path, "error": o.error or ""} for o in ordered if o.status == FAILED]
+    # batch into the same store extends the picture; drawn from the store as they are written
+    scored = _Stored(db, cs)
+    failures = [{"file": o.path, "error": o.error or ""} for o in log if o.status == FAILED]
 
     # the sheets are rebuilt only when some document or the store changed (a rerun writes nothing)
-    batch_fp = batch_fingerprint([(i.key, prints[i.key], outcomes[i.path].status) for i in items]
-                                 + [("@store", db.state(), "")]
-                                 + ([("@hierarchy", hierarchy.digest, "")] if hierarchy else []), crit)
+    batch_fp = batch_fingerprint(itertools.chain(log.prints(), [("@store", db.state(), "")],
+                                                 [("@hierarchy", hierarchy.digest, "")] if hierarchy else []), crit)
     sheets = sheet_paths(out)
     prev = load_state(state_dir, BATCH_STATE)
     problems: list[str] = list(dict.fromkeys(store_problems))
@@ -341,7 +380,193 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
         except Exception as exc:  # a full disk, a full temp folder …: the outcomes still reach the caller
             problems.append(f"汇总表（{'、'.join(SHEETS.values())}）未能写入：{write_problem(exc)}")
             sheets = {}
-    return BatchReport(str(out), _set_id(cs), ordered, sheets, round(time.monotonic() - t0, 3), problems)
+    return BatchReport(str(out), _set_id(cs), log, sheets, round(time.monotonic() - t0, 3), problems)
+
+
+class _Series:
+    """The order of a batch's tasks: a report whose previous year's report is in the
+    batch waits for it (all of that agency and year), and then reads it from the
+    store; everything else runs at once. Each document is scored once.
+
+    The agency key and year of each document come from its rerun state when its
+    bytes are unchanged, else from a survey task (the document read, nothing scored)
+    run first; until all are known nothing is scored, as any document may be some
+    other's previous year.
+    """
+
+    def __init__(self, tasks: Sequence[Task], known: Mapping[str, tuple[str | None, int | None]], *,
+                 history: bool) -> None:
+        self._tasks = {t.key: t for t in tasks}  # in input order
+        self._ident: dict[str, tuple[str, int]] = {k: (a, y) for k, (a, y) in known.items()
+                                                    if a and isinstance(y, int)}
+        # one document alone has no series to wait for
+        self._survey = ({k for k in self._tasks if k not in known}
+                        if history and len(self._tasks) > 1 else set())
+        self._left: dict[tuple[str, int], int] = {}  # agency and year → its tasks not finished yet
+        self._scored: set[tuple[str, int]] = set()  # … of which one was scored (and stored)
+        self._waiting: dict[tuple[str, int], list[str]] = {}  # agency and year → next year's task keys
+        self._issued: dict[str, Task] = {}  # handed out to be scored, not finished yet
+
+    def first(self) -> list[Task]:
+        """The tasks to start with: the surveys, or when none is needed the tasks ready."""
+        if self._survey:
+            return [replace(t, survey=True) for k, t in self._tasks.items() if k in self._survey]
+        return self._ready()
+
+    def task(self, key: str) -> Task:
+        return self._tasks[key]
+
+    def surveying(self, key: str) -> bool:
+        return key in self._survey
+
+    def surveyed(self, key: str, identity: tuple[str | None, int | None] | None) -> list[Task] | None:
+        """A survey's answer (None: the document could not be read; its scoring will
+        say why); after the last one, the tasks ready."""
+        self._survey.discard(key)
+        if identity and identity[0] and isinstance(identity[1], int):
+            self._ident[key] = (identity[0], identity[1])
+        return None if self._survey else self._ready()
+
+    def _ready(self) -> list[Task]:
+        for key in self._tasks:
+            ident = self._ident.get(key)
+            if ident is not None:
+                self._left[ident] = self._left.get(ident, 0) + 1
+        ready = []
+        for key, t in self._tasks.items():
+            ident = self._ident.get(key)
+            before = (ident[0], ident[1] - 1) if ident is not None else None
+            if before in self._left:
+                self._waiting.setdefault(before, []).append(key)
+            else:
+                ready.append(t)
+        self._issued.update((t.key, t) for t in ready)
+        return ready
+
+    def unfinished(self) -> list[Task]:
+        """Tasks no outcome has come back for (an executor that lost them)."""
+        return list(self._tasks.values())
+
+    def left(self) -> list[Task]:
+        """Tasks handed out that no outcome has come back for."""
+        return list(self._issued.values())
+
+    def finished(self, key: str, stored: bool) -> list[Task]:
+        """A task is done (``stored``: its result is in the store); the tasks of the
+        next year of its agency once all of its year are done."""
+        self._tasks.pop(key, None)  # its outcome is the run log's now
+        self._issued.pop(key, None)
+        ident = self._ident.pop(key, None)
+        if ident is None or ident not in self._left:
+            return []
+        if stored:
+            self._scored.add(ident)
+        self._left[ident] -= 1
+        if self._left[ident] > 0:
+            return []
+        del self._left[ident]
+        see = ident in self._scored
+        self._scored.discard(ident)
+        # the previous year was scored here: read it (this batch's result) from the
+        # store; it failed: read what earlier batches left, as if it were not in the batch
+        released = [replace(self._tasks[k], see_batch=see) for k in self._waiting.pop(ident, [])]
+        self._issued.update((t.key, t) for t in released)
+        return released
+
+
+class _RunLog(Sequence[DocOutcome]):
+    """This run's outcomes, one JSON line each in a temporary file as they come,
+    read back in input order: the parent keeps one file offset per document."""
+
+    _FIELDS = ("path", "key", "status", "error", "total", "seconds", "cached", "outputs")
+
+    def __init__(self, n: int) -> None:
+        self._n = n
+        self._offsets = array("q", [-1]) * n
+        try:
+            self._fh: Any = tempfile.TemporaryFile(prefix="xxgk-run-")
+        except OSError:  # no temporary folder: in memory
+            self._fh = io.BytesIO()
+        self.counts = {SCORED: 0, FAILED: 0, "cached": 0}
+
+    def add(self, i: int, o: DocOutcome, fp: str) -> None:
+        line = json.dumps([getattr(o, f) for f in self._FIELDS] + [fp], ensure_ascii=False).encode("utf-8")
+        try:
+            self._fh.seek(0, io.SEEK_END)
+            offset = self._fh.tell()
+            self._fh.write(line + b"\n")
+        except OSError:  # the temporary folder is full: the rest in memory
+            data = self._fh.getvalue() if isinstance(self._fh, io.BytesIO) else self._read_all()
+            self._fh = io.BytesIO(data)
+            return self.add(i, o, fp)
+        self._offsets[i] = offset
+        self.counts[o.status] = self.counts.get(o.status, 0) + 1
+        self.counts["cached"] += o.cached
+
+    def _read_all(self) -> bytes:
+        self._fh.seek(0)
+        return self._fh.read()
+
+    def _row(self, i: int) -> list[Any]:
+        off = self._offsets[i]
+        if off < 0:
+            raise IndexError(i)
+        self._fh.seek(off)
+        return json.loads(self._fh.readline())
+
+    def _outcome(self, row: list[Any]) -> DocOutcome:
+        d = dict(zip(self._FIELDS, row))
+        d["outputs"] = tuple(d["outputs"])
+        return DocOutcome(**d)
+
+    def __len__(self) -> int:
+        return sum(1 for off in self._offsets if off >= 0)
+
+    def __iter__(self) -> Iterator[DocOutcome]:
+        for i, off in enumerate(self._offsets):
+            if off >= 0:
+                yield self._outcome(self._row(i))
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return list(self)[i]
+        return list(itertools.islice(self, i, i + 1))[0] if i >= 0 else list(self)[i]
+
+    def prints(self) -> Iterator[tuple[str, str, str]]:
+        """(key, fingerprint, status) of each document, in input order."""
+        for i, off in enumerate(self._offsets):
+            if off >= 0:
+                row = self._row(i)
+                yield row[1], row[-1], row[2]
+
+
+class _Stored(Sequence[dict[str, Any]]):
+    """The sheet view of every result the sheets show (:func:`_latest`), read from the
+    store a chunk at a time each time it is iterated. Iterated in a forked child, it
+    opens a connection of its own."""
+
+    def __init__(self, db: Store, cs: CriteriaSet | str) -> None:
+        self._db, self._cs = db, cs
+        self._path = None if str(db.path) == ":memory:" else db.path
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        if self._path is None:
+            yield from (sheet_view(d) for d in _latest(self._db, self._cs))
+            return
+        with Store(self._path, readonly=True) as db:
+            yield from (sheet_view(d) for d in _latest(db, self._cs))
+
+    def __len__(self) -> int:
+        ids = _set_ids(self._cs)
+        if self._path is None:
+            return sum(self._db.count_latest(i) for i in ids)
+        with Store(self._path, readonly=True) as db:
+            return sum(db.count_latest(i) for i in ids)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return list(self)[i]
+        return list(itertools.islice(self, i, i + 1))[0] if i >= 0 else list(self)[i]
 
 
 def _still_current(state: dict[str, Any], sha: str | None, cs: CriteriaSet | str, db: Store,
@@ -361,30 +586,6 @@ def _still_current(state: dict[str, Any], sha: str | None, cs: CriteriaSet | str
     return overrides_digest(for_document(overrides, key, year, cs.id)) == state.get("overrides")
 
 
-def _later_waves(records: dict[str, dict[str, Any]], tasks: dict[str, Task],
-                 shas: dict[str, str | None]) -> dict[int, list[Task]]:
-    """Tasks scored in the first wave whose previous-year report was scored in it too,
-    by wave: a report whose previous year has n earlier years in the batch before it
-    goes in wave n + 1, after them."""
-    scored = {(r.get("agency_key"), r.get("report_year")) for r in records.values()
-              if r.get("agency_key") and r.get("report_year") is not None and r.get("result") is not None}
-
-    def depth(key: str, year: int) -> int:
-        n = 0
-        while (key, year - 1) in scored:
-            n, year = n + 1, year - 1
-        return n
-
-    waves: dict[int, list[Task]] = {}
-    for k, r in sorted(records.items()):
-        key, year = r.get("agency_key"), r.get("report_year")
-        if key and year is not None and shas.get(k) is not None:
-            d = depth(key, year)
-            if d:
-                waves.setdefault(d, []).append(tasks[k])
-    return waves
-
-
 def _open_store(path: str | os.PathLike[str] | None, out: Path) -> tuple[Store, str | None]:
     """The batch's store; when the default one in the output folder cannot be
     written, one in memory for this batch's sheets (and a problem to report). A
@@ -397,17 +598,26 @@ def _open_store(path: str | os.PathLike[str] | None, out: Path) -> tuple[Store, 
         return Store(":memory:"), f"结果库（{out / STORE_NAME}）无法写入：{exc.reason if hasattr(exc, 'reason') else exc}"
 
 
-def _latest(db: Store, cs: CriteriaSet | str) -> list[dict[str, Any]]:
-    """The latest stored result of every agency and year under ``cs``; for a family,
-    under each of its sets, in source-path order."""
+def _set_ids(cs: CriteriaSet | str) -> list[str]:
+    """The criteria set ids results of ``cs`` are filed under: one, or a family's."""
     if isinstance(cs, CriteriaSet):
-        return list(db.latest(cs.id))
+        return [cs.id]
     from scorer.criteria import list_criteria
 
     prefix, _, suffix = cs.partition("{year}")
-    ids = [s.id for s in list_criteria() if s.id.startswith(prefix) and s.id.endswith(suffix)]
-    found = [d for i in ids for d in db.latest(i)]
-    return sorted(found, key=lambda d: (str(d["document"].get("path")), str(d.get("criteria_set"))))
+    return [s.id for s in list_criteria() if s.id.startswith(prefix) and s.id.endswith(suffix)]
+
+
+def _latest(db: Store, cs: CriteriaSet | str) -> Iterator[dict[str, Any]]:
+    """The latest stored result of every agency and year under ``cs``; for a family,
+    under each of its sets, in source-path order (merged as they are read)."""
+    ids = _set_ids(cs)
+    if len(ids) == 1 and isinstance(cs, CriteriaSet):
+        yield from db.latest(cs.id)
+        return
+    key = lambda d: (str(d["document"].get("path")), str(d.get("criteria_set")))  # noqa: E731
+    # each set's results come in path order; a stable merge keeps the sets' order on ties
+    yield from heapq.merge(*(db.latest(i) for i in ids), key=key)
 
 
 def _set_id(cs: CriteriaSet | str) -> str:

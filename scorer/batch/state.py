@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import IO, Any, Sequence
+from typing import IO, Any, Iterable, Sequence
 
 from scorer.batch.inputs import BatchItem, unreadable_reason
 from scorer.batch.messages import SCORED, Outcome, Task
@@ -20,7 +20,8 @@ from scorer.render import MEMO_EXTENSIONS, write_atomic
 from scorer.provenance import engine_version
 
 __all__ = ["STATE_DIR", "BATCH_STATE", "LOCK_FILE", "file_sha256", "fingerprint", "load_state", "record",
-           "batch_fingerprint", "save_batch_state", "write_problem", "open_output_folder"]
+           "batch_fingerprint", "save_batch_state", "write_problem", "open_output_folder", "identity_print",
+           "known_identity"]
 
 STATE_DIR = ".xxgk"
 BATCH_STATE = "@sheets"  # not a possible document key: keys are file stems, '@' kept apart
@@ -105,6 +106,27 @@ def fingerprint(item: BatchItem, content: str | None, crit: str, formats: Sequen
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def identity_print(task: Task) -> str | None:
+    """What a document's agency key and year depend on: its path, bytes, metadata
+    overrides and the engine (not the criteria or the formats)."""
+    if task.sha256 is None:
+        return None
+    payload = json.dumps([task.path, task.sha256, list(task.overrides), engine_version()],
+                         ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def known_identity(state: dict[str, Any] | None, task: Task) -> tuple[str | None, int | None] | None:
+    """The (agency key, report year) the last run found for this very input, from its
+    rerun state; None when it has to be read again."""
+    if not state or state.get("status") != SCORED or "identity" not in state:
+        return None
+    ident = identity_print(task)
+    if ident is None or state["identity"] != ident:
+        return None
+    return state.get("agency_key"), state.get("report_year")
+
+
 def load_state(state_dir: Path, key: str) -> dict[str, Any] | None:
     """The recorded state of ``key``; None when absent or unreadable."""
     try:
@@ -129,13 +151,19 @@ def record(out: Path, task: Task, res: Outcome) -> None:
              "outputs": list(res.outputs)}
     if res.record is not None:  # what decides whether history or an override calls for a rerun
         state.update({k: res.record.get(k) for k in ("agency_key", "report_year", "previous_sha", "overrides")})
+        # the agency key and year hold for these bytes: the next run need not read them again to order a series
+        state["identity"] = identity_print(task)
     write_atomic(out / STATE_DIR / f"{key}.json", json.dumps(state, ensure_ascii=False, sort_keys=True, indent=2))
 
 
-def batch_fingerprint(rows: Sequence[tuple[str, str, str]], crit: str) -> str:
+def batch_fingerprint(rows: Iterable[tuple[str, str, str]], crit: str) -> str:
     """What the sheets depend on: (key, fingerprint, status) of every document, in
-    order, and the criteria set."""
-    return hashlib.sha256(json.dumps([list(r) for r in rows] + [crit], sort_keys=True).encode()).hexdigest()
+    order, and the criteria set. Hashed row by row: a batch of any size streams through."""
+    h = hashlib.sha256()
+    for r in rows:
+        h.update(json.dumps(list(r), ensure_ascii=False).encode("utf-8") + b"\n")
+    h.update(json.dumps(crit).encode("utf-8"))
+    return h.hexdigest()
 
 
 def save_batch_state(state_dir: Path, batch_fp: str) -> None:

@@ -57,7 +57,10 @@ def _alarm(signum: int, frame: Any) -> None:
 
 def process(task: Task, config: BatchConfig) -> Outcome:
     """Score one document and write its outputs and rerun state. Never raises for a
-    bad document: the failure is the outcome."""
+    bad document: the failure is the outcome. A survey task (``task.survey``) only
+    reads the document and answers with its agency key and year."""
+    if task.survey:
+        return survey(task, config)
     start = time.monotonic()
     timeout = config.timeout
     # soft limit: SIGALRM (Unix); elsewhere only the executor's hard kill applies
@@ -75,7 +78,7 @@ def process(task: Task, config: BatchConfig) -> Outcome:
             if problem:
                 raise LoadError(problem, path=task.path)
             _, kept = _score(task, config)
-            data = kept["result"]  # once, for the JSON, the sheet view and the store
+            data = kept.pop("result")  # once, for the JSON and the sheet view (the store has it packed)
             payload = {fmt: render(data, fmt) for fmt in config.formats}  # renderers read the JSON
         finally:
             if use_alarm:
@@ -91,7 +94,8 @@ def process(task: Task, config: BatchConfig) -> Outcome:
                 (Path(config.out_dir) / name).unlink(missing_ok=True)
             out = replace(out, error=f"无法写入输出文件（{write_problem(exc)}）", transient=True)
         else:
-            out = replace(out, status=SCORED, result=sheet_view(data), outputs=tuple(written), record=kept)
+            out = replace(out, status=SCORED, result=sheet_view(data), outputs=tuple(written), record=kept,
+                          identity=(kept["agency_key"], kept["report_year"]))
     except DocumentTimeout:
         out = replace(out, error=timeout_message(timeout or 0), timeout=True)
     except Exception as exc:  # one bad document must not stop the batch
@@ -106,10 +110,39 @@ def process(task: Task, config: BatchConfig) -> Outcome:
     return replace(out, recorded=True)
 
 
+def survey(task: Task, config: BatchConfig) -> Outcome:
+    """The agency key and report year of a task's document (``Outcome.identity``),
+    read as scoring reads them; the parent orders a series by year with them. Writes
+    nothing; a document that cannot be read answers ``None`` (its scoring reports why)."""
+    start = time.monotonic()
+    timeout = config.timeout
+    use_alarm = (bool(timeout) and hasattr(signal, "setitimer")
+                 and threading.current_thread() is threading.main_thread())
+    identity = None
+    try:
+        if use_alarm:
+            signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, float(timeout))
+        try:
+            if unreadable_reason(task.path) is None:
+                opts = ScoreOptions.of(**dict(task.overrides))
+                doc = prepare_document(task.path, opts)
+                identity = (document_key(doc, opts), doc.report_year)
+        finally:
+            if use_alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    except DocumentTimeout:
+        pass
+    except Exception:  # scoring will fail on it and say why
+        pass
+    return Outcome(task.path, task.key, SCORED if identity else FAILED, identity=identity,
+                   seconds=round(time.monotonic() - start, 3), recorded=True)
+
+
 def _score(task: Task, config: BatchConfig) -> tuple[Any, dict[str, Any]]:
     """Score one document with last year's report from the store (when there) and
     the evaluators' overrides; returns the result and what the store keeps of it."""
-    from scorer.store import Store, history_payload
+    from scorer.store import Store, history_payload, packed_record
 
     opts = ScoreOptions.of(**dict(task.overrides))
     doc = prepare_document(task.path, opts)
@@ -118,7 +151,10 @@ def _score(task: Task, config: BatchConfig) -> tuple[Any, dict[str, Any]]:
     previous = None
     if config.store:
         with Store(config.store, readonly=True) as store:  # the parent is the only writer
-            previous = store.previous_report(key, doc.report_year, cs.id, config.exclude_batch)
+            # this batch's results only when last year's report was scored in it
+            # (the parent then waited for it): never what merely finished first
+            previous = store.previous_report(key, doc.report_year, cs.id,
+                                             None if task.see_batch else config.exclude_batch)
     result = score_document(doc, cs, replace(opts, previous=previous, overrides=config.overrides))
     data = result.to_dict()
     from scorer.overrides import for_document, overrides_digest
@@ -127,8 +163,10 @@ def _score(task: Task, config: BatchConfig) -> tuple[Any, dict[str, Any]]:
         "result": data, "agency_key": key, "report_year": doc.report_year,
         "overrides": overrides_digest(for_document(config.overrides, key, doc.report_year, cs.id)),
         "previous_sha": previous.sha256 if previous is not None else None,
-        "history": history_payload(data["tables"], section_texts(doc), data["document"].get("format_version")),
     }
+    # packed here, in the worker: the parent, the store's one writer, only inserts bytes
+    record["stored"] = packed_record(data, history_payload(data["tables"], section_texts(doc),
+                                                           data["document"].get("format_version")))
     return result, record
 
 

@@ -1,0 +1,124 @@
+"""A batch holding an agency's reports of several years: each document is scored
+once, after its previous year's report (scored in the same batch) and compared with
+it, whatever order the executor runs the tasks in; the year-over-year findings are
+those of scoring the years one after another by hand; a rerun reads again only the
+documents whose bytes changed and redoes only what depends on them."""
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from scorer.batch import run_batch
+from scorer.batch.worker import process
+from scorer.history import PreviousReport
+from scorer.pipeline import ScoreOptions, run, section_texts
+from tests.conftest import CORPORA
+
+R = CORPORA / "reports"
+SERIES = ["009_pingtan_syq_2019.txt", "010_pingtan_syq_2020.txt", "011_pingtan_syq_2021.txt"]
+OTHERS = ["004_shanghai_kewei_2024.md", "020_pingtan_gongan_2024.txt"]
+YEAR_RULES = ("T3-carry-chain", "T2-in-force", "Q-repeat")
+
+
+class Counting:
+    """Runs the tasks in this process, the last handed over first (so a later year
+    would come before an earlier one if the batch did not order them), and counts
+    the documents read for their agency and year and the documents scored."""
+
+    def __init__(self) -> None:
+        self.surveyed: Counter[str] = Counter()
+        self.scored: Counter[str] = Counter()
+
+    def run(self, tasks, config, on_done):
+        queue = list(tasks)
+        while queue:
+            t = queue.pop()
+            (self.surveyed if t.survey else self.scored)[Path(t.path).name] += 1
+            more = on_done(process(t, config))
+            if isinstance(more, list):
+                queue.extend(more)
+
+
+@pytest.fixture(scope="module")
+def core():
+    from scorer.criteria import load_criteria
+
+    return load_criteria("core")
+
+
+@pytest.fixture
+def folder(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in SERIES + OTHERS:
+        shutil.copy(R / name, src / name)
+    return src
+
+
+def by_hand(paths: list[str]) -> list[dict]:
+    """Each year scored with the one before it, as the pipeline's callers would."""
+    out, prev = [], None
+    for path in paths:
+        s = run(path, "core", ScoreOptions(previous=prev))
+        d = s.result.to_dict()
+        out.append(d)
+        prev = PreviousReport(agency=s.document.agency, report_year=s.document.report_year, tables=d["tables"],
+                              sections=section_texts(s.document), source=path,
+                              format_version=d["document"]["format_version"], result=d)
+    return out
+
+
+def test_a_series_is_scored_once_in_year_order_with_the_findings_of_scoring_by_hand(folder, tmp_path, core):
+    ex = Counting()
+    rep = run_batch(folder, core, tmp_path / "out", executor=ex, formats=("json",))
+    assert rep.ok and len(rep.scored) == 5, rep.summary_lines()
+    names = SERIES + OTHERS
+    assert ex.scored == Counter(names)  # every document once: no second wave
+    assert ex.surveyed == Counter(names)  # read once for its agency and year
+    got = {Path(o.path).name: json.loads((tmp_path / "out" / f"{o.key}.json").read_text(encoding="utf-8"))
+           for o in rep.outcomes}
+    paths = {Path(o.path).name: o.path for o in rep.outcomes}
+    want = by_hand([paths[n] for n in SERIES])
+    for name, d in zip(SERIES, want):
+        assert got[name]["findings"] == d["findings"], name
+        assert got[name].get("history") == d.get("history"), name
+        assert got[name]["score"] == d["score"], name
+    assert got[SERIES[0]].get("history") is None  # 2019: its previous year is not in the batch
+    assert got[SERIES[2]]["history"]["previous"]["report_year"] == 2020
+    assert "T3-carry-chain" in got[SERIES[2]]["history"]["checked"]
+    # the local pool, two workers finishing in any order, writes the same bytes
+    pool = run_batch(folder, core, tmp_path / "pool", jobs=2, formats=("json",))
+    assert pool.ok
+    for o in rep.outcomes:
+        assert (tmp_path / "pool" / f"{o.key}.json").read_bytes() == (tmp_path / "out" / f"{o.key}.json").read_bytes()
+
+
+def test_a_rerun_reads_only_changed_documents_and_redoes_what_depends_on_them(folder, tmp_path, core):
+    run_batch(folder, core, tmp_path / "out", executor=Counting(), formats=("json",))
+    changed = folder / SERIES[1]
+    changed.write_bytes(changed.read_bytes() + "\n附：更正说明。\n".encode())
+    ex = Counting()
+    rep = run_batch(folder, core, tmp_path / "out", executor=ex, formats=("json",))
+    assert rep.ok, rep.summary_lines()
+    # only the changed document is scored; alone, it has no series to wait for
+    assert ex.scored == Counter([SERIES[1]]) and not ex.surveyed
+    # 2021 was compared with the old 2020: the next run sees the store changed under
+    # it and redoes it, against the new 2020
+    ex = Counting()
+    rep = run_batch(folder, core, tmp_path / "out", executor=ex, formats=("json",))
+    assert ex.scored == Counter([SERIES[2]]) and not ex.surveyed
+    assert [Path(o.path).name for o in rep.worked] == [SERIES[2]]
+    d = json.loads((tmp_path / "out" / "011_pingtan_syq_2021.json").read_text(encoding="utf-8"))
+    want = by_hand([str(folder / n) for n in SERIES])[2]
+    assert d["history"] == want["history"] and d["findings"] == want["findings"]
+    # forced, everything is scored again, once each, in year order, and nothing is
+    # read for its agency and year: those of these very bytes are in the rerun state
+    ex = Counting()
+    rep = run_batch(folder, core, tmp_path / "out", executor=ex, formats=("json",), force=True)
+    assert rep.ok and ex.scored == Counter(SERIES + OTHERS) and not ex.surveyed
+    again = json.loads((tmp_path / "out" / "011_pingtan_syq_2021.json").read_text(encoding="utf-8"))
+    assert again["history"] == want["history"] and again["findings"] == want["findings"]
