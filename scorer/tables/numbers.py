@@ -609,6 +609,24 @@ def with_gaps(
     vals: list[int] = []
     steps = 0
 
+    def least(text: str) -> int:
+        # fewest cells a digit run can fill: a count never starts with 0, so each
+        # leading zero is a cell of its own, and the rest needs at least one more
+        rest = text.lstrip("0")
+        return len(text) - len(rest) + (1 if rest else 0)
+
+    # fewest cells the chunks from index j on need (a blank field is one cell)
+    after = [0] * (k + 1)
+    for j in range(k - 1, -1, -1):
+        after[j] = after[j + 1] + (1 if chunks[j].kind == "blank" else least(chunks[j].text))
+
+    def need(ci: int, off: int) -> int:
+        if ci == k:
+            return 0
+        if off:
+            return least(chunks[ci].text[off:]) + after[ci + 1]
+        return after[ci]
+
     def fits(i: int) -> bool:
         parts = totals.get(i)
         return parts is None or sum(vals[p] for p in parts) == vals[i]
@@ -618,6 +636,8 @@ def with_gaps(
         steps += 1
         if steps > MAX_GAP_STEPS:
             raise _TooMany
+        if n - i < need(ci, off):  # the numbers left cannot fit the cells left: no reading here
+            return
         if i == n:
             if ci == k and gaps:
                 out.append(tuple(acc))
@@ -625,7 +645,7 @@ def with_gaps(
                     raise _TooMany
             return
         # a gap here, if the cells left can still hold the chunks left
-        if n - i - 1 >= k - ci:
+        if n - i - 1 >= need(ci, off):
             pos = acc[-1].end if acc else chunks[0].start
             acc.append(Piece("", pos, pos, "gap"))
             vals.append(0)
