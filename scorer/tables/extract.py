@@ -199,12 +199,18 @@ def _blanks_vanish(req: TableParse | None, review: TableParse | None) -> bool:
     for p in (req, review):
         if p is None or p.layout == "lines":
             continue
-        for r in p.rows:
-            # numbers and empty fields that cannot fill the row even one digit a cell
-            if r.chunks and all((c.kind == "num" and c.text.isdigit()) or c.kind == "blank" for c in r.chunks):
-                if sum(len(c.text) if c.kind == "num" else 1 for c in r.chunks) < p.width:
-                    return True
+        if any(_short_of_cells(r, p.width, blanks=True) for r in p.rows):
+            return True
     return False
+
+
+def _short_of_cells(r: Any, width: int, *, blanks: bool) -> bool:
+    """A row of digit runs (with ``blanks``, also empty fields, one cell each) that
+    cannot fill its ``width`` cells even one digit a cell."""
+    if not r.chunks or not all((c.kind == "num" and c.text.isdigit()) or (blanks and c.kind == "blank")
+                               for c in r.chunks):
+        return False
+    return sum(len(c.text) if c.kind == "num" else 1 for c in r.chunks) < width
 
 
 def _short_run(req: TableParse | None, review: TableParse | None) -> bool:
@@ -214,12 +220,8 @@ def _short_run(req: TableParse | None, review: TableParse | None) -> bool:
     for p in (req, review):
         if p is None or p.layout not in ("rows", "glued"):
             continue
-        for r in p.rows:
-            if not r.chunks or any(c.kind == "blank" for c in r.chunks):
-                continue
-            room = sum(len(c.text) if c.kind == "num" else 1 for c in r.chunks)
-            if all(c.kind == "num" and c.text.isdigit() for c in r.chunks) and room < p.width:
-                return True
+        if any(_short_of_cells(r, p.width, blanks=False) for r in p.rows):
+            return True
     return False
 
 

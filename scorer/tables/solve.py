@@ -65,11 +65,9 @@ def choose(
     amb = [r for r, ks in keep.items() if len(ks) > 1]
     if not amb or table_ok is None:
         return keep, None
-    size = 1
-    for r in amb:
-        size *= len(keep[r])
-    if size > MAX_COMBOS:
-        return keep, f"候选组合过多（{size}），未做整表校验"
+    too_many = _too_many(keep, amb)
+    if too_many:
+        return keep, too_many
     fixed = {r: cands[r][ks[0]] for r, ks in keep.items() if len(ks) == 1}
     survivors: list[tuple[int, ...]] = []
     for combo in product(*(keep[r] for r in amb)):
@@ -84,6 +82,15 @@ def choose(
     return keep, "按全表勾稽关系选定读法"
 
 
+def _too_many(keep: dict[str, list[int]], amb: list[str]) -> str | None:
+    """The note when the ambiguous rows' readings make more combinations than the
+    whole-table check may try (MAX_COMBOS), else None."""
+    size = 1
+    for r in amb:
+        size *= len(keep[r])
+    return f"候选组合过多（{size}），未做整表校验" if size > MAX_COMBOS else None
+
+
 def choose_requests(
     cands: dict[str, Sequence[Values]], variant: str
 ) -> tuple[dict[str, list[int]], str | None]:
@@ -96,11 +103,9 @@ def choose_requests(
     amb = [r for r, ks in keep.items() if len(ks) > 1]
     if not amb:
         return keep, None
-    size = 1
-    for r in amb:
-        size *= len(keep[r])
-    if size > MAX_COMBOS:
-        return keep, f"候选组合过多（{size}），未做整表校验"
+    too_many = _too_many(keep, amb)
+    if too_many:
+        return keep, too_many
     leaves = set(L.RESULT_LEAVES_2021 if variant == "2021" else L.RESULT_LEAVES_2019)
     ident = {"new": 1, "carried_over": 1, "total": -1, "carried_forward": -1}
     # a balance is checked only where every cell it needs is known: rows absent
