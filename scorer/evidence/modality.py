@@ -79,6 +79,10 @@ _PLAN = re.compile(
     rf"(?<![即])将(?={_JIANG_NEXT})|"
     r"需要进一步|有待"
 )
+# an enumeration mark opening a sentence ("（一）", "3、", "二."), optional; the cues below
+# that must open the sentence allow it before them
+_MARK = r"(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?"
+
 # --- obligations (required) -------------------------------------------------------------
 # 要/应当/应/须 as requirements; 要 not inside 主要/重要/需要/要求/要点…, 应 not inside
 # 回应/响应/对应/相应/应用/应急/应对/供应/适应/反应/应公开尽公开…
@@ -91,23 +95,23 @@ _OBLIGE = re.compile(
 # a requirement quoted from above ("按照要点要求，…", "根据《…》规定")
 _QUOTED = re.compile(r"(?:按照|根据|依据|对照|落实)[^，,。；;]{0,30}(?:要求|规定)[，,]")
 # subordinate units as the subject of a task ("各部门要…", "各单位每半年…")
-_OTHERS_SUBJ = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?:各(?:区|县|市|乡镇|街道|部门|单位|地|级|成员单位|科室|处室)|全[市区县省]各)")
+_OTHERS_SUBJ = re.compile(r"^" + _MARK + r"(?:各(?:区|县|市|乡镇|街道|部门|单位|地|级|成员单位|科室|处室)|全[市区县省]各)")
 
 # --- general: rules, definitions, purpose clauses ---------------------------------------
 _DEFINITION = re.compile(
     r"本(?:办法|制度|规定|细则|条例|意见|方案|通知)(?:所称|所指|中)|是指|系指|指的是|"
-    r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?第[一二三四五六七八九十百\d]+条|"
+    r"^" + _MARK + r"第[一二三四五六七八九十百\d]+条|"
     r"本(?:办法|制度|规定|细则)自[^，。]{0,12}(?:施行|实施)|由[^，。]{1,12}负责解释"
 )
 # a purpose clause: "为(了)(进一步)…" at the start of a clause, ended by the comma
-_PURPOSE = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?:为了|为(?=进一步|切实|加强|推进|推动|做好|确保|贯彻|提高|提升|规范|保障|深入|全面|更好|扎实|"
+_PURPOSE = re.compile(r"^\s*" + _MARK + r"(?:为了|为(?=进一步|切实|加强|推进|推动|做好|确保|贯彻|提高|提升|规范|保障|深入|全面|更好|扎实|"
     r"有效|落实|促进|加快|强化|充分|拓展|方便|便于|满足|增强|营造|助力|积极|认真|健全|完善|深化|"
     r"扩大|丰富|畅通|回应|让|使|实现|进一步))")
 
 # --- other actors -------------------------------------------------------------------------
 # a superior body or another government's meeting as the subject ("市政府常务会议听取…")
 _SUPERIOR = re.compile(
-    r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?:20\d\d年度?[，,]?\s*)?"
+    r"^" + _MARK + r"(?:20\d\d年度?[，,]?\s*)?"
     r"(?:国务院|上级|省委|省政府|省人民政府|[省市区县](?:委|政府)?(?:常务会议|常委会)|"
     r"(?:省|市|区|县)(?:委|人民政府|政府)(?:办公厅|办公室)?(?:主要领导|领导|召开|印发|出台|下发|听取|研究|审议|部署)|"
     r"(?:省|市|区|县)(?:政务公开办|政府办)(?:公室)?(?:召开|组织|印发|下发|举办))"
@@ -119,7 +123,7 @@ _PUBLIC = re.compile(r"公众|群众|市民|居民|村民|人大代表|政协委
 _GOVERNMENT_AGENCY = re.compile(r"人民政府|政府办公|管委会|管理委员会")
 
 # --- other years ----------------------------------------------------------------------------
-_YEAR_LEAD = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?<![自从至到])(20\d\d)\s*年度?(?![至到以起])")
+_YEAR_LEAD = re.compile(r"^" + _MARK + r"(?<![自从至到])(20\d\d)\s*年度?(?![至到以起])")
 
 _YEAR_COMMA = re.compile(r"(?<![自从至到及和与、\d])(20\d\d)\s*年度?(?=\s*[，,])")
 
@@ -142,7 +146,7 @@ _COUNTED = re.compile(
 
 def _this_year(text: str, report_year: int | None) -> str:
     """A lead "今年/本年度/<report year>年" naming the report year."""
-    m = re.match(r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(今年|本年度?|全年|(20\d\d)\s*年度?)", text)
+    m = re.match(r"^" + _MARK + r"(今年|本年度?|全年|(20\d\d)\s*年度?)", text)
     if not m:
         return ""
     if m.group(2) and int(m.group(2)) != report_year:
