@@ -423,6 +423,11 @@ def timeliness_advice(timing: dict[str, Any]) -> str:
 _OUTLINE_QUOTED = 8  # headings quoted in one outline finding
 
 
+#: document note when the report text has no lines (a one-line crawler dump)
+OUTLINE_UNLINED_NOTE = ("全文不分行（网页抓取为一行），提纲检查只核对了六个法定部分的标题与序号，"
+                        "未核对子标题是否被编为一级标题、编号体系是否混用及标题是否重复")
+
+
 def outline_message(doc: Document, defect: Any) -> str:
     """The words of an outline defect (:class:`scorer.outline.Defect`): what is wrong,
     quoting each heading as printed (with its line when there are several), and

@@ -30,7 +30,7 @@ from typing import Sequence
 from scorer.model import SECTION_KEYS, Document, Finding, Section, make_finding
 from scorer.sections import heading_key
 
-__all__ = ["Heading", "Defect", "Outline", "audit_outline", "outline_findings", "SYSTEMS", "DEFECT_KINDS"]
+__all__ = ["Heading", "Defect", "Outline", "audit_outline", "audits_lines", "outline_findings", "SYSTEMS", "DEFECT_KINDS"]
 
 #: Numbering systems of a heading, shown as their first ordinal; ``""`` is none.
 SYSTEMS: tuple[str, ...] = ("一、", "（一）", "1.", "第一部分", "")
@@ -251,8 +251,12 @@ def _is_toc(text: str, pos: int) -> bool:
     return bool(_TOC.search(line))
 
 
-def _lined(text: str) -> bool:
+def audits_lines(text: str) -> bool:
+    """True when the text keeps its lines, so that the checks needing a heading's
+    line (sub-topics numbered as sections, two numbering systems, a heading printed
+    twice) run; a one-line crawler dump gets only the statutory headings' checks."""
     return text.count("\n") >= 10
+
 
 
 def _line_headings(text: str) -> list[Heading]:
@@ -309,7 +313,7 @@ def audit_outline(text: str, sections: Sequence[Section]) -> Outline:
     sections : sequence of Section
         ``Document.sections`` (:func:`scorer.sections.find_sections`), not changed.
     """
-    lined = _lined(text)
+    lined = audits_lines(text)
     found = {s.key: s for s in sections if s.key is not None}
     lines = _line_headings(text) if lined else []
     statutory: dict[str, Heading] = {}

@@ -160,10 +160,14 @@ def _check_document(doc: Document, criteria: CriteriaSet | None) -> Checked:
     if doc.kind == "report":
         # the outline audit reads the headings only: it never changes the sections
         # found or the tables read
-        from scorer.outline import outline_findings
+        from scorer.outline import audits_lines, outline_findings
         from scorer.validate import finding_sort_key
 
         findings = tuple(sorted(findings + tuple(outline_findings(doc, findings)), key=finding_sort_key))
+        if not audits_lines(doc.text):  # say what the audit could not look at, never pass it silently
+            from scorer.explain import OUTLINE_UNLINED_NOTE
+
+            doc = replace(doc, notes=tuple(doc.notes) + (OUTLINE_UNLINED_NOTE,))
     if doc.format == "pdf-ocr":
         findings = tuple(_ocr_doubt(f) for f in findings)
     return Checked(doc, tables, findings)

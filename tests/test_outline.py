@@ -211,3 +211,12 @@ def test_table_of_contents_is_not_a_second_outline() -> None:
              "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
     toc = "目录\n" + "".join(f"{h}……………………{n}\n" for n, h in enumerate(heads, 1))
     assert _variant("一、总体情况", toc + "一、总体情况") == []
+
+
+def test_a_one_line_dump_says_which_outline_checks_did_not_run() -> None:
+    # 021 is a 平潭 crawler dump on one line: the checks that need a heading's line
+    # cannot run there, and the memo says so rather than passing them silently
+    from scorer.explain import OUTLINE_UNLINED_NOTE
+
+    assert OUTLINE_UNLINED_NOTE in checked("021_pingtan_shichangjianguan_2023").document.notes
+    assert OUTLINE_UNLINED_NOTE not in checked("305_putian_keji_2024").document.notes
