@@ -122,3 +122,22 @@ def test_a_rerun_reads_only_changed_documents_and_redoes_what_depends_on_them(fo
     assert rep.ok and ex.scored == Counter(SERIES + OTHERS) and not ex.surveyed
     again = json.loads((tmp_path / "out" / "011_pingtan_syq_2021.json").read_text(encoding="utf-8"))
     assert again["history"] == want["history"] and again["findings"] == want["findings"]
+
+
+def test_a_manifest_that_states_agency_and_year_needs_no_survey(folder, tmp_path, core):
+    # the agency and year a manifest row states are what scoring uses: the batch
+    # orders the series by them without reading any document twice
+    docs = [(SERIES[0], "平潭综合实验区管委会", 2019), (SERIES[1], "平潭综合实验区管委会", 2020),
+            (SERIES[2], "平潭综合实验区管委会", 2021)]
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,agency,report_year,published_on\n" + "".join(f"{folder / n},{a},{y},\n" for n, a, y in docs),
+                        encoding="utf-8")
+    ex = Counting()
+    rep = run_batch(manifest, core, tmp_path / "out", executor=ex, formats=("json",))
+    assert rep.ok and len(rep.scored) == 3, rep.summary_lines()
+    assert ex.scored == Counter(SERIES) and not ex.surveyed
+    got = {Path(o.path).name: json.loads((tmp_path / "out" / f"{o.key}.json").read_text(encoding="utf-8"))
+           for o in rep.outcomes}
+    # 2020 and 2021 were compared with the year before (their history names it)
+    for name, year in ((SERIES[1], 2019), (SERIES[2], 2020)):
+        assert got[name]["history"]["previous"]["report_year"] == year, name

@@ -36,6 +36,7 @@ from scorer.overrides import Override, for_document, from_mapping, overrides_dig
 from scorer.provenance import engine_version
 from scorer.errors import ScorerError
 from scorer.hierarchy import Hierarchy, read_hierarchy
+from scorer.history import agency_key
 from scorer.store import STORE_NAME, Store, open_store
 from scorer.render import MEMO_EXTENSIONS
 from scorer.provenance import criteria_fingerprint
@@ -292,7 +293,7 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
                 report(i, DocOutcome(item.path, item.key, FAILED, state.get("error"), None, 0.0, True), fp)
                 continue
         task = Task(item.path, item.key, item.overrides + options, fp, sha)
-        ident = known_identity(state, task)
+        ident = known_identity(state, task) or _stated_identity(task)
         if ident is not None:
             known[task.key] = ident
         tasks.append(task)
@@ -381,6 +382,16 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
             problems.append(f"汇总表（{'、'.join(SHEETS.values())}）未能写入：{write_problem(exc)}")
             sheets = {}
     return BatchReport(str(out), _set_id(cs), log, sheets, round(time.monotonic() - t0, 3), problems)
+
+
+def _stated_identity(task: Task) -> tuple[str, int] | None:
+    """The agency key and year a manifest row states (agency or agency key, and the
+    report year): scoring takes them over the document's own, so no survey has to
+    read the document for them."""
+    ov = dict(task.overrides)
+    year = ov.get("report_year")
+    key = ov.get("agency_key") or (agency_key(ov["agency"]) if ov.get("agency") else None)
+    return (key, year) if key and isinstance(year, int) else None
 
 
 class _Series:
