@@ -100,6 +100,7 @@ KINDS: dict[str, _Kind] = {
 # counts those kept, without the ones made this year: in force − made this year.
 _KEPT_OF_OLD = {"normative_docs.in_force": ("proactive.normative_docs.in_force", "proactive.normative_docs.issued"),
                 "rules.in_force": ("proactive.rules.in_force", "proactive.rules.issued")}
+_KEPT_WORDS = re.compile(r"保留|继续有效")
 #: Kinds whose cells are the 2021 format's: a 2019 表二 counts 新制作/新公开/对外公开总数.
 _FORMAT_2021 = frozenset(k for k in KINDS if k.startswith(("rules.", "normative_docs.")) or k == "fees")
 #: Kinds about applications: the sentence must speak of applications.
@@ -545,7 +546,7 @@ def text_vs_tables(doc: Document, tables: TableResult) -> list[Finding]:
         if f.kind in _FORMAT_2021 and tables.variants.get("proactive") != "2021":
             continue
         stated = _wan_yuan(f) if kind.amount else f.value
-        if _other_scope(tables, f, kind, stated):
+        if _other_scope(doc, tables, f, kind, stated):
             continue
         value, doubtful = _sum(tables, kind.cells)
         if value is None:
@@ -557,7 +558,7 @@ def text_vs_tables(doc: Document, tables: TableResult) -> list[Finding]:
     return out
 
 
-def _other_scope(tables: TableResult, f: Figure, kind: _Kind, stated: Decimal) -> bool:
+def _other_scope(doc: Document, tables: TableResult, f: Figure, kind: _Kind, stated: Decimal) -> bool:
     """True when the figure equals, in certain cells, another scope its words may
     mean: ``kind.also``, new + carried over for a total that mentions 结转, or the
     older documents a clean-up kept (in force − made this year)."""
@@ -566,10 +567,18 @@ def _other_scope(tables: TableResult, f: Figure, kind: _Kind, stated: Decimal) -
         scopes.append(_req("new", "carried_over"))
     if any(_sum(tables, cells)[0] == stated for cells in scopes):
         return True
-    if f.kind in _KEPT_OF_OLD:
+    if _kept_of_old(doc, f):
         in_force, issued = (_sum(tables, (c,))[0] for c in _KEPT_OF_OLD[f.kind])
         return in_force is not None and issued is not None and stated == in_force - issued
     return False
+
+
+def _kept_of_old(doc: Document, f: Figure) -> bool:
+    """A count of documents a clean-up kept ("清理…保留6件"): only words of keeping, or
+    a sentence about a clean-up, may mean that scope; "现行有效N件" is the table's own."""
+    if f.kind not in _KEPT_OF_OLD:
+        return False
+    return bool(_KEPT_WORDS.search(doc.text, *f.span)) or "清理" in doc.text[f.sentence[0]:f.sentence[1]]
 
 
 def _doubt(doc: Document, tables: TableResult, f: Figure, kind: _Kind, stated: Decimal) -> Finding | None:
@@ -580,7 +589,7 @@ def _doubt(doc: Document, tables: TableResult, f: Figure, kind: _Kind, stated: D
     cell = tables.cells.get(kind.cells[0])
     if cell is None or cell.status != "ambiguous" or not cell.candidates:
         return None
-    if any(Decimal(str(c)) == stated for c in cell.candidates) or f.kind in _KEPT_OF_OLD or f.says_carried:
+    if any(Decimal(str(c)) == stated for c in cell.candidates) or _kept_of_old(doc, f) or f.says_carried:
         return None
     return _finding(doc, f, kind, stated, None, "info", candidates=cell.candidates)
 

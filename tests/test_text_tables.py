@@ -136,6 +136,10 @@ EDITS = [
     ("334", "行政许可审批结果共370件", "行政许可审批结果共371件", "proactive.licensing.decisions", 371, 370),
     ("084", "行政处罚决定753起", "行政处罚决定735起", "proactive.punishment.decisions", 735, 753),
     ("084", "行政处罚决定753起", "行政处罚决定753起，行政强制决定2件", "proactive.coercion.decisions", 2, 0),
+    # a count in force is the table's own; only a clean-up's "保留" may mean in force − made this year (6 = 9 − 3)
+    ("302", "根据《莆田市人民政府办公室关于开展行政规范性文件清理工作的通知》要求，我局组织对2021年12月31日前以莆田市城市管理局名义发布，"
+     "以及由莆田市住房和城乡建设局发布，在市级机构改革后移交我局执行的行政规范性文件进行全面清理。保留继续有效的行政规范性文件6件",
+     "我局现行有效的行政规范性文件6件", "proactive.normative_docs.in_force", 6, 9),
 
 ]
 
