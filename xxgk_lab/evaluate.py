@@ -61,7 +61,10 @@ __all__ = [
     "training_split",
     "evaluate_regions",
     "RegionReport",
+    "PartFigures",
     "region_of",
+    "part_of",
+    "LOCKED_AGENCIES",
 ]
 
 #: Parameters of the shipped model (passed to :func:`xxgk_lab.train.make_evidence_pipeline`).
@@ -150,28 +153,37 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-_IMPROVEMENT_CACHE: dict[tuple[str, str], frozenset[str]] = {}
+_IMPROVEMENT_CACHE: dict[tuple[str, str], str] = {}
 
 
-def _improvement_texts(doc: str, corpora_root: str | Path | None) -> frozenset[str]:
-    """Sentences (squashed NFKC text) of a document's improvement half of section 五,
-    as the engine finds it: the labelled rows carry the section but not this flag."""
+def _improvement_text(doc: str, corpora_root: str | Path | None) -> str:
+    """The sentences (squashed NFKC text, NUL-separated) of a document's improvement
+    part (the improvement half of section 五, a plan part), as the engine finds it:
+    the labelled rows carry the section but not this flag."""
     if corpora_root is None:
-        return frozenset()
+        return ""
     key = (str(corpora_root), doc)
     if key not in _IMPROVEMENT_CACHE:
-        out: frozenset[str] = frozenset()
+        out = ""
         path = Path(corpora_root) / doc
         if path.is_file():
             from scorer.load import load
             from scorer.sentences import split_sentences
 
             try:
-                out = frozenset(_squash(s.flat) for s in split_sentences(load(str(path))) if s.improvement)
-            except Exception:  # noqa: BLE001 - an unreadable file has no improvement half
+                out = "\0".join(_squash(s.flat) for s in split_sentences(load(str(path))) if s.improvement)
+            except Exception:  # noqa: BLE001 - an unreadable file has no improvement part
                 pass
         _IMPROVEMENT_CACHE[key] = out
     return _IMPROVEMENT_CACHE[key]
+
+
+def _in_improvement(doc: str, text: str, corpora_root: str | Path | None) -> bool:
+    """A labelled sentence lies in the engine's improvement part: it is one of its
+    sentences or a piece of one (the labels were cut before the engine joined text
+    runs broken over lines)."""
+    sq = _squash(text)
+    return bool(sq) and sq in _improvement_text(doc, corpora_root)
 
 
 @dataclass
@@ -194,7 +206,7 @@ def _tables(
     corpora_root: str | Path | None = None,
 ) -> list[_Table]:
     out = []
-    improvement = [_squash(r.text) in _improvement_texts(r.doc, corpora_root) for r in rows]
+    improvement = [_in_improvement(r.doc, r.text, corpora_root) for r in rows]
     for c in criteria:
         label = c.classifier_label or c.id
         if label not in CORE_LABELS or c.scoring not in ("presence", "count") or not c.checkable:
@@ -840,28 +852,35 @@ def region_of(doc: str) -> str:
     return m.group(1) if m else "other"
 
 
-@dataclass
-class RegionReport:
-    """Figures of :func:`evaluate_regions` (variant -> figures)."""
+#: 莆田 agencies whose reports are the LOCKED part of the held-out regions (issue 14,
+#: third round). The first two rounds measured all of 莆田 once; since then the rules are
+#: developed against the other 莆田 agencies, the seeds and the non-report texts (the
+#: ``dev`` part) only, and the locked part is measured for the final figure alone.
+LOCKED_AGENCIES: tuple[str, ...] = ("keji", "linye", "shuili", "tiyu", "wenlv", "yingji")
+#: Parts of the held-out regions, in the order they are reported.
+PARTS: tuple[str, ...] = ("dev", "locked")
 
-    test_regions: tuple[str, ...]
-    train_docs: list[str]
-    test_docs: list[str]
+
+def part_of(doc: str) -> str:
+    """``locked`` for a report of a :data:`LOCKED_AGENCIES` agency of 莆田, else ``dev``."""
+    m = re.match(r"\d+_putian_([a-z]+)_", Path(doc).name)
+    return "locked" if m and m.group(1) in LOCKED_AGENCIES else "dev"
+
+
+@dataclass
+class PartFigures:
+    """Figures of one part of the held-out regions (variant -> figures)."""
+
+    docs: list[str] = field(default_factory=list)
     classes: dict[str, dict[str, PRF]] = field(default_factory=dict)  # variant -> gold class -> PRF
     taken: dict[str, tuple[int, int]] = field(default_factory=dict)  # not-done sentences taken as done
     found: dict[str, tuple[int, int]] = field(default_factory=dict)  # done sentences found
     doc: dict[str, tuple[int, int]] = field(default_factory=dict)  # verdicts right / judged
     met: dict[str, PRF] = field(default_factory=dict)  # "met" as the positive class
     errors: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
-    combination: dict[str, Any] = field(default_factory=dict)
 
-    def to_text(self) -> str:
-        c = self.combination
-        out = [f"(c) held-out REGIONS {', '.join(self.test_regions)}: model trained on "
-               f"{len(self.train_docs)} documents of the other regions, tested on {len(self.test_docs)}",
-               f"  its combination (CV on the training regions): topic_threshold={c.get('topic_threshold')} "
-               f"veto={c.get('done_veto_by_label') or {}} topic gates={c.get('topic_gate_by_label') or {}}"]
-        out.append("  sentence modality (labelled sentences of the held-out regions):")
+    def to_lines(self, show_errors: bool = True) -> list[str]:
+        out = ["  sentence modality (labelled sentences that can become evidence):"]
         for v in self.taken:
             t, n = self.taken[v]
             f, m = self.found[v]
@@ -870,13 +889,40 @@ class RegionReport:
         for v, table in self.classes.items():
             out.append(f"    per class, {v}: " + "  ".join(
                 f"{c} P{p.precision:.2f} R{p.recall:.2f} (n={p.tp + p.fn})" for c, p in table.items()))
-        out.append("  document verdicts on the held-out regions (doc_verdicts.csv):")
+        out.append("  document verdicts (doc_verdicts.csv):")
         for v, (ok, n) in self.doc.items():
             m = self.met[v]
             out.append(f"    {v:<22} {ok}/{n} = {ok / n if n else 0:.1%}   met F1 {m.f1:.3f} "
                        f"(P {m.precision:.3f}, R {m.recall:.3f})")
-        for doc, cid, what in self.errors.get("shipped", []):
-            out.append(f"    wrong (shipped): {doc}  {cid}: {what}")
+        if show_errors:
+            for doc, cid, what in self.errors.get("shipped", []):
+                out.append(f"    wrong (shipped): {doc}  {cid}: {what}")
+        return out
+
+
+@dataclass
+class RegionReport:
+    """Figures of :func:`evaluate_regions`: one :class:`PartFigures` per part
+    (``dev``, ``locked``) and for both together (``all``)."""
+
+    test_regions: tuple[str, ...]
+    train_docs: list[str]
+    test_docs: list[str]
+    parts: dict[str, PartFigures] = field(default_factory=dict)
+    combination: dict[str, Any] = field(default_factory=dict)
+
+    def to_text(self, show_locked_errors: bool = True) -> str:
+        c = self.combination
+        out = [f"(c) held-out REGIONS {', '.join(self.test_regions)}: model trained on "
+               f"{len(self.train_docs)} documents of the other regions, tested on {len(self.test_docs)}",
+               f"  its combination (CV on the training regions): topic_threshold={c.get('topic_threshold')} "
+               f"veto={c.get('done_veto_by_label') or {}} topic gates={c.get('topic_gate_by_label') or {}}"]
+        titles = {"dev": "DEVELOPMENT part (莆田 agencies the rules were developed on, seeds, non-report texts)",
+                  "locked": f"LOCKED part (莆田 {', '.join(LOCKED_AGENCIES)}: measured for the final figure only)",
+                  "all": "both parts together"}
+        for name, fig in self.parts.items():
+            out.append(f" {titles.get(name, name)}: {len(fig.docs)} documents")
+            out += fig.to_lines(show_errors=(name == "dev" or (name == "locked" and show_locked_errors)))
         return "\n".join(out)
 
 
@@ -889,7 +935,7 @@ def _cues(r: LabelledSentence, crits: Sequence, contexts: dict[str, tuple[int | 
     for c in own:
         spans += match_terms(r.text, criterion_terms(c), toks)[1]
     year, kind = contexts.get(r.doc, (None, "report"))
-    imp = _squash(r.text) in _improvement_texts(r.doc, corpora_root)
+    imp = _in_improvement(r.doc, r.text, corpora_root)
     return cue_features(r.text, tuple(spans), report_year=year, section=r.section, improvement=imp, kind=kind)
 
 
@@ -905,6 +951,7 @@ def evaluate_regions(
     verdicts_path: str | Path,
     corpora_root: str | Path,
     test_regions: Sequence[str] = TEST_REGIONS,
+    parts: Sequence[str] = (*PARTS, "all"),
 ) -> RegionReport:
     """Hold out whole regions: train on the others, measure on the held-out ones.
 
@@ -916,7 +963,9 @@ def evaluate_regions(
     :func:`scorer.evidence.modality.cue_features`, trained on the other regions). Document
     level, on the ``doc_verdicts.csv`` documents of the held-out regions: keywords
     alone (met when any keyword candidate exists), keywords + rules (no model) and the
-    shipped combination; ``partial`` counts as met.
+    shipped combination; ``partial`` counts as met. Every figure is given per part of
+    the held-out regions (:func:`part_of`) and for ``all``; pass ``parts=("dev",)``
+    while developing, so the locked part is not even computed.
     """
     import tempfile
 
@@ -925,18 +974,27 @@ def evaluate_regions(
     rows = read_sentences(labels_path)
     verdicts = read_doc_verdicts(verdicts_path)
     test_set = set(test_regions)
+    wanted = set(parts)
+
+    def in_parts(doc: str) -> bool:
+        return "all" in wanted or part_of(doc) in wanted
+
+    def targets(doc: str) -> list[PartFigures]:
+        return [f for p, f in figs.items() if p == "all" or p == part_of(doc)]
+
     tr = [r for r in rows if region_of(r.doc) not in test_set]
     crits = [c for c in criteria if c.scoring in ("presence", "count")]
     # The sentences that can become evidence: a gold topic, or a keyword of a criterion
     # (the shipped combination never takes a sentence without one). Whole documents are
     # labelled, and a plan with no criterion's word in it is no candidate for "done".
-    te = [r for r in rows if region_of(r.doc) in test_set and (r.labels or r.modality != "other")
-          and (r.labels or _any_keyword(r.text, crits))]
+    te = [r for r in rows if region_of(r.doc) in test_set and in_parts(r.doc)
+          and (r.labels or r.modality != "other") and (r.labels or _any_keyword(r.text, crits))]
     with tempfile.TemporaryDirectory() as tmp:
         train(labels_path, tmp, rows=tr, tune_rows=tr, criteria=criteria, corpora_root=corpora_root)
         model = load_model(tmp)
     rep = RegionReport(tuple(test_regions), sorted({r.doc for r in tr}), sorted({r.doc for r in te}),
                        combination=dict(model.combination))
+    figs = {p: PartFigures() for p in parts}
 
     contexts = _doc_contexts(sorted({r.doc for r in te}), corpora_root)
     texts = [r.text for r in te]
@@ -947,20 +1005,20 @@ def evaluate_regions(
     cue = CueModalityClassifier().fit(
         np.array([_cues(r, crits, tr_ctx, corpora_root) for r in mtr]), [r.modality for r in mtr])
     cue_pred = cue.predict(np.array([_cues(r, crits, contexts, corpora_root, tokens[i]) for i, r in enumerate(te)]))
-    _, pm = model.predict_all(texts, tokens)
-    p_done = pm[:, model.modality_labels.index("done")]
+    p_done = model.predict_all(texts, tokens)[1][:, model.modality_labels.index("done")]
     comb = model.combination
     variants = ("keywords alone", "rules", "rules+model", "cue model")
-    rep.classes = {v: {} for v in variants[1:]}
-    counts = {v: [0, 0, 0, 0] for v in variants}
+    for f in figs.values():
+        f.classes = {v: {} for v in variants[1:]}
+        f.taken = {v: (0, 0) for v in variants}
+        f.found = {v: (0, 0) for v in variants}
     for i, r in enumerate(te):
         own = [c for c in crits if (c.classifier_label or c.id) in r.labels] or crits
         spans: list[tuple[int, int]] = []
         for c in own:
-            kws, sp = match_terms(r.text, criterion_terms(c), tokens[i])
-            spans += sp
+            spans += match_terms(r.text, criterion_terms(c), tokens[i])[1]
         year, kind = contexts.get(r.doc, (None, "report"))
-        imp = _squash(r.text) in _improvement_texts(r.doc, corpora_root)
+        imp = _in_improvement(r.doc, r.text, corpora_root)
         m = in_document(judge_modality(r.text, tuple(spans), report_year=year, section=r.section,
                                        improvement=imp), kind)
         fee = "fee_statement" in r.labels and m == "denied"
@@ -970,33 +1028,33 @@ def evaluate_regions(
         preds = {"keywords alone": bool(spans), "rules": m == "done" or fee,
                  "rules+model": (m == "done" and p_done[i] >= veto) or fee,
                  "cue model": cm == "done" or cue_fee}
-        gold = "done" if (r.modality == "done") else r.modality
-        for v, done in preds.items():
-            if gold in NOT_DONE:
-                counts[v][0] += done
-                counts[v][1] += 1
-            elif gold == "done":
-                counts[v][2] += done
-                counts[v][3] += 1
-        for v, pm_ in (("rules", "done" if fee else m),
-                       ("rules+model", "done" if fee else ("other" if (m == "done" and p_done[i] < veto) else m)),
-                       ("cue model", "done" if cue_fee else cm)):
-            for c in set([gold, pm_]):
-                prf = rep.classes[v].setdefault(c, PRF())
-                prf.add(pm_ == c, gold == c)
-    for v in variants:
-        rep.taken[v] = (counts[v][0], counts[v][1])
-        rep.found[v] = (counts[v][2], counts[v][3])
-    rep.classes = {v: dict(sorted(t.items())) for v, t in rep.classes.items()}
+        gold = r.modality
+        shown = {"rules": "done" if fee else m,
+                 "rules+model": "done" if fee else ("other" if (m == "done" and p_done[i] < veto) else m),
+                 "cue model": "done" if cue_fee else cm}
+        for f in targets(r.doc):
+            for v, done in preds.items():
+                if gold in NOT_DONE:
+                    t, n = f.taken[v]
+                    f.taken[v] = (t + done, n + 1)
+                elif gold == "done":
+                    t, n = f.found[v]
+                    f.found[v] = (t + done, n + 1)
+            for v, pm_ in shown.items():
+                for c in {gold, pm_}:
+                    f.classes[v].setdefault(c, PRF()).add(pm_ == c, gold == c)
+    for f in figs.values():
+        f.classes = {v: dict(sorted(t.items())) for v, t in f.classes.items()}
 
     by_doc: dict[str, dict[str, str]] = {}
     for vd in verdicts:
-        if vd.verdict in ("met", "not_met") and region_of(vd.doc) in test_set:
+        if vd.verdict in ("met", "not_met") and region_of(vd.doc) in test_set and in_parts(vd.doc):
             by_doc.setdefault(vd.doc, {})[vd.criterion] = vd.verdict
     dv = {"keywords alone": (False, "keywords"), "keywords+rules": (False, "keywords"), "shipped": (model, "veto")}
-    rep.doc = {v: (0, 0) for v in dv}
-    rep.met = {v: PRF() for v in dv}
-    rep.errors = {v: [] for v in dv}
+    for f in figs.values():
+        f.doc = {v: (0, 0) for v in dv}
+        f.met = {v: PRF() for v in dv}
+        f.errors = {v: [] for v in dv}
     root = Path(corpora_root)
     for doc_path in sorted(by_doc):
         doc = load(str(root / doc_path))
@@ -1007,9 +1065,15 @@ def evaluate_regions(
                     continue
                 a = res[cid]
                 met = bool(a.evidence) if v == "keywords alone" else a.verdict in ("met", "partial")
-                ok, n = rep.doc[v]
-                rep.doc[v] = (ok + (met == (gold == "met")), n + 1)
-                rep.met[v].add(met, gold == "met")
-                if met != (gold == "met"):
-                    rep.errors[v].append((doc_path, cid, f"gold {gold}, got {a.reason}"))
+                for f in targets(doc_path):
+                    ok, n = f.doc[v]
+                    f.doc[v] = (ok + (met == (gold == "met")), n + 1)
+                    f.met[v].add(met, gold == "met")
+                    if met != (gold == "met"):
+                        f.errors[v].append((doc_path, cid, f"gold {gold}, got {a.reason}"))
+    docs = sorted({r.doc for r in te} | set(by_doc))
+    for p, f in figs.items():
+        f.docs = [d for d in docs if p == "all" or part_of(d) == p]
+    rep.parts = figs
     return rep
+
