@@ -240,6 +240,9 @@ class Criterion:
     keywords: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()  # words that disqualify a sentence
+    #: words of which one must also stand in the sentence ("解读" beside 视频 or 在线访谈);
+    #: ``{year-1}`` is the year before the report year ("2020年" in a 2021 report)
+    context: tuple[str, ...] = ()
     min_count: int | None = None
     months: tuple[int, ...] = ()  # e.g. (8,) for "8月政府开放月"
     within_days: int | None = None  # "10个工作日内"

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from scorer.model import Document
 
-__all__ = ["Sentence", "split_sentences", "split_text", "improvement_start"]
+__all__ = ["Sentence", "split_sentences", "split_text", "improvement_start", "plan_start", "is_text_runs"]
 
 Span = tuple[int, int]
 
@@ -37,7 +37,8 @@ class Sentence:
 
     ``text == doc.text[span[0]:span[1]]``; ``section`` is the canonical section key
     (domain.md §2) or None outside the six sections. ``improvement`` is True for
-    sentences in the improvement half of section 五 (改进措施/下一步/明年…), which
+    sentences in the improvement half of section 五 (改进措施/下一步/明年…) or in the
+    plan part of a text that is not an annual report (:func:`plan_start`), which
     state plans, not deeds.
     """
 
@@ -140,8 +141,59 @@ def _soft_wrap(text: str, line_start: int, nl: int) -> bool:
     return True
 
 
-def _boundaries(text: str, start: int, end: int) -> list[int]:
-    """Offsets in ``text[start:end]`` where a new sentence begins."""
+# Text runs: some crawler dumps (莆田) print each run of an HTML paragraph on a line of
+# its own, so a line break falls anywhere ("今年我局主动公开的政府信息数\n37件，其中…",
+# "20\n21年度"). Such a text has lines that open with a clause mark or end on a comma.
+_RUN_OPENS = re.compile(r"^[ \t\u3000]*[，,。、；;：:》”）)！？]", re.M)
+_RUN_ENDS = re.compile(r"[，,、《“（(][ \t\u3000]*$", re.M)
+#: Lines that open or end mid-sentence from which a text is read as runs.
+RUN_LINES = 3
+# an enumerated heading on a line of its own ("（一）做好政府信息主动公开工作"), and a
+# bare enumeration mark ("二是", "（")
+_ENUM_LINE = re.compile(rf"^(?:[（(][{_CN_NUM}\d]{{1,3}}[）)]|[{_CN_NUM}]{{1,3}}[、.．是]|\d{{1,2}}[、.．])")
+_BARE_MARK = re.compile(rf"^(?:[（(]|[（(]?[{_CN_NUM}\d]{{1,3}}[）)、.．]?|[{_CN_NUM}]{{1,3}}是)$")
+# the crawler's header fields ("发布时间: 2022-01-14"), never joined to prose
+_FIELD_LINE = re.compile(r"^(?:标题|发布时间|文号|发布机构|栏目|原始链接|正文|来源|索引号|发文日期|主题分类)[:：]")
+
+
+def is_text_runs(text: str, fmt: str | None = None) -> bool:
+    """True for a text whose line breaks fall inside sentences (one HTML text run per
+    line): at least :data:`RUN_LINES` lines open with a clause mark or end on a comma.
+    PDF text layers have their own wrapping rule (:func:`_soft_wrap`)."""
+    if fmt == "pdf":
+        return False
+    n = 0
+    for rx in (_RUN_OPENS, _RUN_ENDS):
+        for _ in rx.finditer(text):
+            n += 1
+            if n >= RUN_LINES:
+                return True
+    return False
+
+
+def _run_on(text: str, line_start: int, nl: int) -> bool:
+    """In a text of runs: the line break at ``nl`` continues the sentence, unless the
+    line ends one, is an enumerated heading or a header field, or the next line opens
+    an item, a heading or a field."""
+    line = text[line_start:nl].strip()
+    if not line or line[-1] in _LINE_END or _FIELD_LINE.match(line):
+        return False
+    if _ENUM_LINE.match(line) and not _BARE_MARK.match(line):
+        return False  # "（一）做好…工作" is a heading of its own; "二是" opens the next line
+    j = nl + 1
+    while j < len(text) and text[j] in " \t\u3000":
+        j += 1
+    if j >= len(text) or text[j] in "\n#*|":
+        return False
+    nxt = text[j : text.find("\n", j) if text.find("\n", j) != -1 else len(text)]
+    if _ITEM_MARKERS.match(text, j) or _ENUM_LINE.match(nxt) or _FIELD_LINE.match(nxt):
+        return False
+    return True
+
+
+def _boundaries(text: str, start: int, end: int, runs: bool = False) -> list[int]:
+    """Offsets in ``text[start:end]`` where a new sentence begins; ``runs``: the text
+    breaks lines inside sentences (:func:`is_text_runs`)."""
     if start > end:
         return []
     cuts = {start, end}
@@ -149,11 +201,12 @@ def _boundaries(text: str, start: int, end: int) -> list[int]:
     for m in _TERMINATOR.finditer(chunk):
         cuts.add(start + m.end())
     line_start = start
+    wrapped = _run_on if runs else _soft_wrap
     # jump from newline to newline (str.find), not character by character
     i = chunk.find("\n")
     while i != -1:
         pos = start + i
-        if not _soft_wrap(text, line_start, pos):
+        if not wrapped(text, line_start, pos):
             cuts.add(pos + 1)
         line_start = pos + 1
         i = chunk.find("\n", i + 1)
@@ -198,6 +251,32 @@ def improvement_start(doc: "Document") -> int | None:
     return None
 
 
+# The heading that opens the plan part of a document that is not an annual report
+# ("2025年工作安排" in a 政府工作报告, "下一步工作打算" in a work summary), on a line of
+# its own: what follows states intentions, like the improvement half of a report's 五.
+_PLAN_HEADING = re.compile(
+    r"^[ \t\u3000#]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])?[ \t\u3000]*"
+    r"(?:(20\d\d)[ \t\u3000]*年度?|今年|明年|下一步|下步|下一阶段)?[ \t\u3000]*"
+    r"(?:工作安排|工作计划|工作打算|工作思路|工作设想|主要任务|重点工作|工作重点|重点任务|努力方向|工作目标)"
+    r"[ \t\u3000]*[:：]?[ \t\u3000]*$",
+    re.M,
+)
+
+
+def plan_start(doc: "Document") -> int | None:
+    """Offset where the plan part of a document that is not an annual report begins
+    (a heading such as ``2025年工作安排`` naming the document's year or a later one),
+    or None. Annual reports state their plans in section 五 (:func:`improvement_start`)."""
+    if doc.kind == "report":
+        return None
+    for m in _PLAN_HEADING.finditer(doc.text):
+        y = m.group(1)
+        if y and doc.report_year and int(y) < doc.report_year:
+            continue  # "2024年工作安排" reviewed in a 2025 text is history
+        return m.start()
+    return None
+
+
 def split_text(
     text: str,
     start: int = 0,
@@ -205,6 +284,7 @@ def split_text(
     *,
     section: str | None = None,
     extra_cuts: tuple[int, ...] = (),
+    runs: bool = False,
 ) -> list[tuple[int, int]]:
     """Spans of the prose sentences of ``text[start:end]`` (no table filtering by
     ``doc.tables``). Building block of :func:`split_sentences`.
@@ -220,6 +300,9 @@ def split_text(
         dropped more eagerly).
     extra_cuts : tuple of int
         Further forced boundaries (heading ends).
+    runs : bool
+        The text breaks lines inside sentences (:func:`is_text_runs`): a line
+        break ends a sentence only where :func:`_run_on` says so.
 
     Returns
     -------
@@ -227,7 +310,7 @@ def split_text(
         Stripped sentence spans, in order.
     """
     end = len(text) if end is None else end
-    cuts = sorted(set(_boundaries(text, start, end)) | {c for c in extra_cuts if start < c < end})
+    cuts = sorted(set(_boundaries(text, start, end, runs)) | {c for c in extra_cuts if start < c < end})
     spans = []
     for a, b in zip(cuts, cuts[1:]):
         while a < b and text[a] in _SPACE:
@@ -322,9 +405,13 @@ def split_sentences(doc: "Document") -> list["Sentence"]:
     cuts: set[int] = set()
     for s in secs:
         cuts.update((s.start, s.body_start, s.end))
+    runs = is_text_runs(text, doc.format)
     imp = improvement_start(doc)
     if imp is not None:
         cuts.add(imp)
+    plan = plan_start(doc)
+    if plan is not None:
+        cuts.add(plan)
     # further region splits at section edges so each piece has one section key
     edges = sorted(cuts)
 
@@ -335,7 +422,7 @@ def split_sentences(doc: "Document") -> list["Sentence"]:
             sec = where.at(a)
             key = sec.key if sec else None
             in_heading = sec is not None and a < sec.body_start
-            for sa, sb in split_text(text, a, b, section=key):
+            for sa, sb in split_text(text, a, b, section=key, runs=runs):
                 if in_heading and sb <= sec.body_start:
                     continue  # the heading itself is not evidence
                 out.append(
@@ -343,7 +430,8 @@ def split_sentences(doc: "Document") -> list["Sentence"]:
                         text=text[sa:sb],
                         span=(sa, sb),
                         section=key,
-                        improvement=bool(key == "problems" and imp is not None and sa >= imp),
+                        improvement=bool((key == "problems" and imp is not None and sa >= imp)
+                                         or (plan is not None and sa >= plan)),
                     )
                 )
     return out

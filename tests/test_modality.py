@@ -35,6 +35,14 @@ CASES: list[tuple[str, str, str | None, str]] = [
     ("reports/001_huaian_hongzequ_2023.pdf", "2023年，区政府严格落实《政府信息公开信息处理费管理办法》，全年收取政府信息公开信息处理费0元。", "信息处理费", "done"),
     ("reports/026_pingtan_nongyenongcun_2022.txt", "派员参加政务公开工作培训", "培训", "done"),
     ("reports/004_shanghai_kewei_2024.md", "全年收到政府信息公开申请34件", None, "done"),
+    # a fix told in 五: the act's own clause is perfective (开通了), the shortcoming is
+    # what it answers
+    ("reports2/312_putian_tongji_2019.txt", "针对政府信息公开专栏公开信息渠道单一", "微信公众号", "done"),
+    # 拟 heading a relative clause ("对拟…公开的信息") names what is to be published
+    ("reports2/341_putian_tongji_2020.txt", "对拟在门户网站", "微信公众号", "done"),
+    # a 莆田 text-run dump: the sentence is whole only once its lines are joined
+    ("reports2/304_putian_haiyangyuye_2021.txt", "今年我局主动公开的政府信息数37件", None, "done"),
+    ("reports2/307_putian_shenji_2023.txt", "抓好相关问题整改", "在线访谈", "done"),
     # --- planned: a plan, a heading or a resolution in the improvement half of 五
     ("reports2/310_putian_linye_2024.txt", "一是加强政策解读。", "政策解读", "planned"),
     ("reports2/310_putian_linye_2024.txt", "二是加强业务培训。", "培训", "planned"),
@@ -43,6 +51,9 @@ CASES: list[tuple[str, str, str | None, str]] = [
     ("seeds/001_1ca1bc342bc23096.txt", "拟于 2022 年 6-7 月公共机构节能周期间，举办开放日活动", "开放日", "planned"),
     ("seeds/000_08bff46af6e18331.txt", "对松江机关事务近年来发布的关于办公用房管理、公务用车管理等方面的政策文件,进一步扩大政策解读传播面,要通过", "政策解读", "planned"),
     ("reports/023_pingtan_ziranziyuan_2021.txt", "一是加强业务培训，组织各处室信息员参加各级政府信息公开业务培训", "培训", "planned"),
+    # the part of a 政府工作报告 after "2025年工作安排" states the year's plans
+    ("negatives/399_putian_zhengfugongzuobaogao_2025.txt", "用心办好为民实事", "12345", "planned"),
+    ("negatives/399_putian_zhengfugongzuobaogao_2025.txt", "更加关注技能培训", "培训", "planned"),
     # --- required: obligations laid down from above or on others
     ("yaodian/047_fujian_zwgk_renwufenjie_2016.txt", "特别重大、重大突发事件发生后，应在24小时内举行新闻发布会。", "新闻发布会", "required"),
     ("yaodian/047_fujian_zwgk_renwufenjie_2016.txt", "主要负责同志年内至少听取一次政务公开工作汇报，研究部署推进工作。", "听取", "required"),
@@ -62,6 +73,9 @@ CASES: list[tuple[str, str, str | None, str]] = [
     ("negatives/397_putian_shizhengfu_nianbao_2008_oldformat.txt", "各县（区）也相应建立了政府信息公开工作联席会议制度", None, "other_actor"),
     ("negatives/397_putian_shizhengfu_nianbao_2008_oldformat.txt", "全市各级政府及其工作部门共受理政府信息公开申请100件", None, "other_actor"),
     ("reports/010_pingtan_syq_2020.txt", "各部门政府信息公开工作的开展还不够均衡", None, "other_actor"),
+    ("negatives/397_putian_shizhengfu_nianbao_2008_oldformat.txt", "各县（区）政府（管委会）、市直各部门也相应建立", None, "other_actor"),
+    # the province's notice: approved by its leaders, sent to the cities and departments
+    ("yaodian/049_fujian_zwgk_shishiyijian_2016.txt", "各市、县（区）党委和人民政府", None, "other_actor"),
     ("yaodian/049_fujian_zwgk_shishiyijian_2016.txt", "各级政府机关要畅通采访渠道，创造条件安排主流媒体及其新媒体负责人列席有关重要决策会议。", "列席", "required"),
     # --- denied
     ("seeds/000_08bff46af6e18331.txt", "3、新闻发布情况:认真参与区委宣传部组织的新闻发言人培训,规范新闻发布的流程,本年度未召开新闻发布会", "新闻发布会", "denied"),
@@ -74,6 +88,9 @@ CASES: list[tuple[str, str, str | None, str]] = [
     ("negatives/395_pingtan_caizhengjinrong_zwgk_zichabaogao_2017.txt", "2016年平潭综合实验区本级财政决算经人大常委会批准通过后", None, "other_year"),
     ("reports/083_pingtan_caizhengjinrong_2024.txt", "(二)主动公开政府信息的主要类别2023年，在主动公开的61条政府信息中", "政策", "other_year"),
     ("reports2/337_putian_keji_2025.txt", "2024年度我局未收到依申请公开事项。", None, "other_year"),
+    # a 政府工作报告 (2025) reviews the year before; a 2026 budget the 2025 execution
+    ("negatives/399_putian_zhengfugongzuobaogao_2025.txt", "就业政策持续加力", "培训", "other_year"),
+    ("negatives/391_shanghai_putuo_sifaju_yusuan_2026.pdf", "2025年当年预算执行数为1690.69万元", None, "other_year"),
 ]
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
@@ -126,11 +143,8 @@ def test_every_kind_has_five_real_sentences_from_three_regions() -> None:
     for rel, _, _, expected in CASES:
         by_kind[expected].add(_region(rel))
         count[expected] += 1
-    for kind in ("done", "planned", "required", "general", "denied"):
+    for kind in ("done", "planned", "required", "general", "denied", "other_actor", "other_year"):
         assert count[kind] >= 5 and len(by_kind[kind]) >= 3, (kind, count[kind], by_kind[kind])
-    # the corpora hold other agencies' deeds and other years' deeds in few texts
-    for kind in ("other_actor", "other_year"):
-        assert count[kind] >= 4 and len(by_kind[kind]) >= 2, (kind, count[kind], by_kind[kind])
     assert set(count) <= set(MODALITIES)
 
 

@@ -183,7 +183,11 @@ def _in_improvement(doc: str, text: str, corpora_root: str | Path | None) -> boo
     sentences or a piece of one (the labels were cut before the engine joined text
     runs broken over lines)."""
     sq = _squash(text)
-    return bool(sq) and sq in _improvement_text(doc, corpora_root)
+    if not sq:
+        return False
+    part = _improvement_text(doc, corpora_root)
+    # a short text ("政策解读", a heading) is a piece of many sentences: whole ones only
+    return (f"\0{sq}\0" in f"\0{part}\0") if len(sq) < 12 else sq in part
 
 
 @dataclass

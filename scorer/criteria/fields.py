@@ -87,6 +87,8 @@ CRITERION_FIELDS: dict[str, tuple[str, str]] = {
     "keywords": ("str_list", "words the 要点 uses; a sentence must contain one to be evidence"),
     "synonyms": ("str_list", "other phrasings reports use for the same thing"),
     "exclude": ("str_list", "words that disqualify a sentence (e.g. 技能培训 for training)"),
+    "context": ("str_list", "words of which one must also stand in the sentence (e.g. 解读 beside 视频); "
+                            "{year-1} is the year before the report year (2020年 in a 2021 report)"),
     "min_count": ("int", "minimum number of times (不少于N次); implies scoring count"),
     "frequency": ("text", "weekly | monthly | quarterly | half_yearly | yearly (每月一次 …)"),
     "months": ("month_list", "months the activity is due in (8 for 8月政府开放月)"),

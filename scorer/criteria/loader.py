@@ -54,6 +54,7 @@ _DEFAULTS: dict[str, Any] = {
     "keywords": (),
     "synonyms": (),
     "exclude": (),
+    "context": (),
     "min_count": None,
     "frequency": None,
     "months": (),
@@ -553,7 +554,7 @@ def _finish(row: _Row) -> None:
         v["rules"] = ("P-late",)
     if v.get("classifier_label") is None and v["id"] in CLASSIFIER_LABELS:
         v["classifier_label"] = v["id"]
-    for name in ("keywords", "synonyms", "exclude", "sections", "rules", "months"):
+    for name in ("keywords", "synonyms", "exclude", "context", "sections", "rules", "months"):
         if v.get(name) is None:
             v[name] = ()
     for name, default in (("deduction", 0.5), ("partial_credit", 0.5), ("checkable", True),
@@ -630,6 +631,7 @@ def _criterion(row: _Row) -> Criterion:
         keywords=tuple(v["keywords"]),
         synonyms=tuple(v["synonyms"]),
         exclude=tuple(v["exclude"]),
+        context=tuple(v["context"]),
         min_count=v.get("min_count"),
         months=tuple(sorted(set(v["months"]))),
         within_days=v.get("within_days"),

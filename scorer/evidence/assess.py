@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
-from scorer.evidence.keywords import KeywordHit, criterion_terms, find_candidates, match_terms
+from scorer.evidence.keywords import (
+    KeywordHit,
+    context_words,
+    criterion_terms,
+    find_candidates,
+    in_context,
+    match_terms,
+)
 from scorer.evidence.modality import clauses, in_document, judge_modality
 from scorer.evidence.quantities import EVENT_UNITS, extract_counts, extract_months
 from scorer.model import Assessment, Evidence
@@ -229,7 +236,8 @@ def assess(
 
     sents = prepared.sentences
     kw_hits: dict[int, KeywordHit] = {
-        h.index: h for h in find_candidates(sents, criterion, prepared.tokens, has_sections=prepared.has_sections)
+        h.index: h for h in find_candidates(sents, criterion, prepared.tokens, has_sections=prepared.has_sections,
+                                            report_year=prepared.doc.report_year)
     }
     chosen: dict[int, KeywordHit | None] = {}
     if strategy in ("keywords", "union"):
@@ -244,12 +252,15 @@ def assess(
     if strategy in ("classifier", "union", "gated") or (strategy == "veto" and proba is not None):
         allowed = set(criterion.sections) if (criterion.sections and prepared.has_sections) else None
         excl = tuple(e for e in criterion.exclude if e)
+        ctx = context_words(criterion, prepared.doc.report_year)
         for i in np.flatnonzero(proba >= thr):
             i = int(i)
             s = sents[i]
             if i in chosen or (allowed is not None and s.section not in allowed):
                 continue
             if excl and any(e in s.flat for e in excl):
+                continue
+            if not in_context(s.flat, ctx):
                 continue
             chosen[i] = kw_hits.get(i)
 

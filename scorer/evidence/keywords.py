@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from scorer.model import Criterion
     from scorer.sentences import Sentence
 
-__all__ = ["KeywordHit", "match_terms", "find_candidates", "criterion_terms", "term_gaps", "MAX_GAPS"]
+__all__ = ["KeywordHit", "match_terms", "find_candidates", "criterion_terms", "term_gaps", "MAX_GAPS",
+           "context_words", "in_context"]
 
 _GAP = 12  # characters allowed between the parts of an "A…B" term
 #: Most gaps one term may have (criteria files with more are refused by the loader):
@@ -167,12 +168,31 @@ def _prefilter(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(sorted(set(heads), key=lambda h: (-len(h), h)))) if heads else None
 
 
+def context_words(criterion: "Criterion", report_year: int | None) -> tuple[str, ...]:
+    """The criterion's ``context`` words with ``{year-1}`` filled in (dropped when the
+    report year is unknown)."""
+    out = []
+    for w in criterion.context:
+        if "{year-1}" in w:
+            if report_year:
+                out.append(w.replace("{year-1}", str(report_year - 1)))
+        else:
+            out.append(w)
+    return tuple(out)
+
+
+def in_context(text: str, words: tuple[str, ...]) -> bool:
+    """True when ``words`` is empty or one of them stands in ``text``."""
+    return not words or any(w in text for w in words)
+
+
 def find_candidates(
     sentences: Sequence["Sentence"],
     criterion: "Criterion",
     tokens: Sequence[Sequence[str]] | None = None,
     *,
     has_sections: bool = True,
+    report_year: int | None = None,
 ) -> list[KeywordHit]:
     """Candidate sentences for ``criterion`` by keyword match.
 
@@ -187,6 +207,8 @@ def find_candidates(
     has_sections : bool
         False when the document's sections could not be found: then
         ``criterion.sections`` cannot be applied and is ignored.
+    report_year : int, optional
+        Fills ``{year-1}`` in the criterion's ``context`` words.
 
     Returns
     -------
@@ -197,6 +219,7 @@ def find_candidates(
     if not terms:
         return []
     excl = tuple(e for e in criterion.exclude if e)
+    ctx = context_words(criterion, report_year)
     allowed = set(criterion.sections) if (criterion.sections and has_sections) else None
     quick = _prefilter(tuple(terms))
     out = []
@@ -212,5 +235,7 @@ def find_candidates(
             continue
         if excl and any((e in toks) if (len(e) == 1 and toks is not None) else (e in text) for e in excl):
             continue
+        if not in_context(text, ctx):
+            continue  # "局领导参加在线访谈1次" is no interpretation form without 解读
         out.append(KeywordHit(index=i, keywords=kws, spans=spans))
     return out

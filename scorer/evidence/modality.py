@@ -74,7 +74,9 @@ _JIANG_NEXT = (
     "发挥|拓展|创新|邀请|落地|精心"
 )
 _PLAN = re.compile(
-    r"拟|计划(?:于|在|开展|组织|举办|召开|将|年内|全年)|下一步|今后|明年|接下来|新的一年|"
+    # 拟 heading a relative clause names what is to be published ("对拟公开的信息…审查",
+    # "拟在门户网站公开的信息"): an attribute of the object, not a plan
+    r"拟(?![^，,。；;]{0,30}的(?:政府)?(?:信息|文件|内容|事项|稿件|政策|材料|公文))|计划(?:于|在|开展|组织|举办|召开|将|年内|全年)|下一步|今后|明年|接下来|新的一年|"
     r"力争|争取|预计|打算|即将|将于|将要|"
     rf"(?<![即])将(?={_JIANG_NEXT})|"
     r"需要进一步|有待"
@@ -87,7 +89,7 @@ _MARK = r"(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?"
 # 要/应当/应/须 as requirements; 要 not inside 主要/重要/需要/要求/要点…, 应 not inside
 # 回应/响应/对应/相应/应用/应急/应对/供应/适应/反应/应公开尽公开…
 _OBLIGE = re.compile(
-    r"(?<![主重需必只想纪概摘提简首紧不])要(?![求点闻件素害务是闻])|"
+    r"(?<![主重需必只想纪概摘提简首紧不机纲扼])要(?![求点闻件素害务是闻])|"
     r"应当|应该|务必|必须|须(?![知要])|(?<![回响对相适供反答呼顺理效])应(?![用急对公该当答诉主])(?![^，,。；;、]{0,4}尽)|"
     r"不得|严禁|每(?:半年|季度|年|月)(?:至少|不少于)|至少(?:举办|召开|开展|组织)|原则上|不少于|不低于|"
     r"(?:按照|根据|依据|对照)[^，,。；;]{0,30}要求[，,]\s*(?:各|全[市区县省])"
@@ -135,7 +137,10 @@ _YEAR = re.compile(r"(20\d\d)\s*年")
 # explicit past/done markers that override the improvement-half default
 _DONE = re.compile(
     r"已经|已(?!有待)|完成了|取得了|实现了|开展了|举办了|召开了|组织了|进行了|邀请了|成立了|"
-    r"梳理了|采取措施|积极整改|整改到位|整改完成|扎实改进|认真整改|(?<![为除对])了[，,。；;]"
+    r"梳理了|采取措施|积极整改|整改到位|整改完成|扎实改进|认真整改|(?<![为除对])了[，,。；;]|"
+    # the perfective 了 after a verb ("开通了…公众号", "回应了群众关切"); not 了解, 为了,
+    # 除了, 了如指掌, 不了
+    r"(?<=[\u4e00-\u9fff])(?<![为除罢极不对])了(?![解如])"
 )
 
 # a number of events with a total or a span of the year: strong evidence of a deed
@@ -396,7 +401,15 @@ def judge_modality(
 
     # 6. shortcomings: "政策解读形式不够丰富" is not a deed
     ha, hb = hit_clause
-    s = _SHORT.search(text[ha:hb]) or (_SHORT.search(text) if section == "problems" else None)
+    s = _SHORT.search(text[ha:hb])
+    if s:
+        return Judgement("other", s.group())
+    # a fix told in 五 ("针对…渠道单一的问题，我局于5月开通了…公众号"): the act's own
+    # clause says it was done, the shortcoming is what it answers
+    own = _DONE.search(text, ha, hb) if section == "problems" and hits else None
+    if own:
+        return Judgement("done", own.group())
+    s = _SHORT.search(text) if section == "problems" else None
     if s:
         return Judgement("other", s.group())
     if section == "problems":
@@ -422,12 +435,16 @@ def in_document(judged: "Judgement | str", kind: str | None) -> str:
     """The modality of a sentence judged by :func:`judge_modality`, given the kind of
     document it stands in: nothing in a 要点 is a deed (its tasks, headings included,
     are ``required``: they are laid down from above), nor in a work plan
-    (``planned``)."""
+    (``planned``), nor in a 政府工作报告 (``other_year``: the year before's work)."""
     modality = judged if isinstance(judged, str) else judged.modality
     if kind == "yaodian" and modality in ("done", "planned", "other_actor"):
         return "required"
     if kind == "plan" and modality == "done":
         return "planned"
+    if kind == "gov_work_report" and modality == "done":
+        # a 政府工作报告 is delivered early in its title year: its account of work is
+        # the year before's (its plans are the part after "20XX年工作安排")
+        return "other_year"
     return modality
 
 
