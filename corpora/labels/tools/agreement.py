@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
 """Agreement between the first labels and the independent second labeller (issue 14).
 
-  agreement.py        # reads ../second/sample.tsv and ../second/second_labels.tsv
+  agreement.py        # reads ../second/sample.tsv and ../second/second_labels.tsv,
+                      # ../second/doc_verdicts_second.csv and ../doc_verdicts.csv
 
 Per stratum (``random``: 300 sentences drawn uniformly from the 3,836 new rows of
 ``regions_reports2_full.tsv``; ``topic_or_modality``: 100 more drawn from the rows the
 first labeller gave a topic or a modality other than ``other``) and overall: raw
 agreement and Cohen's kappa on the modality (8 classes), on done / not done (what
 verdicts use) and on the set of topic labels.
+
+Document verdicts: a second evaluator judged the 21 reports of the locked part blind
+(``doc_verdicts_second.csv``); met / not met against ``doc_verdicts.csv`` on the 15
+criteria ``xxgk evaluate`` scores (timely_publication left out, as there): agreement,
+kappa and the "met" F1 of the second evaluator taking the first as gold, which is the
+human figure beside the engine's.
 """
 import collections
 import csv
@@ -45,5 +52,26 @@ def main() -> None:
     print("modality disagreements (first, second):", dict(diff.most_common()))
 
 
+def verdict_agreement() -> None:
+    def read(path):
+        return {(r["doc"], r["criterion"]): r["verdict"] for r in csv.DictReader(open(path, encoding="utf-8", newline=""))}
+
+    second = read(SECOND / "doc_verdicts_second.csv")
+    first = read(HERE.parent / "doc_verdicts.csv")
+    keys = sorted(k for k in second if k[1] != "timely_publication")
+    pairs = [(first[k] == "met", second[k] == "met") for k in keys]
+    po, k = kappa(pairs)
+    tp = sum(a and b for a, b in pairs)
+    fp = sum(b and not a for a, b in pairs)
+    fn = sum(a and not b for a, b in pairs)
+    f1 = 2 * tp / (2 * tp + fp + fn)
+    print(f"document verdicts, {len({d for d, _ in keys})} reports x 15 criteria: agreement {po:.1%} "
+          f"(kappa {k:.3f}); second evaluator's met F1 against the first {f1:.3f}")
+    for key in keys:
+        if first[key] != second[key]:
+            print(f"  differ: {key[0]} {key[1]}: {first[key]} / {second[key]}")
+
+
 if __name__ == "__main__":
     main()
+    verdict_agreement()
