@@ -53,6 +53,10 @@ _INLINE_CHROME = re.compile(r"^\s*当前位置[:：].*?相关链接[:：]\s*(-->
 _PAGE_TIME = re.compile(r"时间[:：]\s*(\d{4}-\d{1,2}-\d{1,2})")
 _TRAILING_WORDS = ("附件下载", "【打印本页】", "【关闭窗口】", "打印本页", "关闭窗口")
 _TRAILING_CHROME = re.compile(r"\s*(" + "|".join(map(re.escape, _TRAILING_WORDS)) + r")\s*$")
+#: Field names of the header lines crawler dumps open with (平潭: 原文链接, 本地目录;
+#: 莆田: 原始链接, then "正文:"), and of the metadata lines of government pages.
+HEADER_FIELDS: tuple[str, ...] = ("标题", "发布时间", "文号", "发布机构", "栏目", "原文链接", "原始链接", "本地目录",
+                                  "正文", "来源", "索引号", "发文日期", "主题分类")
 _HEADER_LINE = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录)\s*:\s?(.*)$")
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+$")
 _LINKS_NOTE = re.compile(r"^页面链接与图片详见")

@@ -23,6 +23,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from scorer.clean import HEADER_FIELDS
+
 if TYPE_CHECKING:  # pragma: no cover
     from scorer.model import Document
 
@@ -153,7 +155,7 @@ RUN_LINES = 3
 _ENUM_LINE = re.compile(rf"^(?:[（(][{_CN_NUM}\d]{{1,3}}[）)]|[{_CN_NUM}]{{1,3}}[、.．是]|\d{{1,2}}[、.．])")
 _BARE_MARK = re.compile(rf"^(?:[（(]|[（(]?[{_CN_NUM}\d]{{1,3}}[）)、.．]?|[{_CN_NUM}]{{1,3}}是)$")
 # the crawler's header fields ("发布时间: 2022-01-14"), never joined to prose
-_FIELD_LINE = re.compile(r"^(?:标题|发布时间|文号|发布机构|栏目|原始链接|正文|来源|索引号|发文日期|主题分类)[:：]")
+_FIELD_LINE = re.compile(r"^(?:" + "|".join(HEADER_FIELDS) + r")\s*[:：]")
 
 
 def is_text_runs(text: str, fmt: str | None = None) -> bool:
