@@ -152,7 +152,7 @@ _RUN_ENDS = re.compile(r"[，,、《“（(][ \t\u3000]*$", re.M)
 RUN_LINES = 3
 # an enumerated heading on a line of its own ("（一）做好政府信息主动公开工作"), and a
 # bare enumeration mark ("二是", "（")
-_ENUM_LINE = re.compile(rf"^(?:[（(][{_CN_NUM}\d]{{1,3}}[）)]|[{_CN_NUM}]{{1,3}}[、.．是]|\d{{1,2}}[、.．])")
+_ENUM_LINE = re.compile(rf"^(?:[（(][{_CN_NUM}\d]{{1,3}}[）)]|[{_CN_NUM}]{{1,3}}[、.．是]|\d{{1,2}}[、.．](?!\d))")
 _BARE_MARK = re.compile(rf"^(?:[（(]|[（(]?[{_CN_NUM}\d]{{1,3}}[）)、.．]?|[{_CN_NUM}]{{1,3}}是)$")
 # the crawler's header fields ("发布时间: 2022-01-14"), never joined to prose
 _FIELD_LINE = re.compile(r"^(?:" + "|".join(HEADER_FIELDS) + r")\s*[:：]")
