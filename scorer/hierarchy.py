@@ -138,13 +138,27 @@ class Hierarchy:
         return {agency_key(n) for link in self.links for n in (link.government, link.agency)} - {None}
 
 
-def _year(value: str, n: int, column: str, path: str) -> int | None:
+#: Row problems named in one error; the rest are counted ("……等共N处").
+MAX_PROBLEMS = 20
+
+
+def _year(value: str, n: int, column: str, problems: list[str]) -> int | None:
     if not value:
         return None
     if not value.isdecimal() or not 1990 <= int(value) <= 2100:
-        raise ManifestError(f"第{n}行 {column}“{value[:20]}”不是有效年份（应为如2021的四位年份，或留空表示不限）",
-                            path=path)
+        problems.append(f"第{n}行 {column}“{value[:20]}”不是有效年份（应为如2021的四位年份，或留空表示不限）")
+        return None
     return int(value)
+
+
+def _raise_problems(problems: list[str], where: str) -> None:
+    """One error naming every problem found (as the manifest's), the first
+    :data:`MAX_PROBLEMS` in full."""
+    if not problems:
+        return
+    shown = "；".join(problems[:MAX_PROBLEMS])
+    more = f"……等共{len(problems)}处" if len(problems) > MAX_PROBLEMS else ""
+    raise ManifestError(shown + more, path=where)
 
 
 def read_hierarchy(path: str | os.PathLike[str]) -> Hierarchy:
@@ -163,10 +177,11 @@ def read_hierarchy(path: str | os.PathLike[str]) -> Hierarchy:
     Raises
     ------
     ManifestError
-        One Chinese line naming the file and the first problem: unreadable, missing
-        columns, an empty name, a bad year, a department under two governments in the
-        same year, a government that is its own department (directly or through
-        others).
+        One Chinese line naming the file and every problem of its rows (an empty
+        name, a bad year, a department under two governments in the same year …), or
+        what makes the whole file unusable (unreadable, missing columns); a
+        government that is its own department through others is named after the rows
+        are right.
     """
     from scorer.batch.manifest import read_csv_text
 
@@ -189,24 +204,29 @@ def read_hierarchy(path: str | os.PathLike[str]) -> Hierarchy:
                             path=where)
     col = {c: head.index(c) for c in _COLUMNS if c in head}
     links: list[Link] = []
+    problems: list[str] = []
     for i, row in enumerate(rows[1:], 2):
         if not any(c.strip() for c in row):
             continue  # blank lines, as Excel leaves them
         if len(row) > len(head):
-            raise ManifestError(f"第{i}行有{len(row)}列，表头只有{len(head)}列（含逗号的名称请加引号）", path=where)
+            problems.append(f"第{i}行有{len(row)}列，表头只有{len(head)}列（含逗号的名称请加引号）")
+            continue
         cell = {c: (row[j].strip() if j < len(row) else "") for c, j in col.items()}
-        for c in _COLUMNS[:2]:
-            if not agency_key(cell[c]):
-                raise ManifestError(f"第{i}行 {c} 为空，请填写机构名称", path=where)
-        lo, hi = (_year(cell.get(c, ""), i, c, where) for c in _COLUMNS[2:])
+        empty = [c for c in _COLUMNS[:2] if not agency_key(cell[c])]
+        problems += [f"第{i}行 {c} 为空，请填写机构名称" for c in empty]
+        n = len(problems)
+        lo, hi = (_year(cell.get(c, ""), i, c, problems) for c in _COLUMNS[2:])
         if lo is not None and hi is not None and lo > hi:
-            raise ManifestError(f"第{i}行 from_year {lo} 晚于 to_year {hi}", path=where)
-        if agency_key(cell["government"]) == agency_key(cell["agency"]):
-            raise ManifestError(f"第{i}行 {cell['agency']} 不能是自己的所属部门", path=where)
-        links.append(Link(cell["government"], cell["agency"], lo, hi, i))
+            problems.append(f"第{i}行 from_year {lo} 晚于 to_year {hi}")
+        if not empty and agency_key(cell["government"]) == agency_key(cell["agency"]):
+            problems.append(f"第{i}行 {cell['agency']} 不能是自己的所属部门")
+        if not empty and len(problems) == n:
+            links.append(Link(cell["government"], cell["agency"], lo, hi, i))
+    problems += _link_problems(links)
+    _raise_problems(problems, where)
     if not links:
         raise ManifestError("层级清单没有数据行", path=where)
-    _check_links(links, where)
+    _check_cycles(links, where)
     return Hierarchy(where, tuple(links), hashlib.sha256(raw).hexdigest()[:16])
 
 
@@ -216,17 +236,25 @@ def _overlap(a: Link, b: Link) -> bool:
     return lo <= hi
 
 
-def _check_links(links: list[Link], where: str) -> None:
+def _link_problems(links: list[Link]) -> list[str]:
     """A department belongs to one government at a time (a repeated row is a slip
-    too), and no government is below itself."""
-    for j, b in enumerate(links):
-        for a in links[:j]:
-            if agency_key(a.agency) == agency_key(b.agency) and _overlap(a, b):
-                same = agency_key(a.government) == agency_key(b.government)
-                raise ManifestError(
-                    f"第{b.line}行 {b.agency} " + ("与第{0}行重复".format(a.line) if same else
-                                                    f"在同一年度既属于{a.government}（第{a.line}行）又属于{b.government}")
-                    + "，请删去一行或用 from_year/to_year 分开年度", path=where)
+    too): each row that breaks it, named once."""
+    out = []
+    by_agency: dict[str | None, list[Link]] = {}
+    for b in links:
+        earlier = by_agency.setdefault(agency_key(b.agency), [])
+        a = next((x for x in earlier if _overlap(x, b)), None)
+        if a is not None:
+            same = agency_key(a.government) == agency_key(b.government)
+            out.append(f"第{b.line}行 {b.agency} " + (f"与第{a.line}行重复" if same else
+                                                     f"在同一年度既属于{a.government}（第{a.line}行）又属于{b.government}")
+                       + "，请删去一行或用 from_year/to_year 分开年度")
+        earlier.append(b)
+    return out
+
+
+def _check_cycles(links: list[Link], where: str) -> None:
+    """No government is below itself (through others)."""
     parents: dict[str, list[Link]] = {}
     for link in links:
         parents.setdefault(agency_key(link.agency) or "", []).append(link)

@@ -183,6 +183,29 @@ def test_bad_hierarchy_file_one_chinese_line(tmp_path, body, expected):
     assert expected in msg and str(f) in msg and "\n" not in msg
 
 
+def test_every_bad_row_is_named_at_once(tmp_path):
+    # an evaluator fixes the file once, not once per run
+    f = tmp_path / "h.csv"
+    f.write_text("government,agency,from_year\n甲,,\n甲,乙,21年\n甲,丙,\n丁,丙,\n戊,戊,\n甲,己,\n", encoding="utf-8")
+    with pytest.raises(ManifestError) as err:
+        read_hierarchy(f)
+    msg = str(err.value)
+    assert "\n" not in msg
+    for part in ("第2行 agency 为空", "第3行 from_year“21年”不是有效年份", "第5行 丙 在同一年度既属于甲（第4行）又属于丁",
+                 "第6行 戊 不能是自己的所属部门"):
+        assert part in msg, part
+    assert "第7行" not in msg  # a good row is not a problem
+
+
+def test_a_long_list_of_problems_is_counted(tmp_path):
+    f = tmp_path / "h.csv"
+    f.write_text("government,agency\n" + "甲,\n" * 30, encoding="utf-8")
+    with pytest.raises(ManifestError) as err:
+        read_hierarchy(f)
+    msg = str(err.value)
+    assert msg.count("为空") == 20 and "等共30处" in msg
+
+
 def test_years_and_gbk(tmp_path):
     f = tmp_path / "h.csv"
     f.write_bytes("government,agency,from_year,to_year\n甲,乙,,2020\n丙,乙,2021,\n甲,丙,,\n".encode("gb18030"))
