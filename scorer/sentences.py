@@ -148,6 +148,7 @@ def _soft_wrap(text: str, line_start: int, nl: int) -> bool:
 # "20\n21年度"). Such a text has lines that open with a clause mark or end on a comma.
 _RUN_OPENS = re.compile(r"^[ \t\u3000]*[，,。、；;：:》”）)！？]", re.M)
 _RUN_ENDS = re.compile(r"[，,、《“（(][ \t\u3000]*$", re.M)
+_RUN_LINE_END = "。！？；!?;"
 #: Lines that open or end mid-sentence from which a text is read as runs.
 RUN_LINES = 3
 # an enumerated heading on a line of its own ("（一）做好政府信息主动公开工作"), and a
@@ -178,7 +179,9 @@ def _run_on(text: str, line_start: int, nl: int) -> bool:
     line ends one, is an enumerated heading or a header field, or the next line opens
     an item, a heading or a field."""
     line = text[line_start:nl].strip()
-    if not line or line[-1] in _LINE_END or _FIELD_LINE.match(line):
+    # a closing quote or bracket ends a run, not a sentence ("…条例》（国务院令第711号）" /
+    # "和《…格式》…编制了…。"); a sentence mark is cut at anyway
+    if not line or line[-1] in _RUN_LINE_END or _FIELD_LINE.match(line):
         return False
     if _ENUM_LINE.match(line) and not _BARE_MARK.match(line):
         return False  # "（一）做好…工作" is a heading of its own; "二是" opens the next line
