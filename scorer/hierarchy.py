@@ -20,7 +20,8 @@ format's words.
 
 The hierarchy file is a CSV (UTF-8 or GBK) with the columns ``government, agency``
 and optionally ``from_year, to_year`` (inclusive; empty: every year). Agencies are
-matched by :func:`scorer.history.agency_key` of their names.
+matched by :func:`scorer.history.agency_key` of their names: the name in the report (or
+the manifest's ``agency``), or the manifest's ``agency_key`` the result is filed under.
 """
 from __future__ import annotations
 
@@ -348,8 +349,11 @@ def hierarchy_report(tree: Hierarchy, results: Iterable[Mapping[str, Any]], *, u
     found: dict[tuple[str, int], dict[str, Any]] = {}
     for d in results:
         doc = d.get("document") or {}
-        key, year = agency_key(doc.get("agency")), doc.get("report_year")
-        if key in names and isinstance(year, int) and (key, year) not in found:
+        year = doc.get("report_year")
+        # the printed name, or the key the evaluator's manifest filed it under (an
+        # agency renamed, or printed short: "市城管局" for 莆田市城市管理局)
+        key = next((k for k in (agency_key(doc.get("agency")), agency_key(d.get("agency_key"))) if k in names), None)
+        if key is not None and isinstance(year, int) and (key, year) not in found:
             found[(key, year)] = compared_cells(d)
     years = tuple(sorted({y for _, y in found}))
     govs = {agency_key(g) for g in tree.governments()}

@@ -245,18 +245,24 @@ class Store:
         (documents with no agency or year stand alone), ordered by source path.
         Read ``chunk`` rows at a time: a batch of any size passes through in little
         memory."""
+        for _, result in self.latest_keyed(criteria_set, chunk):
+            yield result
+
+    def latest_keyed(self, criteria_set: str, chunk: int = 200) -> Iterator[tuple[str | None, dict[str, Any]]]:
+        """:meth:`latest` with the agency key each result is filed under (the
+        manifest's ``agency_key`` where it gave one, else the printed name's)."""
         if self._db is None:
             return
         # the order first (small rows), then the results a chunk at a time: a sort
         # over the result blobs themselves would hold them all
-        seqs = [r[0] for r in self._db.execute(f"SELECT seq {self._LATEST} ORDER BY source_path, seq",
-                                               (criteria_set,))] if self._has_results() else []
-        for i in range(0, len(seqs), chunk):
-            part = seqs[i:i + chunk]
+        rows = [(r[0], r[1]) for r in self._db.execute(f"SELECT seq, agency_key {self._LATEST} ORDER BY source_path, seq",
+                                                       (criteria_set,))] if self._has_results() else []
+        for i in range(0, len(rows), chunk):
+            part = rows[i:i + chunk]
             blobs = dict(self._db.execute(
-                f"SELECT seq, result FROM results WHERE seq IN ({','.join('?' * len(part))})", part))
-            for q in part:
-                yield unpack(blobs[q])
+                f"SELECT seq, result FROM results WHERE seq IN ({','.join('?' * len(part))})", [q for q, _ in part]))
+            for q, key in part:
+                yield key, unpack(blobs[q])
 
     def count_latest(self, criteria_set: str) -> int:
         """How many results :meth:`latest` gives."""

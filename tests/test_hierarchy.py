@@ -223,3 +223,28 @@ def test_cli_bad_hierarchy_stops_before_scoring(runner, tmp_path):
     assert res.exit_code == 2
     assert re.search(r"缺少列 agency", res.output) and len(res.output.strip().splitlines()) == 1
     assert not (tmp_path / "out" / "scores.xlsx").exists()
+
+
+def test_an_agency_filed_under_the_manifests_key_is_found(tmp_path):
+    # the hierarchy names the 旅游 bureau by its later name; the report prints the old
+    # one. The evaluator's manifest files it under the hierarchy's name (agency_key):
+    # it is found, not listed as 未发布年报.
+    renamed = "平潭综合实验区旅游文化体育局"
+    hier = tmp_path / "h.csv"
+    hier.write_text(f"government,agency\n{REGION},{renamed}\n{REGION},平潭综合实验区社会事业局\n", encoding="utf-8")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        "file,agency,report_year,published_on,agency_key\n"
+        f"{CORPORA / 'reports' / '011_pingtan_syq_2021.txt'},,,,\n"
+        f"{DEPTS['平潭综合实验区旅游与文化体育局']},,,,{renamed}\n"
+        f"{DEPTS['平潭综合实验区社会事业局']},,,,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_batch(str(manifest), "core", out, jobs=1, formats=("json",), hierarchy=hier).ok
+    missing = _rows(load_workbook(out / "scores.xlsx"), "missing")
+    assert [r[:3] for r in missing[2:]] == []
+    # without the key the printed name does not match, and the bureau is reported missing
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(f",{renamed}\n", ",\n"), encoding="utf-8")
+    out2 = tmp_path / "out2"
+    assert run_batch(str(manifest), "core", out2, jobs=1, formats=("json",), hierarchy=hier).ok
+    missing = _rows(load_workbook(out2 / "scores.xlsx"), "missing")
+    assert [r[:3] for r in missing[2:]] == [(2021, REGION, renamed)]

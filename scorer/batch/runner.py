@@ -562,10 +562,10 @@ class _Stored(Sequence[dict[str, Any]]):
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         if self._path is None:
-            yield from (sheet_view(d) for d in _latest(self._db, self._cs))
+            yield from (sheet_view(d, agency_key=k) for k, d in _latest(self._db, self._cs))
             return
         with Store(self._path, readonly=True) as db:
-            yield from (sheet_view(d) for d in _latest(db, self._cs))
+            yield from (sheet_view(d, agency_key=k) for k, d in _latest(db, self._cs))
 
     def __len__(self) -> int:
         ids = _set_ids(self._cs)
@@ -619,16 +619,17 @@ def _set_ids(cs: CriteriaSet | str) -> list[str]:
     return [s.id for s in list_criteria() if s.id.startswith(prefix) and s.id.endswith(suffix)]
 
 
-def _latest(db: Store, cs: CriteriaSet | str) -> Iterator[dict[str, Any]]:
-    """The latest stored result of every agency and year under ``cs``; for a family,
-    under each of its sets, in source-path order (merged as they are read)."""
+def _latest(db: Store, cs: CriteriaSet | str) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    """The latest stored result of every agency and year under ``cs``, with the agency
+    key it is filed under; for a family, under each of its sets, in source-path order
+    (merged as they are read)."""
     ids = _set_ids(cs)
     if len(ids) == 1 and isinstance(cs, CriteriaSet):
-        yield from db.latest(cs.id)
+        yield from db.latest_keyed(cs.id)
         return
-    key = lambda d: (str(d["document"].get("path")), str(d.get("criteria_set")))  # noqa: E731
+    key = lambda kd: (str(kd[1]["document"].get("path")), str(kd[1].get("criteria_set")))  # noqa: E731
     # each set's results come in path order; a stable merge keeps the sets' order on ties
-    yield from heapq.merge(*(db.latest(i) for i in ids), key=key)
+    yield from heapq.merge(*(db.latest_keyed(i) for i in ids), key=key)
 
 
 def _set_id(cs: CriteriaSet | str) -> str:

@@ -24,12 +24,13 @@ def sheet_paths(out: Path) -> dict[str, str]:
     return {k: str(out / name) for k, name in SHEETS.items()}
 
 
-def sheet_view(d: Mapping[str, Any]) -> dict[str, Any]:
+def sheet_view(d: Mapping[str, Any], agency_key: str | None = None) -> dict[str, Any]:
     """What the batch sheets need of one result: document, score, findings, and per
     criterion its points, verdict and first quote. The parent keeps only this for
     each document (not evidence lists, explanations, tables), so memory stays flat
-    in a batch of thousands."""
-    return {
+    in a batch of thousands. ``agency_key``: the key the result is filed under in the
+    store (the manifest's, where it gave one), which the hierarchy also matches."""
+    view = {
         "document": d["document"],
         "score": d["score"],
         "criteria_set": d.get("criteria_set"),
@@ -46,6 +47,9 @@ def sheet_view(d: Mapping[str, Any]) -> dict[str, Any]:
         # the few 表二/表三/表四 counts the hierarchy comparison reads (scorer.hierarchy)
         "hierarchy_cells": compared_cells(d),
     }
+    if agency_key is not None:
+        view["agency_key"] = agency_key
+    return view
 
 
 #: Memo formats the summary links to, in the order shown.
