@@ -104,17 +104,21 @@ def test_a_rerun_reads_only_changed_documents_and_redoes_what_depends_on_them(fo
     ex = Counting()
     rep = run_batch(folder, core, tmp_path / "out", executor=ex, formats=("json",))
     assert rep.ok, rep.summary_lines()
-    # only the changed document is scored; alone, it has no series to wait for
-    assert ex.scored == Counter([SERIES[1]]) and not ex.surveyed
-    # 2021 was compared with the old 2020: the next run sees the store changed under
-    # it and redoes it, against the new 2020
-    ex = Counting()
-    rep = run_batch(folder, core, tmp_path / "out", executor=ex, formats=("json",))
-    assert ex.scored == Counter([SERIES[2]]) and not ex.surveyed
-    assert [Path(o.path).name for o in rep.worked] == [SERIES[2]]
+    # the changed 2020 is read for its agency and year (the unchanged 2021 may follow
+    # it), scored, and 2021, which was compared with the old 2020, is redone after it
+    # in the same run; 2019 and the others are skipped
+    assert ex.surveyed == Counter([SERIES[1]])
+    assert ex.scored == Counter([SERIES[1], SERIES[2]])
+    assert sorted(Path(o.path).name for o in rep.worked) == [SERIES[1], SERIES[2]]
+    assert sorted(Path(o.path).name for o in rep.skipped) == sorted([SERIES[0], *OTHERS])
+    assert [o.path for o in rep.outcomes] == sorted(o.path for o in rep.outcomes)  # input order kept
     d = json.loads((tmp_path / "out" / "011_pingtan_syq_2021.json").read_text(encoding="utf-8"))
     want = by_hand([str(folder / n) for n in SERIES])[2]
     assert d["history"] == want["history"] and d["findings"] == want["findings"]
+    # nothing is left for the next run
+    ex = Counting()
+    rep = run_batch(folder, core, tmp_path / "out", executor=ex, formats=("json",))
+    assert not ex.scored and not ex.surveyed and not rep.worked
     # forced, everything is scored again, once each, in year order, and nothing is
     # read for its agency and year: those of these very bytes are in the rerun state
     ex = Counting()
@@ -141,3 +145,18 @@ def test_a_manifest_that_states_agency_and_year_needs_no_survey(folder, tmp_path
     # 2020 and 2021 were compared with the year before (their history names it)
     for name, year in ((SERIES[1], 2019), (SERIES[2], 2020)):
         assert got[name]["history"]["previous"]["report_year"] == year, name
+
+
+def test_a_changed_first_year_redoes_its_whole_series_in_one_run(folder, tmp_path, core):
+    run_batch(folder, core, tmp_path / "out", executor=Counting(), formats=("json",))
+    first = folder / SERIES[0]
+    first.write_bytes(first.read_bytes() + "\n附：更正说明。\n".encode())
+    ex = Counting()
+    rep = run_batch(folder, core, tmp_path / "out", executor=ex, formats=("json",))
+    assert rep.ok, rep.summary_lines()
+    assert ex.scored == Counter(SERIES)  # 2019, then 2020 against it, then 2021
+    assert sorted(Path(o.path).name for o in rep.skipped) == sorted(OTHERS)
+    got = [json.loads((tmp_path / "out" / f"{Path(n).stem}.json").read_text(encoding="utf-8")) for n in SERIES]
+    want = by_hand([str(folder / n) for n in SERIES])
+    assert [g["findings"] for g in got] == [w["findings"] for w in want]
+    assert [g.get("history") for g in got] == [w.get("history") for w in want]

@@ -274,6 +274,9 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
     tasks: list[Task] = []
     position: dict[str, int] = {}  # task key → input position
     known: dict[str, tuple[str | None, int | None]] = {}  # agency key and year from the last run
+    # unchanged reports of a known agency and year: skipped, unless last year's report
+    # of their agency is redone in this run (they were compared with the old one)
+    standby: dict[str, tuple[Task, tuple[str, int], DocOutcome]] = {}
     for i, item in enumerate(items):
         sha = file_sha256(item.path)
         fp = fingerprint(item, sha, crit, fmts)
@@ -286,8 +289,15 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
                 except (OSError, ValueError):
                     pass
                 else:
-                    report(i, DocOutcome(item.path, item.key, SCORED, None, state.get("total"),
-                                         0.0, True, tuple(state.get("outputs", []))), fp)
+                    skipped = DocOutcome(item.path, item.key, SCORED, None, state.get("total"),
+                                         0.0, True, tuple(state.get("outputs", [])))
+                    task = Task(item.path, item.key, item.overrides + options, fp, sha)
+                    ident = known_identity(state, task)
+                    if ident is not None and ident[0] and isinstance(ident[1], int) and isinstance(cs, CriteriaSet):
+                        standby[task.key] = (task, (ident[0], ident[1]), skipped)
+                        position[task.key] = i
+                    else:
+                        report(i, skipped, fp)
                     continue
             elif state["status"] == FAILED:
                 report(i, DocOutcome(item.path, item.key, FAILED, state.get("error"), None, 0.0, True), fp)
@@ -302,13 +312,21 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
 
     store_problems: list[str] = []
     batch_id = uuid.uuid4().hex
+
+    def settle(skips: list[tuple[Task, DocOutcome]]) -> None:
+        for task, outcome in skips:  # still current: reported as skipped
+            report(position.pop(task.key), outcome, task.fingerprint)
+
+    if not tasks or str(db.path) == ":memory:":  # nothing redone, or no store to compare with
+        settle([(t, o) for t, _, o in standby.values()])
+        standby = {}
     if tasks:
         in_memory = str(db.path) == ":memory:"
         config = BatchConfig(cs, str(out), fmts, timeout, store=None if in_memory else str(db.path),
                              overrides=overrides, exclude_batch=batch_id)
         # no store the workers can read: no last year, no series to order
-        plan = _Series(tasks, known, history=not in_memory)
-        del tasks, known
+        plan = _Series(tasks, known, history=not in_memory, standby=standby)
+        del tasks, known, standby
         unsaved = 0
         last_commit = time.monotonic()
 
@@ -323,7 +341,9 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
         def finished(res: Outcome) -> list[Task] | None:
             nonlocal unsaved
             if plan.surveying(res.key):
-                return plan.surveyed(res.key, res.identity)
+                ready = plan.surveyed(res.key, res.identity)
+                settle(plan.settled())
+                return ready
             task = plan.task(res.key)
             stored = res.status == SCORED and res.record is not None and task.sha256 is not None
             if stored:  # the parent is the store's only writer
@@ -348,7 +368,9 @@ def _run(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], cs: 
                 commit()
             return more
 
-        executor.run(plan.first(), config, finished)
+        first = plan.first()
+        settle(plan.settled())  # known once no survey is needed; else after the last survey
+        executor.run(first, config, finished)
         # an executor that runs only the tasks it was given (not those on_done
         # returned) is handed the rest, round by round
         left = plan.left()
@@ -403,16 +425,24 @@ class _Series:
     bytes are unchanged, else from a survey task (the document read, nothing scored)
     run first; until all are known nothing is scored, as any document may be some
     other's previous year.
+
+    ``standby``: reports unchanged since the last run (task, agency and year, the
+    outcome that says so). Once the identities are known, one whose previous year is
+    redone in this run is redone after it (and so on down its series); the others are
+    given back by :meth:`settled`, to be reported as skipped.
     """
 
     def __init__(self, tasks: Sequence[Task], known: Mapping[str, tuple[str | None, int | None]], *,
-                 history: bool) -> None:
+                 history: bool, standby: Mapping[str, tuple[Task, tuple[str, int], Any]] | None = None) -> None:
         self._tasks = {t.key: t for t in tasks}  # in input order
         self._ident: dict[str, tuple[str, int]] = {k: (a, y) for k, (a, y) in known.items()
                                                     if a and isinstance(y, int)}
-        # one document alone has no series to wait for
+        self._standby = dict(standby or {}) if history else {}
+        self._settled: list[tuple[Task, Any]] = (
+            [] if history else [(t, o) for t, _, o in (standby or {}).values()])
+        # one document alone has no series to wait for, unless unchanged ones may follow it
         self._survey = ({k for k in self._tasks if k not in known}
-                        if history and len(self._tasks) > 1 else set())
+                        if history and (len(self._tasks) > 1 or self._standby) else set())
         self._left: dict[tuple[str, int], int] = {}  # agency and year → its tasks not finished yet
         self._scored: set[tuple[str, int]] = set()  # … of which one was scored (and stored)
         self._waiting: dict[tuple[str, int], list[str]] = {}  # agency and year → next year's task keys
@@ -438,7 +468,30 @@ class _Series:
             self._ident[key] = (identity[0], identity[1])
         return None if self._survey else self._ready()
 
+    def settled(self) -> list[tuple[Task, Any]]:
+        """The standby reports found still current (each given back once)."""
+        out, self._settled = self._settled, []
+        return out
+
+    def _wake(self) -> None:
+        """Standby reports whose previous year is redone here become tasks, down the
+        series; the rest are settled."""
+        redone = {self._ident[k] for k in self._tasks if k in self._ident}
+        woken = True
+        while woken:
+            woken = False
+            for key, (task, ident, _) in list(self._standby.items()):
+                if (ident[0], ident[1] - 1) in redone:
+                    del self._standby[key]
+                    self._tasks[key] = task
+                    self._ident[key] = ident
+                    redone.add(ident)
+                    woken = True
+        self._settled += [(t, o) for t, _, o in self._standby.values()]
+        self._standby = {}
+
     def _ready(self) -> list[Task]:
+        self._wake()
         for key in self._tasks:
             ident = self._ident.get(key)
             if ident is not None:
