@@ -97,13 +97,19 @@ def test_a_series_is_scored_once_in_year_order_with_the_findings_of_scoring_by_h
         assert (tmp_path / "pool" / f"{o.key}.json").read_bytes() == (tmp_path / "out" / f"{o.key}.json").read_bytes()
 
 
-def test_a_rerun_reads_only_changed_documents_and_redoes_what_depends_on_them(folder, tmp_path, core):
-    run_batch(folder, core, tmp_path / "out", executor=Counting(), formats=("json",))
-    changed = folder / SERIES[1]
+def _rerun_after_changing(name: str, folder, out, core):
+    """A batch, one of its documents corrected, and the batch run again (counted)."""
+    run_batch(folder, core, out, executor=Counting(), formats=("json",))
+    changed = folder / name
     changed.write_bytes(changed.read_bytes() + "\n附：更正说明。\n".encode())
     ex = Counting()
-    rep = run_batch(folder, core, tmp_path / "out", executor=ex, formats=("json",))
+    rep = run_batch(folder, core, out, executor=ex, formats=("json",))
     assert rep.ok, rep.summary_lines()
+    return ex, rep
+
+
+def test_a_rerun_reads_only_changed_documents_and_redoes_what_depends_on_them(folder, tmp_path, core):
+    ex, rep = _rerun_after_changing(SERIES[1], folder, tmp_path / "out", core)
     # the changed 2020 is read for its agency and year (the unchanged 2021 may follow
     # it), scored, and 2021, which was compared with the old 2020, is redone after it
     # in the same run; 2019 and the others are skipped
@@ -148,12 +154,7 @@ def test_a_manifest_that_states_agency_and_year_needs_no_survey(folder, tmp_path
 
 
 def test_a_changed_first_year_redoes_its_whole_series_in_one_run(folder, tmp_path, core):
-    run_batch(folder, core, tmp_path / "out", executor=Counting(), formats=("json",))
-    first = folder / SERIES[0]
-    first.write_bytes(first.read_bytes() + "\n附：更正说明。\n".encode())
-    ex = Counting()
-    rep = run_batch(folder, core, tmp_path / "out", executor=ex, formats=("json",))
-    assert rep.ok, rep.summary_lines()
+    ex, rep = _rerun_after_changing(SERIES[0], folder, tmp_path / "out", core)
     assert ex.scored == Counter(SERIES)  # 2019, then 2020 against it, then 2021
     assert sorted(Path(o.path).name for o in rep.skipped) == sorted(OTHERS)
     got = [json.loads((tmp_path / "out" / f"{Path(n).stem}.json").read_text(encoding="utf-8")) for n in SERIES]
