@@ -23,6 +23,24 @@ def seed(name: str) -> Path:
     return next(SEEDS.glob(f"{name}_*.txt"))
 
 
+@pytest.fixture(scope="session")
+def core():
+    """The shipped core criteria set (a frozen dataclass: shared safely)."""
+    from scorer.criteria import load_criteria
+
+    return load_criteria("core")
+
+
+def copy_into(folder: Path, files: list[Path]) -> Path:
+    """``folder`` made and the ``files`` copied into it (a batch's input folder)."""
+    import shutil
+
+    folder.mkdir()
+    for f in files:
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
 @pytest.fixture
 def runner():
     from click.testing import CliRunner

@@ -29,6 +29,24 @@ BASES = sorted(
     + sorted((ROOT / "corpora/reports").glob("*.pdf"))[:1]
     + sorted((ROOT / "corpora/format").glob("*.docx"))[:1]
 )
+def fuzzed_strings(texts: list[str], words: list[str], *, seed: int, n_random: int, max_words: int,
+                   n_spliced: int, max_span: int) -> Iterator[str]:
+    """Strings for differential tests of a fast scanner against ``finditer``:
+    ``n_random`` strings of up to ``max_words`` random ``words``, then ``n_spliced``
+    passages of ``texts`` (20 to ``max_span`` characters) with up to six words spliced
+    in. The same seed gives the same strings."""
+    rnd = random.Random(seed)
+    for _ in range(n_random):
+        yield "".join(rnd.choice(words) for _ in range(rnd.randint(0, max_words)))
+    for _ in range(n_spliced):
+        text = rnd.choice(texts)
+        at = rnd.randrange(len(text))
+        chunk = list(text[at : at + rnd.randint(20, max_span)])
+        for _ in range(rnd.randint(0, 6)):
+            chunk.insert(rnd.randint(0, len(chunk)), rnd.choice(words))
+        yield "".join(chunk)
+
+
 _CONTROL = bytes([*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _DIGIT_SEP = re.compile(rb"(?<=\d)[ \t|]+(?=\d)")
 

@@ -26,13 +26,6 @@ BROKEN = {
 }
 
 
-@pytest.fixture(scope="module")
-def core():
-    from scorer.criteria import load_criteria
-
-    return load_criteria("core")
-
-
 @pytest.fixture
 def inputs(tmp_path):
     root = tmp_path / "in"

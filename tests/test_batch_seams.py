@@ -6,7 +6,6 @@ import ast
 import json
 import os
 import pickle
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,26 +14,15 @@ from scorer.batch import (BatchConfig, DocOutcome, Outcome, ProcessPool, Task, c
                           run_batch, worker)
 from scorer.batch.state import STATE_DIR, file_sha256, fingerprint
 from scorer.provenance import criteria_fingerprint
-from tests.conftest import CORPORA, ROOT
+from tests.conftest import CORPORA, ROOT, copy_into
 
 FORK = "fork" in __import__("multiprocessing").get_all_start_methods()
 DOCS = ["020_pingtan_gongan_2024.txt", "029_pingtan_xingzhengshenpi_2024.txt", "004_shanghai_kewei_2024.md"]
 
 
-@pytest.fixture(scope="module")
-def core():
-    from scorer.criteria import load_criteria
-
-    return load_criteria("core")
-
-
 @pytest.fixture
 def folder(tmp_path):
-    src = tmp_path / "in"
-    src.mkdir()
-    for name in DOCS:
-        shutil.copy(CORPORA / "reports" / name, src / name)
-    return src
+    return copy_into(tmp_path / "in", [CORPORA / "reports" / name for name in DOCS])
 
 
 def tasks_for(folder: Path, cs, formats=("json",)) -> list[Task]:

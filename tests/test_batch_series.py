@@ -6,7 +6,6 @@ documents whose bytes changed and redoes only what depends on them."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from scorer.batch import run_batch
 from scorer.batch.worker import process
 from scorer.history import PreviousReport
 from scorer.pipeline import ScoreOptions, run, section_texts
-from tests.conftest import CORPORA
+from tests.conftest import CORPORA, copy_into
 
 R = CORPORA / "reports"
 SERIES = ["009_pingtan_syq_2019.txt", "010_pingtan_syq_2020.txt", "011_pingtan_syq_2021.txt"]
@@ -43,20 +42,9 @@ class Counting:
                 queue.extend(more)
 
 
-@pytest.fixture(scope="module")
-def core():
-    from scorer.criteria import load_criteria
-
-    return load_criteria("core")
-
-
 @pytest.fixture
 def folder(tmp_path):
-    src = tmp_path / "in"
-    src.mkdir()
-    for name in SERIES + OTHERS:
-        shutil.copy(R / name, src / name)
-    return src
+    return copy_into(tmp_path / "in", [R / name for name in SERIES + OTHERS])
 
 
 def by_hand(paths: list[str]) -> list[dict]:

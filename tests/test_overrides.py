@@ -22,13 +22,6 @@ AGENCY = "平潭综合实验区公安局"
 
 
 @pytest.fixture(scope="module")
-def core():
-    from scorer.criteria import load_criteria
-
-    return load_criteria("core")
-
-
-@pytest.fixture(scope="module")
 def engine(core):
     return run(str(DOC), core).result.to_dict()
 

@@ -18,13 +18,6 @@ SCRIPT_FIXTURE = FIXTURES / "score" / "000_script_injection.txt"
 
 
 @pytest.fixture(scope="module")
-def core():
-    from scorer.criteria import load_criteria
-
-    return load_criteria("core")
-
-
-@pytest.fixture(scope="module")
 def r003(core):
     return score_document(seed("003"), core)
 

@@ -6,7 +6,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from scorer.batch import run_batch
@@ -18,13 +17,6 @@ R = CORPORA / "reports"
 A = [R / "020_pingtan_gongan_2024.txt", R / "092_pingtan_shichangjianguan_2022.txt"]
 B = [R / "083_pingtan_caizhengjinrong_2024.txt", R / "029_pingtan_xingzhengshenpi_2024.txt"]
 PREV, CUR = R / "021_pingtan_shichangjianguan_2023.txt", R / "077_pingtan_shichangjianguan_2024.txt"
-
-
-@pytest.fixture(scope="module")
-def core():
-    from scorer.criteria import load_criteria
-
-    return load_criteria("core")
 
 
 def _folder(tmp: Path, name: str, files) -> Path:

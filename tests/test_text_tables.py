@@ -318,9 +318,9 @@ def test_findings_name_cells_in_chinese_and_quote_the_sentence() -> None:
 def test_scan_finds_what_finditer_finds() -> None:
     """Figures are looked for only around their words (text_tables.scan); that finds
     the same matches as ``finditer``: on the corpus and on fuzzed text."""
-    import random
-
     from scorer import text_tables as T
+
+    from .fuzz_mutate import fuzzed_strings
 
     patterns = T._PATTERNS + T._NONE_PATTERNS
 
@@ -336,13 +336,5 @@ def test_scan_finds_what_finditer_finds() -> None:
              "1", "23", "0.5", "，", "。", "、", "予以公开", "不予公开", "部分公开", "无法提供", "不掌握", "信息",
              "规范性文件", "规章", "制定", "废止", "现行有效", "行政处罚决定", "行政许可决定", "行政事业性收费", "万元",
              "元", "未", "没有", "直接", "复议后", "起诉", "的", "共", "为", "政府信息公开", "9" * 90]
-    rnd = random.Random(3)
-    for _ in range(5000):
-        same("".join(rnd.choice(words) for _ in range(rnd.randint(0, 40))))
-    for _ in range(1000):  # corpus passages with words spliced in
-        s = rnd.choice(texts)
-        at = rnd.randrange(len(s))
-        chunk = list(s[at: at + rnd.randint(20, 500)])
-        for _ in range(rnd.randint(0, 6)):
-            chunk.insert(rnd.randint(0, len(chunk)), rnd.choice(words))
-        same("".join(chunk))
+    for s in fuzzed_strings(texts, words, seed=3, n_random=5000, max_words=40, n_spliced=1000, max_span=500):
+        same(s)

@@ -265,11 +265,10 @@ def test_rules_only_schema_gives_the_full_schema_findings() -> None:
 def test_fast_finditer_forms_find_what_finditer_finds() -> None:
     """validate scans with the slow year pattern only where a match can start; that
     finds the same matches as ``finditer``: on the corpus and on fuzzed text."""
-    import random
-
     from scorer import validate as V
 
     from .conftest import CORPORA
+    from .fuzz_mutate import fuzzed_strings
 
     def same(text: str) -> None:
         assert [(m.span(), m.groups()) for m in V._clause_years(text)] == [
@@ -281,13 +280,5 @@ def test_fast_finditer_forms_find_what_finditer_finds() -> None:
     tokens = ["行政复议", "行政诉讼", "行政", "复议", "件", "起", "宗", "2023", "2024", "20", "2", "12", "１", "２０２３",
               "年", "度", "月", "，", ",", "。", "；", "！", "？", "\n", " ", "\t", "（一）", "(二)", "（", "三、", "我",
               "本", "在", "共", "的", "政府信息公开", "案件", "发生", "3 件", "2023年，"]
-    rnd = random.Random(1)
-    for _ in range(20000):
-        same("".join(rnd.choice(tokens) for _ in range(rnd.randint(0, 30))))
-    for _ in range(3000):  # corpus passages with tokens spliced in
-        text = rnd.choice(texts)
-        at = rnd.randrange(len(text))
-        chunk = list(text[at : at + rnd.randint(20, 600)])
-        for _ in range(rnd.randint(0, 6)):
-            chunk.insert(rnd.randint(0, len(chunk)), rnd.choice(tokens))
-        same("".join(chunk))
+    for text in fuzzed_strings(texts, tokens, seed=1, n_random=20000, max_words=30, n_spliced=3000, max_span=600):
+        same(text)
