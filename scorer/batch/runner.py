@@ -437,9 +437,8 @@ class _Series:
         self._tasks = {t.key: t for t in tasks}  # in input order
         self._ident: dict[str, tuple[str, int]] = {k: (a, y) for k, (a, y) in known.items()
                                                     if a and isinstance(y, int)}
-        self._standby = dict(standby or {}) if history else {}
-        self._settled: list[tuple[Task, Any]] = (
-            [] if history else [(t, o) for t, _, o in (standby or {}).values()])
+        self._standby = dict(standby or {})
+        self._settled: list[tuple[Task, Any]] = []
         # one document alone has no series to wait for, unless unchanged ones may follow it
         self._survey = ({k for k in self._tasks if k not in known}
                         if history and (len(self._tasks) > 1 or self._standby) else set())
@@ -477,17 +476,14 @@ class _Series:
         """Standby reports whose previous year is redone here become tasks, down the
         series; the rest are settled."""
         redone = {self._ident[k] for k in self._tasks if k in self._ident}
-        woken = True
-        while woken:
-            woken = False
-            for key, (task, ident, _) in list(self._standby.items()):
-                if (ident[0], ident[1] - 1) in redone:
-                    del self._standby[key]
-                    self._tasks[key] = task
-                    self._ident[key] = ident
-                    redone.add(ident)
-                    woken = True
-        self._settled += [(t, o) for t, _, o in self._standby.values()]
+        # in year order, so a woken year wakes the next one in the same pass
+        for key, (task, ident, outcome) in sorted(self._standby.items(), key=lambda kv: kv[1][1][1]):
+            if (ident[0], ident[1] - 1) in redone:
+                self._tasks[key] = task
+                self._ident[key] = ident
+                redone.add(ident)
+            else:
+                self._settled.append((task, outcome))
         self._standby = {}
 
     def _ready(self) -> list[Task]:
