@@ -153,10 +153,10 @@ _RUN_LINE_END = "。！？；!?;"
 RUN_LINES = 3
 # an enumerated heading on a line of its own ("（一）做好政府信息主动公开工作"), and a
 # bare enumeration mark ("二是", "（")
-_ENUM_LINE = re.compile(rf"^(?:[（(][{_CN_NUM}\d]{{1,3}}[）)]|[{_CN_NUM}]{{1,3}}[、.．是]|\d{{1,2}}[、.．](?!\d))")
+_ENUM_LINE = re.compile(rf"(?:[（(][{_CN_NUM}\d]{{1,3}}[）)]|[{_CN_NUM}]{{1,3}}[、.．是]|\d{{1,2}}[、.．](?!\d))")
 _BARE_MARK = re.compile(rf"^(?:[（(]|[（(]?[{_CN_NUM}\d]{{1,3}}[）)、.．]?|[{_CN_NUM}]{{1,3}}是)$")
 # the crawler's header fields ("发布时间: 2022-01-14"), never joined to prose
-_FIELD_LINE = re.compile(r"^(?:" + "|".join(HEADER_FIELDS) + r")\s*[:：]")
+_FIELD_LINE = re.compile(r"(?:" + "|".join(HEADER_FIELDS) + r")\s*[:：]")
 
 
 def is_text_runs(text: str, fmt: str | None = None) -> bool:
@@ -190,10 +190,7 @@ def _run_on(text: str, line_start: int, nl: int) -> bool:
         j += 1
     if j >= len(text) or text[j] in "\n#*|":
         return False
-    nxt = text[j : text.find("\n", j) if text.find("\n", j) != -1 else len(text)]
-    if _ITEM_MARKERS.match(text, j) or _ENUM_LINE.match(nxt) or _FIELD_LINE.match(nxt):
-        return False
-    return True
+    return not (_ITEM_MARKERS.match(text, j) or _ENUM_LINE.match(text, j) or _FIELD_LINE.match(text, j))
 
 
 def _boundaries(text: str, start: int, end: int, runs: bool = False) -> list[int]:
